@@ -1,0 +1,98 @@
+"""The ``troubleshooter`` command: opens the conversation or runs a subcommand.
+
+Subcommand modules are imported only when named, and the Textual app only when shown,
+so maintainers' and help-desk commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from troubleshooter import __version__
+from troubleshooter.commands import add_content_options, add_lang_option
+
+COMMANDS: dict[str, str] = {
+    "lint": "troubleshooter.commands.lint",
+    "graph": "troubleshooter.commands.graph",
+    "test-flows": "troubleshooter.commands.test_flows",
+    "diagnose": "troubleshooter.commands.diagnose",
+    "explain": "troubleshooter.commands.explain",
+    "practice-server": "troubleshooter.commands.practice_server",
+    "ask": "troubleshooter.commands.ask",
+    "find-settings": "troubleshooter.commands.find_settings",
+    "serve": "troubleshooter.commands.serve",
+}
+
+
+def _available() -> dict[str, str]:
+    """Commands whose module exists in this build (later features add theirs)."""
+    from importlib.util import find_spec
+
+    return {name: mod for name, mod in COMMANDS.items() if find_spec(mod) is not None}
+
+
+def _conversation_parser() -> argparse.ArgumentParser:
+    commands = _available()
+    listing = "\n".join(
+        f"  {name:<16} {getattr(importlib.import_module(mod), 'HELP', '')}"
+        for name, mod in commands.items()
+    ) if "--help" in sys.argv or "-h" in sys.argv else "  " + ", ".join(commands)
+    parser = argparse.ArgumentParser(
+        prog="troubleshooter",
+        description="Why do my website's e-mails not arrive? A guided SMTP troubleshooter (cs/en).",
+        epilog=f"commands (troubleshooter COMMAND --help):\n{listing}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"troubleshooter {__version__}")
+    parser.add_argument("--plain", action="store_true",
+                        help="line-by-line conversation on stdin/stdout (screen readers, pipes)")
+    parser.add_argument("--flow", metavar="ID", help="flow to start (default: smtp)")
+    parser.add_argument("--from", dest="from_node", metavar="NODE",
+                        help="start at this node (maintainers' preview)")
+    add_lang_option(parser)
+    add_content_options(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in COMMANDS:
+        name = args_list[0]
+        try:
+            module = importlib.import_module(COMMANDS[name])
+        except ModuleNotFoundError as exc:
+            if exc.name != COMMANDS[name]:
+                raise
+            print(f"troubleshooter: '{name}' is not available in this build", file=sys.stderr)
+            return 2
+        parser = argparse.ArgumentParser(prog=f"troubleshooter {name}", description=module.HELP)
+        module.configure(parser)
+        args = parser.parse_args(args_list[1:])
+        try:
+            return int(module.run(args) or 0)
+        except KeyboardInterrupt:
+            return 130
+    args = _conversation_parser().parse_args(args_list)
+    try:
+        if args.plain or not _app_available():
+            from troubleshooter.ui.plain import run_plain
+
+            return run_plain(args)
+        from troubleshooter.ui.app.main import run_app
+
+        return run_app(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _app_available() -> bool:
+    from importlib.util import find_spec
+
+    return sys.stdin.isatty() and sys.stdout.isatty() and find_spec("troubleshooter.ui.app") is not None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Decision trees: the model, YAML loading, lint, the conversation engine, scenarios, graphs."""

@@ -1,0 +1,417 @@
+"""The conversation engine: a pure state machine over a :class:`FlowSet`.
+
+A session's state is derived from its start node and the list of answers given so far
+(:class:`Step`), replayed in order. That single mechanism gives back (drop the last step),
+resume (replay a saved list), a maintainer's reload (replay the same list on re-read flows)
+and a transcript (the list itself). Front ends call :meth:`Session.view` to learn what to
+show, hand answers back through :meth:`choose`, :meth:`submit` and :meth:`record_probe`,
+and run the probes themselves (the engine does no I/O).
+
+Secret values (passwords) are kept only in memory, in a field no repr, log or JSON export
+sees; a resumed session asks for them again (:meth:`Session.missing_values`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from troubleshooter.flow.checks import InputFinding, check_value
+from troubleshooter.flow.model import (
+    CONTINUE,
+    ESCALATE,
+    ESCALATE_NODE,
+    EndStatus,
+    FlowSet,
+    InputKind,
+    InputSpec,
+    Node,
+    NodeKind,
+    NodeRef,
+)
+from troubleshooter.i18n import DEFAULT_LANG, Lang, Text, text
+from troubleshooter.probes.outcome import ProbeOutcome
+
+StepKind = Literal["choose", "submit", "probe", "jump"]
+SESSION_FORMAT = 1
+
+
+class FlowError(Exception):
+    """An answer the current node cannot take, or a target that does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: str
+    label: Text
+    engine: bool = False  # supplied by the engine (continue, escalate), not authored
+
+
+@dataclass(frozen=True, slots=True)
+class InputView:
+    name: str
+    kind: InputKind
+    secret: bool
+    optional: bool
+    current: str | None  # the value entered earlier (never for a secret)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeView:
+    name: str
+    args: dict[str, str]  # parameter -> value name or literal, as authored; no values
+
+
+@dataclass(frozen=True, slots=True)
+class NodeView:
+    """Everything a front end needs to render the current node, in both languages."""
+
+    ref: NodeRef
+    kind: NodeKind
+    flow_title: Text
+    title: Text | None
+    text: Text | None
+    article: str | None
+    choices: tuple[ChoiceView, ...]
+    input: InputView | None = None
+    probe: ProbeView | None = None
+    status: EndStatus | None = None
+    findings: tuple[InputFinding, ...] = ()  # left by the last store (e.g. a port/encryption mix)
+
+    @property
+    def is_end(self) -> bool:
+        return self.kind == "end"
+
+
+@dataclass(slots=True)
+class Step:
+    """One answer on the path. ``answer`` is a choice id, a typed value (None when secret),
+    or a probe outcome id; ``findings`` are the check codes the user chose to keep."""
+
+    ref: NodeRef
+    kind: StepKind
+    answer: str | None
+    findings: tuple[str, ...] = ()
+    probe: dict[str, Any] | None = None  # ProbeOutcome.to_json(), already redacted
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"node": str(self.ref), "kind": self.kind, "answer": self.answer}
+        if self.findings:
+            data["findings"] = list(self.findings)
+        if self.probe is not None:
+            data["probe"] = self.probe
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        flow, _, node = str(data["node"]).partition(":")
+        return cls(NodeRef(flow, node), data["kind"], data.get("answer"),
+                   tuple(data.get("findings", ())), data.get("probe"))
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """What happened to a typed value: accepted (the session moved on) or held back."""
+
+    accepted: bool
+    findings: tuple[InputFinding, ...]
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def suggestion(self) -> str | None:
+        """The cleaned value that applies every fix the findings offer (the last one)."""
+        return next((f.cleaned for f in reversed(self.findings) if f.cleaned is not None), None)
+
+
+_ESCALATE_END = Node(ESCALATE_NODE, "end", text=None, status="escalate")
+
+
+@dataclass
+class Session:
+    flows: FlowSet
+    start: NodeRef
+    lang: Lang = DEFAULT_LANG
+    steps: list[Step] = field(default_factory=list)
+    current: NodeRef = field(init=False)
+    values: dict[str, str] = field(init=False, default_factory=dict)
+    kinds: dict[str, InputKind] = field(init=False, default_factory=dict)
+    last_findings: tuple[InputFinding, ...] = field(init=False, default=())
+    _secrets: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._replay()
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def begin(cls, flows: FlowSet, flow_id: str | None = None, node_id: str | None = None,
+              lang: Lang = DEFAULT_LANG) -> Session:
+        """Start a conversation at a flow's start, or at ``node_id`` (maintainers' preview)."""
+        flow_id = flow_id or flows.default_flow()
+        if flow_id not in flows:
+            raise FlowError(f"unknown flow {flow_id!r}")
+        ref = NodeRef(flow_id, node_id) if node_id else flows.start_of(flow_id)
+        if flows.resolve(str(ref), flow_id) is None:
+            raise FlowError(f"unknown node {ref}")
+        return cls(flows, ref, lang)
+
+    # -- reading ------------------------------------------------------------------------
+    def node(self, ref: NodeRef | None = None) -> Node:
+        ref = ref or self.current
+        if ref.node == ESCALATE_NODE:
+            return _ESCALATE_END
+        return self.flows.node(ref)
+
+    def view(self) -> NodeView:
+        node = self.node()
+        flow = self.flows.flow(self.current.flow)
+        body = node.text
+        if node.id == ESCALATE_NODE:
+            body = text("engine.escalate-end")
+        choices = [ChoiceView(c.id, c.label) for c in node.choices]
+        if node.kind == "info":
+            choices.append(ChoiceView(CONTINUE, text("engine.continue"), engine=True))
+        if node.kind != "end":
+            choices.append(ChoiceView(ESCALATE, text("engine.escalate"), engine=True))
+        input_view = None
+        if node.input:
+            spec = node.input
+            input_view = InputView(spec.name, spec.kind, spec.secret, spec.optional,
+                                   None if spec.secret else self.values.get(spec.name))
+        probe_view = ProbeView(node.probe.name, dict(node.probe.args)) if node.probe else None
+        return NodeView(
+            self.current, node.kind, flow.title, node.title, body, node.article,
+            tuple(choices), input_view, probe_view, node.status, self.last_findings,
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.node().kind == "end"
+
+    def probe_arguments(self) -> dict[str, str]:
+        """The current probe node's arguments with session values filled in (secrets too:
+        hand them straight to the probe, never to a log)."""
+        node = self.node()
+        if not node.probe:
+            raise FlowError(f"{self.current} is not a probe node")
+        resolved: dict[str, str] = {}
+        secrets = self._secret_values()
+        for param, source in node.probe.args.items():
+            if source.startswith("$"):
+                name = source[1:]
+                value = secrets.get(name, self.values.get(name))
+                if value is not None:
+                    resolved[param] = value
+            else:
+                resolved[param] = source
+        return resolved
+
+    def missing_values(self) -> list[str]:
+        """Value names the current probe node refers to that the session does not hold
+        (typically a password after a resume)."""
+        node = self.node()
+        if not node.probe:
+            return []
+        have = self.values.keys() | self._secret_values().keys()
+        return [s[1:] for s in node.probe.args.values() if s.startswith("$") and s[1:] not in have]
+
+    def provide_secret(self, name: str, value: str) -> None:
+        """Give back a secret a resumed session forgot; kept in memory only."""
+        for index, step in enumerate(self.steps):
+            spec = self.node(step.ref).input if step.kind == "submit" else None
+            if spec and spec.name == name and spec.secret:
+                self._secrets[index] = value
+                return
+        raise FlowError(f"no secret input named {name!r} on the path")
+
+    def secret_values(self) -> list[str]:
+        """Every secret currently held, so exporters can scrub them from free text."""
+        return [v for v in self._secrets.values() if v]
+
+    # -- answering ----------------------------------------------------------------------
+    def choose(self, choice_id: str) -> NodeView:
+        node = self.node()
+        if choice_id == ESCALATE and node.kind != "end":
+            return self._push(Step(self.current, "choose", ESCALATE))
+        if node.kind == "info" and choice_id == CONTINUE:
+            return self._push(Step(self.current, "choose", CONTINUE))
+        if node.kind == "question" and any(c.id == choice_id for c in node.choices):
+            return self._push(Step(self.current, "choose", choice_id))
+        raise FlowError(f"{self.current} has no choice {choice_id!r}")
+
+    def check(self, value: str) -> list[InputFinding]:
+        """Run the input checks for the current input node without moving."""
+        spec = self._input_spec()
+        return check_value(spec.kind, value, self._known())
+
+    def submit(self, value: str, *, keep: bool = False) -> SubmitResult:
+        """Offer a typed value. With findings, the session stays unless ``keep`` is given
+        (the user chose to keep the value as typed); an ``error`` finding always blocks."""
+        spec = self._input_spec()
+        if spec.optional and value == "":
+            findings: list[InputFinding] = []
+        else:
+            findings = check_value(spec.kind, value, self._known())
+        result = SubmitResult(False, tuple(findings))
+        if result.blocking or (findings and not keep):
+            return result
+        step = Step(self.current, "submit", None if spec.secret else value,
+                    tuple(f.code for f in findings))
+        if spec.secret:
+            self._secrets[len(self.steps)] = value
+        self._push(step)
+        return SubmitResult(True, tuple(findings))
+
+    def record_probe(self, outcome: ProbeOutcome | str) -> NodeView:
+        """Hand back a probe's result (or, in scenario tests, a stubbed outcome id)."""
+        node = self.node()
+        if not node.probe:
+            raise FlowError(f"{self.current} is not a probe node")
+        if isinstance(outcome, ProbeOutcome):
+            return self._push(Step(self.current, "probe", outcome.outcome, probe=outcome.to_json()))
+        return self._push(Step(self.current, "probe", outcome))
+
+    def jump(self, target: str) -> NodeView:
+        """Go to any node (``node`` or ``flow:node``), e.g. from an explained red message."""
+        if self.flows.resolve(target, self.current.flow) is None:
+            raise FlowError(f"unknown target {target!r}")
+        return self._push(Step(self.current, "jump", target))
+
+    def back(self) -> NodeView:
+        if self.steps:
+            self._secrets.pop(len(self.steps) - 1, None)
+            self.steps.pop()
+            self._replay()
+        return self.view()
+
+    def restart(self) -> NodeView:
+        self.steps.clear()
+        self._secrets.clear()
+        self._replay()
+        return self.view()
+
+    def set_lang(self, lang: Lang) -> NodeView:
+        self.lang = lang
+        return self.view()
+
+    def rebase(self, flows: FlowSet) -> int:
+        """Replay this path on re-read flows (maintainers' reload); returns the steps kept."""
+        self.flows = flows
+        self._replay(tolerant=True)
+        return len(self.steps)
+
+    # -- persistence ----------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": SESSION_FORMAT,
+            "start": str(self.start),
+            "lang": self.lang,
+            "current": str(self.current),
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+    @classmethod
+    def from_json(cls, flows: FlowSet, data: dict[str, Any]) -> Session:
+        if data.get("format") != SESSION_FORMAT:
+            raise FlowError("unsupported session format")
+        flow, _, node = str(data["start"]).partition(":")
+        session = cls.__new__(cls)
+        session.flows = flows
+        session.start = NodeRef(flow, node)
+        session.lang = data.get("lang", DEFAULT_LANG)
+        session.steps = [Step.from_json(s) for s in data.get("steps", [])]
+        session._secrets = {}
+        session.values, session.kinds, session.last_findings = {}, {}, ()
+        session._replay(tolerant=True)
+        return session
+
+    def __repr__(self) -> str:
+        return f"Session(current={self.current}, steps={len(self.steps)}, lang={self.lang!r})"
+
+    # -- internals ------------------------------------------------------------------------
+    def _input_spec(self) -> InputSpec:
+        node = self.node()
+        if not node.input:
+            raise FlowError(f"{self.current} is not an input node")
+        return node.input
+
+    def _known(self) -> dict[str, tuple[InputKind, str]]:
+        return {name: (self.kinds[name], value) for name, value in self.values.items()}
+
+    def _secret_values(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for index, value in self._secrets.items():
+            if index < len(self.steps):
+                spec = self.node(self.steps[index].ref).input
+                if spec:
+                    found[spec.name] = value
+        return found
+
+    def _push(self, step: Step) -> NodeView:
+        self.last_findings = ()
+        self._apply(step)
+        self.steps.append(step)
+        return self.view()
+
+    def _replay(self, tolerant: bool = False) -> None:
+        self.current = self.start
+        self.values, self.kinds, self.last_findings = {}, {}, ()
+        kept: list[Step] = []
+        for step in self.steps:
+            try:
+                if step.ref != self.current:
+                    raise FlowError(f"path expected {self.current}, step is at {step.ref}")
+                self._apply(step)
+            except (FlowError, KeyError):
+                if not tolerant:
+                    raise
+                break
+            kept.append(step)
+        self.steps = kept
+
+    def _target(self, target: str | None) -> NodeRef:
+        if target is None:
+            raise FlowError(f"{self.current} has no way on")
+        ref = self.flows.resolve(target, self.current.flow)
+        if ref is None:
+            raise FlowError(f"{self.current} points at unknown {target!r}")
+        return ref
+
+    def _apply(self, step: Step) -> None:
+        node = self.node()
+        flow = self.flows.flow(self.current.flow)
+        if step.kind == "jump":
+            self.current = self._target(step.answer)
+            return
+        if step.kind == "choose" and step.answer == ESCALATE:
+            self.current = (self._target(flow.escalate) if flow.escalate
+                            else NodeRef(self.current.flow, ESCALATE_NODE))
+            return
+        if step.kind == "choose" and node.kind == "info":
+            self.current = self._target(node.next)
+            return
+        if step.kind == "choose" and node.kind == "question":
+            choice = next((c for c in node.choices if c.id == step.answer), None)
+            if choice is None:
+                raise FlowError(f"{self.current} has no choice {step.answer!r}")
+            if node.store:
+                self._store(node.store, choice.id)
+                self.last_findings = tuple(check_value(node.store.kind, choice.id, self._known()))
+            self.current = self._target(choice.next)
+            return
+        if step.kind == "submit" and node.input:
+            if not node.input.secret:
+                self._store(node.input, step.answer or "")
+            self.current = self._target(node.next)
+            return
+        if step.kind == "probe" and node.probe:
+            target = node.probe.outcomes.get(step.answer or "", node.probe.default)
+            self.current = self._target(target)
+            return
+        raise FlowError(f"step {step.kind} does not fit {self.current} ({node.kind})")
+
+    def _store(self, spec: InputSpec, value: str) -> None:
+        self.values[spec.name] = value
+        self.kinds[spec.name] = spec.kind

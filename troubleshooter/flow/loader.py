@@ -1,0 +1,323 @@
+"""Build :mod:`troubleshooter.flow.model` objects from YAML, reporting every problem with its place.
+
+Loading never raises for bad content: each problem becomes a :class:`Diagnostic` and the
+rest of the file is still read, so a maintainer sees all mistakes at once. A node that
+cannot be built is left out of the flow (lint reports the targets that then dangle).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from troubleshooter import yamlio
+from troubleshooter.diagnostics import Diagnostic
+from troubleshooter.flow.model import (
+    CONTINUE,
+    END_STATUSES,
+    ESCALATE,
+    INPUT_KINDS,
+    NODE_KINDS,
+    Choice,
+    Flow,
+    FlowSet,
+    InputSpec,
+    Node,
+    ProbeCall,
+)
+from troubleshooter.i18n import LANGS, Text
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+SCHEMA_MODELINE = "# yaml-language-server: $schema="
+_FLOW_KEYS = {"id", "title", "start", "nodes", "escalate", "description"}
+_NODE_KEYS = {
+    "question": {"kind", "title", "text", "article", "choices", "store"},
+    "input": {"kind", "title", "text", "article", "input", "next"},
+    "probe": {"kind", "title", "text", "article", "probe", "args", "outcomes", "default"},
+    "info": {"kind", "title", "text", "article", "next"},
+    "end": {"kind", "title", "text", "article", "status"},
+}
+_REQUIRED = {
+    "question": ("text", "choices"),
+    "input": ("text", "input", "next"),
+    "probe": ("probe",),
+    "info": ("next",),
+    "end": ("status", "text"),
+}
+
+
+@dataclass(slots=True)
+class FlowLoad:
+    """The flows that could be built, the parsed documents (for positions) and all findings."""
+
+    flows: FlowSet = field(default_factory=FlowSet)
+    documents: dict[str, yamlio.YamlDocument] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> None:
+        self.doc = doc
+        self.diagnostics = diagnostics
+
+    def report(self, key: tuple, code: str, severity: str = "error", *, at_key: bool = False,
+               **params: Any) -> None:
+        pos = self.doc.where(key, prefer_key=at_key)
+        self.diagnostics.append(
+            Diagnostic(self.doc.path, pos.line, pos.col, severity, code, params)  # type: ignore[arg-type]
+        )
+
+    def mapping(self, value: Any, key: tuple, what: str) -> dict | None:
+        if isinstance(value, dict):
+            return value
+        self.report(key, "not-a-mapping", what=what)
+        return None
+
+    def string(self, value: Any, key: tuple, field_name: str) -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        self.report(key, "not-a-string", field=field_name)
+        return None
+
+    def ident(self, value: Any, key: tuple, field_name: str) -> str | None:
+        text = self.string(value, key, field_name)
+        if text is not None and not ID_PATTERN.match(text):
+            self.report(key, "bad-id", id=text)
+        return text
+
+    def text(self, value: Any, key: tuple, field_name: str) -> Text | None:
+        table = self.mapping(value, key, f"{field_name} (a map with cs and en)")
+        if table is None:
+            return None
+        parts: dict[str, str] = {}
+        for lang in LANGS:
+            if lang not in table:
+                self.report(key, "missing-translation", field=field_name, lang=lang)
+                continue
+            item = table[lang]
+            if not isinstance(item, str):
+                self.report((*key, lang), "not-text", field=field_name, lang=lang,
+                            found=type(item).__name__)
+            elif not item.strip():
+                self.report((*key, lang), "empty-translation", field=field_name, lang=lang)
+            else:
+                parts[lang] = item.strip()
+        for extra in table.keys() - set(LANGS):
+            self.report((*key, extra), "unknown-language", "warning", at_key=True, lang=extra)
+        if len(parts) != len(LANGS):
+            return None
+        return Text(cs=parts["cs"], en=parts["en"])
+
+    def unknown_keys(self, table: dict, allowed: set[str], key: tuple) -> None:
+        for name in sorted(table.keys() - allowed):
+            self.report((*key, name), "unknown-key", at_key=True, key=name,
+                        allowed=", ".join(sorted(allowed)))
+
+
+def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
+    if not isinstance(raw, list) or not raw:
+        reader.report(key, "no-choices")
+        return ()
+    built: list[Choice] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        ckey = (*key, i)
+        table = reader.mapping(item, ckey, "choice")
+        if table is None:
+            continue
+        reader.unknown_keys(table, {"id", "label", "next"}, ckey)
+        for required in ("id", "label", "next"):
+            if required not in table:
+                reader.report(ckey, "missing-field", field=required)
+        cid = reader.ident(table.get("id"), (*ckey, "id"), "id") if "id" in table else None
+        label = reader.text(table.get("label"), (*ckey, "label"), "label") if "label" in table else None
+        target = reader.string(table.get("next"), (*ckey, "next"), "next") if "next" in table else None
+        if cid in (ESCALATE, CONTINUE):
+            reader.report((*ckey, "id"), "reserved-id", id=cid)
+            continue
+        if cid in seen:
+            reader.report((*ckey, "id"), "duplicate-id", id=cid, what="choice")
+            continue
+        if cid and label and target:
+            seen.add(cid)
+            built.append(Choice(cid, label, target))
+    return tuple(built)
+
+
+def _input(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
+    table = reader.mapping(raw, key, "input")
+    if table is None:
+        return None
+    reader.unknown_keys(table, {"name", "kind", "secret", "optional"}, key)
+    name = reader.ident(table.get("name"), (*key, "name"), "name")
+    kind = table.get("kind", "text")
+    if kind not in INPUT_KINDS:
+        reader.report((*key, "kind"), "bad-enum", field="kind", value=kind,
+                      allowed=", ".join(INPUT_KINDS))
+        return None
+    secret = table.get("secret", kind == "password")
+    if kind == "password" and secret is False:
+        reader.report((*key, "secret"), "password-not-secret")
+        secret = True
+    if name is None:
+        return None
+    return InputSpec(name, kind, bool(secret), bool(table.get("optional", False)))
+
+
+def _store(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
+    """``store: name`` or ``store: {name: security, kind: security}`` on a question."""
+    if isinstance(raw, str):
+        name = reader.ident(raw, key, "store")
+        return InputSpec(name, "text") if name else None
+    spec = _input(reader, raw, key)
+    if spec is not None and spec.secret:
+        reader.report(key, "password-not-secret")
+        return None
+    return spec
+
+
+def _probe(reader: _Reader, table: dict, key: tuple) -> ProbeCall | None:
+    name = reader.string(table.get("probe"), (*key, "probe"), "probe")
+    args: dict[str, str] = {}
+    raw_args = table.get("args", {})
+    if reader.mapping(raw_args, (*key, "args"), "args") is not None:
+        for param, value in raw_args.items():
+            text = reader.string(value, (*key, "args", param), f"args.{param}")
+            if text is not None:
+                args[param] = text
+    outcomes: dict[str, str] = {}
+    raw_outcomes = table.get("outcomes", {})
+    if reader.mapping(raw_outcomes, (*key, "outcomes"), "outcomes") is not None:
+        for outcome, target in raw_outcomes.items():
+            text = reader.string(target, (*key, "outcomes", outcome), f"outcomes.{outcome}")
+            if text is not None:
+                outcomes[outcome] = text
+    default = None
+    if "default" in table:
+        default = reader.string(table["default"], (*key, "default"), "default")
+    if not outcomes and default is None:
+        reader.report(key, "no-outcomes")
+    return ProbeCall(name, args, outcomes, default) if name else None
+
+
+def _node(reader: _Reader, node_id: str, raw: Any, key: tuple) -> Node | None:
+    table = reader.mapping(raw, key, "node")
+    if table is None:
+        return None
+    kind = table.get("kind")
+    if kind not in NODE_KINDS:
+        where = (*key, "kind") if "kind" in table else key
+        reader.report(where, "bad-enum", field="kind", value=kind, allowed=", ".join(NODE_KINDS))
+        return None
+    reader.unknown_keys(table, _NODE_KEYS[kind], key)
+    missing = [name for name in _REQUIRED[kind] if name not in table]
+    for name in missing:
+        reader.report(key, "missing-field", field=name)
+    if kind == "info" and "text" not in table and "article" not in table:
+        reader.report(key, "missing-field", field="text")
+    text = reader.text(table["text"], (*key, "text"), "text") if "text" in table else None
+    title = reader.text(table["title"], (*key, "title"), "title") if "title" in table else None
+    article = reader.ident(table["article"], (*key, "article"), "article") if "article" in table else None
+    nxt = reader.string(table["next"], (*key, "next"), "next") if "next" in table else None
+    fields: dict[str, Any] = {}
+    if kind == "question":
+        fields["choices"] = _choices(reader, table.get("choices"), (*key, "choices"))
+        if "store" in table:
+            fields["store"] = _store(reader, table["store"], (*key, "store"))
+    elif kind == "input" and "input" in table:
+        fields["input"] = _input(reader, table["input"], (*key, "input"))
+        if fields["input"] is None:
+            return None
+    elif kind == "probe":
+        fields["probe"] = _probe(reader, table, key)
+        if fields["probe"] is None:
+            return None
+    elif kind == "end" and "status" in table:
+        if table["status"] not in END_STATUSES:
+            reader.report((*key, "status"), "bad-enum", field="status", value=table["status"],
+                          allowed=", ".join(END_STATUSES))
+            return None
+        fields["status"] = table["status"]
+    if missing or ("text" in table and text is None):
+        return None
+    return Node(node_id, kind, text=text, title=title, article=article, next=nxt, **fields)
+
+
+def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow | None:
+    """Turn one parsed file into a :class:`Flow`; problems go to ``diagnostics``."""
+    reader = _Reader(doc, diagnostics)
+    if not doc.first_line.startswith(SCHEMA_MODELINE):
+        reader.report((), "no-schema-modeline", "warning")
+    table = reader.mapping(doc.data, (), "flow")
+    if table is None:
+        return None
+    reader.unknown_keys(table, _FLOW_KEYS, ())
+    for required in ("id", "title", "start", "nodes"):
+        if required not in table:
+            reader.report((), "missing-field", field=required)
+    flow_id = reader.ident(table.get("id"), ("id",), "id") if "id" in table else None
+    title = reader.text(table.get("title"), ("title",), "title") if "title" in table else None
+    start = reader.string(table.get("start"), ("start",), "start") if "start" in table else None
+    escalate = reader.string(table["escalate"], ("escalate",), "escalate") if "escalate" in table else None
+    nodes: dict[str, Node] = {}
+    raw_nodes = table.get("nodes")
+    if "nodes" in table and reader.mapping(raw_nodes, ("nodes",), "nodes") is not None:
+        for node_id, raw in raw_nodes.items():
+            if not ID_PATTERN.match(node_id):
+                reader.report(("nodes", node_id), "bad-id", at_key=True, id=node_id)
+                continue
+            node = _node(reader, node_id, raw, ("nodes", node_id))
+            if node is not None:
+                nodes[node_id] = node
+    if flow_id is None or title is None or start is None:
+        return None
+    return Flow(flow_id, title, start, nodes, path=doc.path, escalate=escalate)
+
+
+def flow_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand directories to their ``*.yaml``/``*.yml`` files, sorted; keep files as given."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            found.append(path)
+    return found
+
+
+def load_flows(paths: Iterable[str | os.PathLike[str]], display=None) -> FlowLoad:
+    """Load every flow file under ``paths``; ``display`` maps a Path to the name messages show."""
+    from troubleshooter.content import display_path
+
+    shown = display or display_path
+    result = FlowLoad()
+    first_seen: dict[str, str] = {}
+    for path in flow_files(paths):
+        try:
+            doc = yamlio.load(path, shown(path))
+        except yamlio.YamlError as exc:
+            result.diagnostics.append(
+                Diagnostic(exc.path, exc.line, exc.col, "error", exc.code, {"detail": exc.message})
+            )
+            continue
+        flow = build_flow(doc, result.diagnostics)
+        if flow is None:
+            continue
+        if flow.id in result.flows:
+            pos = doc.where(("id",))
+            result.diagnostics.append(Diagnostic(
+                doc.path, pos.line, pos.col, "error", "duplicate-id",
+                {"id": flow.id, "what": f"flow (also in {first_seen[flow.id]})"},
+            ))
+            continue
+        first_seen[flow.id] = doc.path
+        result.flows.flows[flow.id] = flow
+        result.documents[flow.id] = doc
+    return result

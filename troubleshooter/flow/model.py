@@ -1,0 +1,145 @@
+"""The flow model: what documentation maintainers author in ``flows/*.yaml``.
+
+Everything here is plain, immutable data. Targets (``next``, choice and outcome targets)
+stay as the authored strings — ``node-id`` or ``flow-id:node-id`` — and are resolved by
+:class:`FlowSet`, so lint can report a dangling one at the place it was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from troubleshooter.i18n import Text
+
+NodeKind = Literal["question", "input", "probe", "info", "end"]
+NODE_KINDS: tuple[NodeKind, ...] = ("question", "input", "probe", "info", "end")
+EndStatus = Literal["resolved", "not-resolved", "escalate"]
+END_STATUSES: tuple[EndStatus, ...] = ("resolved", "not-resolved", "escalate")
+
+# What an input value is; input checks and cross-field checks are chosen by kind.
+InputKind = Literal[
+    "host", "port", "security", "sender", "username", "password", "recipient", "text"
+]
+INPUT_KINDS: tuple[InputKind, ...] = (
+    "host", "port", "security", "sender", "username", "password", "recipient", "text",
+)
+
+# Choice ids the engine supplies itself; authors may not use them.
+ESCALATE = "escalate"
+CONTINUE = "next"
+ESCALATE_NODE = "__escalate__"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    flow: str
+    node: str
+
+    def __str__(self) -> str:
+        return f"{self.flow}:{self.node}"
+
+    @classmethod
+    def parse(cls, target: str, current_flow: str) -> NodeRef:
+        """``node`` stays in the current flow; ``flow:node`` jumps into another one."""
+        flow, sep, node = target.partition(":")
+        return cls(flow, node) if sep else cls(current_flow, target)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: Text
+    next: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    name: str
+    kind: InputKind
+    secret: bool = False
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeCall:
+    name: str
+    # probe parameter -> "$value-name" (a session value) or a literal
+    args: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    kind: NodeKind
+    text: Text | None = None
+    title: Text | None = None
+    article: str | None = None
+    next: str | None = None
+    choices: tuple[Choice, ...] = ()
+    store: InputSpec | None = None  # question: store the chosen id as this value
+    input: InputSpec | None = None
+    probe: ProbeCall | None = None
+    status: EndStatus | None = None
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(label for messages, authored target) for every way out of this node."""
+        found: list[tuple[str, str]] = []
+        if self.next:
+            found.append(("next", self.next))
+        found.extend((f"choice {c.id}", c.next) for c in self.choices)
+        if self.probe:
+            found.extend((f"outcome {o}", t) for o, t in self.probe.outcomes.items())
+            if self.probe.default:
+                found.append(("default", self.probe.default))
+        return found
+
+
+@dataclass(slots=True)
+class Flow:
+    id: str
+    title: Text
+    start: str
+    nodes: dict[str, Node]
+    path: str = "<memory>"
+    escalate: str | None = None  # an authored node to go to on "I need a person"
+
+
+class FlowSet:
+    """All loaded flows, by id, with target resolution across flows."""
+
+    def __init__(self, flows: dict[str, Flow] | None = None) -> None:
+        self.flows: dict[str, Flow] = dict(flows or {})
+
+    def __contains__(self, flow_id: str) -> bool:
+        return flow_id in self.flows
+
+    def __iter__(self):
+        return iter(self.flows.values())
+
+    def __len__(self) -> int:
+        return len(self.flows)
+
+    def flow(self, flow_id: str) -> Flow:
+        return self.flows[flow_id]
+
+    def start_of(self, flow_id: str) -> NodeRef:
+        return NodeRef(flow_id, self.flows[flow_id].start)
+
+    def resolve(self, target: str, current_flow: str) -> NodeRef | None:
+        ref = NodeRef.parse(target, current_flow)
+        flow = self.flows.get(ref.flow)
+        if flow is None or (ref.node not in flow.nodes and ref.node != ESCALATE_NODE):
+            return None
+        return ref
+
+    def node(self, ref: NodeRef) -> Node:
+        return self.flows[ref.flow].nodes[ref.node]
+
+    def default_flow(self) -> str:
+        """The flow a conversation starts with when none is named: ``smtp``, else the first."""
+        if "smtp" in self.flows:
+            return "smtp"
+        return next(iter(sorted(self.flows)))

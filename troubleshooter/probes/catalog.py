@@ -1,0 +1,48 @@
+"""The one place that maps an outcome id to what a person reads: title, cause, advice,
+the article to show and the flow node to continue at. Data: ``data/outcomes.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from troubleshooter.i18n import Text
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeInfo:
+    id: str
+    title: Text  # a few words: "Wrong username or password"
+    cause: Text  # one or two sentences in the seed's plain words
+    advice: Text  # what to do next
+    article: str | None = None  # kb article id
+    node: str | None = None  # flow node to continue at, "flow:node"
+
+
+@cache
+def catalog() -> dict[str, OutcomeInfo]:
+    from troubleshooter import yamlio
+
+    source = resources.files("troubleshooter") / "data" / "outcomes.yaml"
+    doc = yamlio.loads(source.read_text(encoding="utf-8"), "data/outcomes.yaml")
+    found: dict[str, OutcomeInfo] = {}
+    for outcome_id, entry in (doc.data or {}).items():
+        found[outcome_id] = OutcomeInfo(
+            outcome_id,
+            Text(**entry["title"]),
+            Text(**entry["cause"]),
+            Text(**entry["advice"]),
+            entry.get("article"),
+            entry.get("node"),
+        )
+    return found
+
+
+def describe(outcome_id: str) -> OutcomeInfo:
+    """Text for an outcome id; an unknown id is shown as itself rather than failing."""
+    known = catalog().get(outcome_id)
+    if known:
+        return known
+    raw = Text(outcome_id, outcome_id)
+    return OutcomeInfo(outcome_id, raw, raw, raw)

@@ -1,0 +1,89 @@
+"""The typed result every probe returns, and the outcome vocabulary shared by all layers.
+
+Outcome ids are the one vocabulary used by probes, red-message explanations, flows
+(``outcomes:`` keys), articles and JSON output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Outcomes of the SMTP and DNS probes (issue "Live probes"); flows branch on these ids.
+SMTP_OUTCOMES: tuple[str, ...] = (
+    "ok",
+    "dns-not-found",
+    "dns-failed",
+    "connection-refused",
+    "connection-timeout",
+    "network-unreachable",
+    "tls-mismatch",
+    "starttls-missing",
+    "certificate-invalid",
+    "certificate-name-mismatch",
+    "intercepted",
+    "server-unavailable",
+    "protocol-error",
+    "auth-not-offered",
+    "auth-requires-tls",
+    "auth-failed",
+    "auth-app-password",
+    "auth-disabled",
+    "auth-tempfail",
+    "sender-rejected",
+    "recipient-rejected",
+    "relay-denied",
+    "message-rejected",
+    "smtp-off",
+    "dmarc-rejected",
+    "deadline",
+)
+
+
+@dataclass(slots=True)
+class StageResult:
+    """One stage of a probe (dns, connect, banner, ehlo, tls, auth, mail, …) and how long it took."""
+
+    stage: str
+    ok: bool
+    elapsed: float  # seconds
+    detail: str = ""
+    outcome: str | None = None  # the outcome id this stage ended with, when it failed
+
+
+@dataclass(slots=True)
+class ProbeOutcome:
+    """What a probe found. Never holds a secret: transcripts are redacted when recorded."""
+
+    probe: str
+    outcome: str
+    stage: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    stages: list[StageResult] = field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProbeOutcome:
+        stages = [StageResult(**s) for s in data.get("stages", [])]
+        return cls(
+            probe=data["probe"],
+            outcome=data["outcome"],
+            stage=data.get("stage", ""),
+            facts=dict(data.get("facts", {})),
+            stages=stages,
+            transcript=list(data.get("transcript", [])),
+            elapsed=float(data.get("elapsed", 0.0)),
+        )
+
+
+# A front end passes this to watch stages live: called with (stage, "start"|"done", result|None).
+StageCallback = Callable[[str, str, StageResult | None], None]

@@ -1,0 +1,128 @@
+"""The probes flows may call: name, parameters and outcome set, declared without importing them.
+
+Lint and the engine need only the declarations (cheap); the code of a probe is imported
+when it first runs. A flow's probe node names a probe, maps its parameters to session
+values, and must handle every outcome in :attr:`ProbeSpec.outcomes` or give a ``default``.
+Scenario tests never run probes: they hand the engine a stubbed outcome id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback
+
+DEFAULT_DEADLINE = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeParam:
+    name: str
+    required: bool = True
+    secret: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSpec:
+    name: str
+    params: tuple[ProbeParam, ...]
+    outcomes: frozenset[str]
+    runner: str  # "module:function", an ``async def (args, *, deadline, on_stage) -> ProbeOutcome``
+
+    def param(self, name: str) -> ProbeParam | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    async def run(
+        self,
+        args: Mapping[str, str],
+        *,
+        deadline: float = DEFAULT_DEADLINE,
+        on_stage: StageCallback | None = None,
+    ) -> ProbeOutcome:
+        """Run the probe; never raises, never outlives ``deadline`` (plus a small grace)."""
+        started = time.monotonic()
+        try:
+            module_name, _, func_name = self.runner.partition(":")
+            func = getattr(importlib.import_module(module_name), func_name)
+            return await asyncio.wait_for(
+                func(dict(args), deadline=deadline, on_stage=on_stage), timeout=deadline + 0.5
+            )
+        except (TimeoutError, asyncio.TimeoutError):
+            return ProbeOutcome(self.name, "deadline", elapsed=time.monotonic() - started)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a probe bug must not take the conversation down
+            return ProbeOutcome(
+                self.name, "protocol-error", facts={"internal_error": type(exc).__name__},
+                elapsed=time.monotonic() - started,
+            )
+
+
+_CONNECTION = frozenset(
+    o for o in SMTP_OUTCOMES
+    if not o.startswith("auth-") and o not in {
+        "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected",
+        "smtp-off", "dmarc-rejected",
+    }
+)
+_LOGIN = _CONNECTION | {o for o in SMTP_OUTCOMES if o.startswith("auth-")}
+_MESSAGE = _LOGIN | {
+    "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected", "dmarc-rejected",
+}
+_SMTP_PARAMS = (
+    ProbeParam("host"),
+    ProbeParam("port", required=False),
+    ProbeParam("security", required=False),
+)
+
+REGISTRY: dict[str, ProbeSpec] = {
+    spec.name: spec
+    for spec in (
+        ProbeSpec(
+            "smtp-connection",
+            _SMTP_PARAMS,
+            _CONNECTION,
+            "troubleshooter.probes.smtp:probe_connection",
+        ),
+        ProbeSpec(
+            "smtp-login",
+            (*_SMTP_PARAMS, ProbeParam("username"), ProbeParam("password", secret=True)),
+            _LOGIN,
+            "troubleshooter.probes.smtp:probe_login",
+        ),
+        ProbeSpec(
+            "smtp-test-message",
+            (
+                *_SMTP_PARAMS,
+                ProbeParam("username", required=False),
+                ProbeParam("password", required=False, secret=True),
+                ProbeParam("sender"),
+                ProbeParam("recipient"),
+            ),
+            _MESSAGE,
+            "troubleshooter.probes.smtp:probe_test_message",
+        ),
+        ProbeSpec(
+            "port-sweep",
+            (ProbeParam("host"),),
+            frozenset({"ok", "ports-blocked", "nothing-listens", "dns-not-found", "dns-failed",
+                       "deadline"}),
+            "troubleshooter.probes.sweep:probe_port_sweep",
+        ),
+        ProbeSpec(
+            "domain-health",
+            (ProbeParam("sender"), ProbeParam("dkim_selector", required=False)),
+            frozenset({"ok", "domain-warnings", "spf-missing", "spf-invalid", "dmarc-missing",
+                       "dkim-missing", "dns-not-found", "dns-failed", "deadline"}),
+            "troubleshooter.probes.domain:probe_domain_health",
+        ),
+    )
+}
+
+
+def get(name: str) -> ProbeSpec | None:
+    return REGISTRY.get(name)

@@ -1,0 +1,218 @@
+"""The plain conversation: numbered choices on stdin/stdout, for screen readers and pipes.
+
+No colours, no cursor movement, one prompt per line; secret input without echo when
+stdin is a terminal. End of input at any prompt ends the conversation cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import TextIO
+
+from troubleshooter.flow.engine import FlowError, NodeView, Session
+from troubleshooter.i18n import Lang, Text, tr
+from troubleshooter.probes import registry
+from troubleshooter.probes.catalog import describe
+from troubleshooter.ui.conversation import load_content, start_session
+
+COMMANDS = {"b": "back", "r": "restart", "l": "lang", "a": "article", "q": "quit", "h": "help"}
+
+
+class EndOfInput(Exception):
+    """stdin was closed: the user left."""
+
+
+class PlainConversation:
+    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO,
+                 kb: str | None = None) -> None:
+        self.session = session
+        self.stdin = stdin
+        self.out = stdout
+        self.kb = kb
+
+    @property
+    def lang(self) -> Lang:
+        return self.session.lang
+
+    def say(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def t(self, value: Text | None) -> str:
+        return value.get(self.lang) if value else ""
+
+    def read(self, prompt: str, secret: bool = False) -> str:
+        if secret and self.stdin.isatty():
+            import getpass
+
+            try:
+                return getpass.getpass(f"{prompt}: ", stream=self.out)
+            except EOFError:
+                raise EndOfInput from None
+        self.out.write(f"{prompt}: ")
+        self.out.flush()
+        line = self.stdin.readline()
+        if not line:
+            raise EndOfInput
+        return line.rstrip("\n").rstrip("\r")
+
+    # -- the loop ---------------------------------------------------------------------
+    def run(self) -> int:
+        self.say(tr("plain.help", self.lang))
+        try:
+            while True:
+                view = self.session.view()
+                self.show(view)
+                if view.is_end:
+                    return 0
+                if view.kind == "probe":
+                    self.run_probe(view)
+                elif view.kind == "input":
+                    self.ask_value(view)
+                else:
+                    self.ask_choice(view)
+        except EndOfInput:
+            self.say()
+            self.say(tr("plain.goodbye", self.lang))
+            return 0
+
+    def show(self, view: NodeView) -> None:
+        self.say()
+        heading = self.t(view.title) or self.t(view.flow_title)
+        if view.is_end and view.status:
+            heading = f"{tr(f'plain.end-{view.status}', self.lang)}: {heading}"
+        self.say(f"== {heading} ==")
+        if view.text:
+            self.say(self.t(view.text))
+        for finding in view.findings:
+            self.say(f"  {tr('plain.finding-warning', self.lang)}: {self.t(finding.message)}")
+        if view.article:
+            self.say(f"  [a] {view.article}")
+
+    def command(self, word: str) -> bool:
+        """Run a one-letter command; True when it was one."""
+        action = COMMANDS.get(word.strip().lower())
+        if action is None:
+            return False
+        if action == "quit":
+            raise EndOfInput
+        if action == "help":
+            self.say(tr("plain.help", self.lang))
+        elif action == "back":
+            self.session.back()
+        elif action == "restart":
+            self.session.restart()
+        elif action == "lang":
+            self.session.set_lang("en" if self.lang == "cs" else "cs")
+            self.say(tr("plain.language-now", self.lang))
+        elif action == "article":
+            self.show_article(self.session.view().article)
+        return True
+
+    def ask_choice(self, view: NodeView) -> None:
+        for number, choice in enumerate(view.choices, 1):
+            self.say(f"  {number}) {self.t(choice.label)}")
+        answer = self.read(tr("plain.prompt-choice", self.lang)).strip()
+        if self.command(answer.lstrip(":")):
+            return
+        if answer.isdigit() and 1 <= int(answer) <= len(view.choices):
+            self.session.choose(view.choices[int(answer) - 1].id)
+            return
+        ids = {c.id: c for c in view.choices}
+        if answer in ids:
+            self.session.choose(answer)
+            return
+        self.say(tr("plain.bad-choice", self.lang, count=len(view.choices)))
+
+    def ask_value(self, view: NodeView) -> None:
+        spec = view.input
+        assert spec is not None
+        prompt = tr("plain.prompt-secret" if spec.secret else "plain.prompt-value", self.lang)
+        if spec.optional:
+            self.say(f"  {tr('plain.optional-hint', self.lang)}")
+        value = self.read(prompt, secret=spec.secret)
+        if value.startswith(":") and self.command(value[1:]):
+            return
+        result = self.session.submit(value)
+        if result.accepted:
+            return
+        for finding in result.findings:
+            level = "plain.finding-error" if finding.severity == "error" else "plain.finding-warning"
+            self.say(f"  {tr(level, self.lang)}: {self.t(finding.message)}")
+        if result.blocking and result.suggestion is None:
+            return
+        options: list[tuple[str, str | None]] = []
+        if result.suggestion is not None:
+            label = (tr("plain.use-cleaned-secret", self.lang) if spec.secret
+                     else tr("plain.use-cleaned", self.lang, value=result.suggestion))
+            options.append((label, result.suggestion))
+        if not result.blocking:
+            options.append((tr("plain.keep-typed", self.lang), value))
+        options.append((tr("plain.type-again", self.lang), None))
+        for number, (label, _) in enumerate(options, 1):
+            self.say(f"  {number}) {label}")
+        while True:
+            answer = self.read(tr("plain.prompt-choice", self.lang)).strip()
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                break
+            self.say(tr("plain.bad-choice", self.lang, count=len(options)))
+        chosen = options[int(answer) - 1][1]
+        if chosen is None:
+            return
+        if chosen is value:
+            self.session.submit(value, keep=True)
+        else:
+            self.session.submit(chosen, keep=True)
+
+    def run_probe(self, view: NodeView) -> None:
+        assert view.probe is not None
+        spec = registry.get(view.probe.name)
+        for name in self.session.missing_values():
+            self.say(tr("plain.probe-missing-value", self.lang, name=name))
+            self.session.provide_secret(name, self.read(tr("plain.prompt-secret", self.lang),
+                                                        secret=True))
+        self.say(tr("plain.probe-running", self.lang, probe=view.probe.name))
+
+        def on_stage(stage: str, state: str, result) -> None:
+            if state == "done" and result is not None:
+                mark = "✓" if result.ok else "✗"
+                self.say(f"  {mark} {stage} ({result.elapsed * 1000:.0f} ms) {result.detail}")
+
+        if spec is None:
+            raise FlowError(f"unknown probe {view.probe.name!r}")
+        outcome = asyncio.run(spec.run(self.session.probe_arguments(), on_stage=on_stage))
+        info = describe(outcome.outcome)
+        self.say(tr("plain.probe-result", self.lang, outcome=self.t(info.title)))
+        self.session.record_probe(outcome)
+
+    def show_article(self, article_id: str | None) -> None:
+        if not article_id:
+            self.say(tr("plain.no-article", self.lang))
+            return
+        try:
+            from troubleshooter.knowledge.render import article_for_terminal
+        except ImportError:
+            self.say(tr("plain.article-missing", self.lang, article=article_id))
+            return
+        rendered = article_for_terminal(article_id, self.lang, self.kb)
+        self.say(rendered or tr("plain.article-missing", self.lang, article=article_id))
+
+
+def run_plain(args: argparse.Namespace, stdin: TextIO | None = None,
+              stdout: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    startup = load_content(args)
+    if startup.broken:
+        print(tr("plain.flow-errors", startup.lang), file=sys.stderr)
+        for diagnostic in sorted(startup.diagnostics, key=lambda d: d.sort_key()):
+            print(diagnostic.format(startup.lang), file=sys.stderr)
+        if not len(startup.flows):
+            return 2
+    try:
+        session = start_session(startup, args)
+    except FlowError as exc:
+        print(f"troubleshooter: {exc}", file=sys.stderr)
+        return 2
+    return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None)).run()
