@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from troubleshooter.flow.model import InputKind
 from troubleshooter.i18n import Text, text
+from troubleshooter.probes.security import security_mode
 
 FindingSeverity = Literal["error", "warning"]
 
@@ -24,8 +25,6 @@ INVISIBLE = {
     "\ufeff": "BOM", "\u00ad": "SHY", "\u202f": "NNBSP", "\u2007": "FIGSP",
 }
 SMTP_PORTS = {25, 465, 587, 2525}
-IMPLICIT_TLS = {"ssl", "tls", "implicit", "implicit-tls", "smtps"}
-STARTTLS = {"starttls"}
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
@@ -47,20 +46,6 @@ class InputFinding:
 def _finding(code: str, severity: FindingSeverity, cleaned: str | None = None,
              **params: object) -> InputFinding:
     return InputFinding(code, severity, text(f"check.{code}", **params), cleaned)
-
-
-def security_mode(value: str | None) -> str | None:
-    """Map a form's encryption value to ``tls`` (implicit), ``starttls``, ``none`` or None."""
-    if not value:
-        return None
-    lowered = value.strip().lower()
-    if lowered in IMPLICIT_TLS:
-        return "tls"
-    if lowered in STARTTLS:
-        return "starttls"
-    if lowered in {"none", "no", "off", "plain", "zadne", "žádné"}:
-        return "none"
-    return None
 
 
 def _clean_spaces(value: str) -> tuple[str, list[InputFinding]]:

@@ -51,7 +51,7 @@ class ProbeSpec:
             return await asyncio.wait_for(
                 func(dict(args), deadline=deadline, on_stage=on_stage), timeout=deadline + 0.5
             )
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             return ProbeOutcome(self.name, "deadline", elapsed=time.monotonic() - started)
         except asyncio.CancelledError:
             raise
