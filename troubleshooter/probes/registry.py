@@ -13,10 +13,15 @@ import importlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback
 
+if TYPE_CHECKING:
+    from troubleshooter.probes.policy import TargetPolicy
+
 DEFAULT_DEADLINE = 10.0
+REFUSED_BY_POLICY = "refused-by-policy"  # served mode: the target policy did not allow the probe
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +47,29 @@ class ProbeSpec:
         *,
         deadline: float = DEFAULT_DEADLINE,
         on_stage: StageCallback | None = None,
+        policy: TargetPolicy | None = None,
     ) -> ProbeOutcome:
-        """Run the probe; never raises, never outlives ``deadline`` (plus a small grace)."""
+        """Run the probe; never raises, never outlives ``deadline`` (plus a small grace).
+
+        Under a ``policy`` (served mode) the target is vetted first: a refusal comes back as
+        the ``refused-by-policy`` outcome with the reason in ``facts``, and the probe gets the
+        vetted addresses so it does not trust a second DNS answer.
+        """
         started = time.monotonic()
         try:
+            if policy is not None:
+                from troubleshooter.probes.policy import Admission, PolicyRefusal
+
+                admitted = await asyncio.wait_for(policy.admit(args), timeout=deadline)
+                if isinstance(admitted, PolicyRefusal):
+                    return ProbeOutcome(self.name, REFUSED_BY_POLICY, stage="policy",
+                                        facts=admitted.facts(), elapsed=time.monotonic() - started)
+                if not isinstance(admitted, Admission):  # the name did not resolve
+                    return ProbeOutcome(self.name, admitted.outcome, stage="dns",
+                                        facts={"host": args.get("host", "")},
+                                        elapsed=time.monotonic() - started)
+                spent = time.monotonic() - started
+                args, deadline = admitted.args, max(0.1, min(deadline, policy.deadline) - spent)
             module_name, _, func_name = self.runner.partition(":")
             func = getattr(importlib.import_module(module_name), func_name)
             return await asyncio.wait_for(
@@ -68,7 +92,7 @@ _CONNECTION = frozenset(
         "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected",
         "smtp-off", "dmarc-rejected",
     }
-)
+) | {REFUSED_BY_POLICY}
 _LOGIN = _CONNECTION | {o for o in SMTP_OUTCOMES if o.startswith("auth-")}
 _MESSAGE = _LOGIN | {
     "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected", "dmarc-rejected",
@@ -110,14 +134,15 @@ REGISTRY: dict[str, ProbeSpec] = {
             "port-sweep",
             (ProbeParam("host"),),
             frozenset({"ok", "ports-blocked", "nothing-listens", "dns-not-found", "dns-failed",
-                       "deadline"}),
+                       "deadline", REFUSED_BY_POLICY}),
             "troubleshooter.probes.sweep:probe_port_sweep",
         ),
         ProbeSpec(
             "domain-health",
-            (ProbeParam("sender"), ProbeParam("dkim_selector", required=False)),
+            (ProbeParam("sender"), ProbeParam("dkim_selector", required=False),
+             ProbeParam("nameserver", required=False)),
             frozenset({"ok", "domain-warnings", "spf-missing", "spf-invalid", "dmarc-missing",
-                       "dkim-missing", "dns-not-found", "dns-failed", "deadline"}),
+                       "dkim-missing", "domain-not-found", "dns-failed", "deadline"}),
             "troubleshooter.probes.domain:probe_domain_health",
         ),
     )

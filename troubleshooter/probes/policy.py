@@ -1,0 +1,246 @@
+"""What a served probe may connect to: checked before any connection is made.
+
+Served (``troubleshooter serve``), any visitor can make the server open connections, so
+a probe runs under a :class:`TargetPolicy`: SMTP ports only, no loopback, private,
+link-local, multicast or otherwise non-public targets (checked on the addresses the name
+resolves to, so a public-looking name that resolves to 127.0.0.1 is refused too), a cap on
+AUTH attempts per session and per target server (a wrong password retried in a loop can
+lock a mailbox), and a cap on the probe deadline. The probes themselves know nothing of
+this: :meth:`troubleshooter.probes.registry.ProbeSpec.run` asks :meth:`TargetPolicy.admit`
+first. A refusal is a :class:`PolicyRefusal` whose message is in both languages.
+
+Time of check vs time of use: the probe resolves the name again, and DNS may answer
+differently the second time (rebinding). The vetted addresses are therefore handed to the
+probe in the ``addresses`` argument (comma-separated); a probe that honours it connects
+only to those. A probe that ignores it leaves that residual risk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import ipaddress
+import json
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from troubleshooter.i18n import Text, text
+from troubleshooter.probes.security import security_mode
+
+SMTP_PORTS: frozenset[int] = frozenset({25, 465, 587, 2525})
+ADDRESSES_ARG = "addresses"  # vetted addresses handed to the probe (comma-separated)
+
+# name, port -> addresses; raises LookupError(outcome id) when the name does not resolve.
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+class Unresolved(LookupError):
+    """The name did not resolve; ``outcome`` is ``dns-not-found`` or ``dns-failed``."""
+
+    def __init__(self, outcome: str, detail: str = "") -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRefusal:
+    """Why a probe was not run; ``code`` is stable, ``message`` is what the visitor reads."""
+
+    code: str  # port-not-allowed, port-invalid, private-target, auth-limit-session, auth-limit-server
+    message: Text
+
+    def facts(self) -> dict[str, object]:
+        return {"policy": self.code, "message": self.message.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """The policy let the probe run: with these arguments (vetted addresses added)."""
+
+    args: dict[str, str]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """The system resolver (``getaddrinfo``: /etc/hosts, then DNS), as ``asyncio`` connections use."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        missing = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
+        raise Unresolved("dns-not-found" if missing else "dns-failed", str(exc)) from None
+    except (OSError, UnicodeError) as exc:
+        raise Unresolved("dns-failed", str(exc)) from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def nameserver_resolver(nameserver: str, timeout: float = 5.0) -> Resolver:
+    """A resolver asking only ``nameserver`` ("HOST:PORT"), for ``--dns-server`` and tests."""
+
+    async def resolve(host: str, port: int) -> list[str]:
+        from troubleshooter.probes.dns import DnsClient, status_outcome
+
+        answer = await DnsClient(nameserver=nameserver, deadline=timeout).addresses(host)
+        if not answer.ok:
+            raise Unresolved(status_outcome(answer.status), answer.detail)
+        return list(answer.records)
+
+    return resolve
+
+
+def address_kind(address: str) -> str | None:
+    """Why an address is not a public target (``loopback``, ``private``, …), None if it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, hit in (
+        ("loopback", ip.is_loopback),
+        ("unspecified", ip.is_unspecified),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        ("not-global", not ip.is_global),
+    ):
+        if hit:
+            return kind
+    return None
+
+
+def _private_message(host: str, address: str, kind: str) -> Text:
+    """The refusal text, with the kind of address named in each language."""
+    kind_text = text(f"policy.kind.{kind}")
+    whole = text("policy.private-target", host=host, address=address, kind="{kind}")
+    return Text(whole.cs.replace("{kind}", kind_text.cs), whole.en.replace("{kind}", kind_text.en))
+
+
+class AuthLedger:
+    """AUTH attempts per target server within a time window, shared by every session.
+
+    Each served session is its own process, so the counts live in a small JSON file that
+    is locked while read and written; without a path the counts stay in this process.
+    """
+
+    def __init__(self, path: Path | None = None, window: float = 3600.0) -> None:
+        self.path = path
+        self.window = window
+        self._memory: dict[str, list[float]] = {}
+
+    def take(self, server: str, limit: int, now: float | None = None) -> bool:
+        """Record one attempt on ``server`` unless ``limit`` attempts are already in the window."""
+        now = time.time() if now is None else now
+        if self.path is None:
+            return self._take(self._memory, server, limit, now)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                counts = json.loads(handle.read() or "{}")
+            except ValueError:
+                counts = {}
+            allowed = self._take(counts, server, limit, now)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(counts))
+            return allowed
+
+    def _take(self, counts: dict[str, list[float]], server: str, limit: int, now: float) -> bool:
+        for key in list(counts):
+            counts[key] = [t for t in counts[key] if now - t < self.window]
+            if not counts[key]:
+                del counts[key]
+        recent = counts.setdefault(server, [])
+        if len(recent) >= limit:
+            return False
+        recent.append(now)
+        return True
+
+
+@dataclass
+class TargetPolicy:
+    """The rules a served probe runs under; one instance per session (process)."""
+
+    allowed_ports: frozenset[int] = SMTP_PORTS
+    allow_private: bool = False
+    max_auth_per_session: int = 5
+    max_auth_per_server: int = 20
+    deadline: float = 10.0
+    resolver: Resolver = system_resolver
+    ledger: AuthLedger = field(default_factory=AuthLedger)
+    auth_attempts: int = field(default=0, init=False)
+
+    def check_port(self, port: object) -> PolicyRefusal | None:
+        allowed = ", ".join(str(p) for p in sorted(self.allowed_ports))
+        try:
+            number = int(str(port).strip())
+        except ValueError:
+            return PolicyRefusal("port-invalid", text("policy.port-invalid", port=port))
+        if number not in self.allowed_ports:
+            return PolicyRefusal("port-not-allowed", text("policy.port-not-allowed", port=number,
+                                                          allowed=allowed))
+        return None
+
+    async def vet(self, host: str, port: int) -> list[str] | PolicyRefusal:
+        """The addresses ``host`` resolves to, or a refusal; raises :class:`Unresolved`."""
+        refusal = self.check_port(port)
+        if refusal:
+            return refusal
+        addresses = await self.resolver(host.strip().strip("[]"), port)
+        if not self.allow_private:
+            for address in addresses:
+                kind = address_kind(address)
+                if kind:
+                    return PolicyRefusal("private-target", _private_message(host, address, kind))
+        return addresses
+
+    async def check_target(self, host: str, port: int) -> PolicyRefusal | None:
+        """None when ``host:port`` may be probed; an unresolvable name is left to the probe."""
+        try:
+            found = await self.vet(host, port)
+        except Unresolved:
+            return None
+        return found if isinstance(found, PolicyRefusal) else None
+
+    def take_auth_attempt(self, server: str) -> PolicyRefusal | None:
+        """Count one AUTH attempt on ``server``, or refuse when a limit is reached."""
+        if self.auth_attempts >= self.max_auth_per_session:
+            return PolicyRefusal("auth-limit-session", text("policy.auth-limit-session",
+                                                            limit=self.max_auth_per_session))
+        server = server.strip().strip("[]").rstrip(".").lower()
+        if not self.ledger.take(server, self.max_auth_per_server):
+            return PolicyRefusal("auth-limit-server", text("policy.auth-limit-server", host=server,
+                                                           limit=self.max_auth_per_server))
+        self.auth_attempts += 1
+        return None
+
+    async def admit(self, args: Mapping[str, str]) -> Admission | PolicyRefusal | Unresolved:
+        """Check a probe's arguments before it runs.
+
+        Probes with a ``host`` connect to it: its port and addresses are checked and the
+        vetted addresses are added to the arguments. Probes given a password log in: one
+        AUTH attempt is counted, only once the target itself was allowed. A name that does
+        not resolve comes back as :class:`Unresolved` so the caller reports a DNS outcome
+        without the probe resolving it again (a second answer could differ).
+        """
+        admitted = dict(args)
+        host = str(args.get("host") or "").strip()
+        if host:
+            port = args.get("port") or (465 if security_mode(args.get("security")) == "tls" else 587)
+            refusal = self.check_port(port)
+            if refusal:
+                return refusal
+            try:
+                found = await self.vet(host, int(str(port).strip()))
+            except Unresolved as unresolved:
+                return unresolved
+            if isinstance(found, PolicyRefusal):
+                return found
+            admitted[ADDRESSES_ARG] = ",".join(found)
+        if host and str(args.get("password") or ""):
+            refusal = self.take_auth_attempt(host)
+            if refusal:
+                return refusal
+        return Admission(admitted)
