@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from troubleshooter.i18n import Lang, tr
+from troubleshooter.i18n import Lang, text
 
 Severity = Literal["error", "warning"]
 
@@ -28,7 +28,7 @@ class Diagnostic:
         return (self.path, self.line, self.col, self.code)
 
     def message(self, lang: Lang = "en") -> str:
-        return tr(f"lint.{self.code}", lang, **self.params)
+        return text(f"lint.{self.code}", **self.params).get(lang)  # params may include "lang"
 
     def format(self, lang: Lang = "en") -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message(lang)}"
