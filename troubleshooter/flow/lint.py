@@ -1,0 +1,308 @@
+"""Semantic checks of flows: what the loader cannot see one node at a time.
+
+The loader reports what is wrong inside a node (syntax, fields, translations). Lint adds
+what needs the whole set of flows: targets that lead nowhere, nodes nobody can reach,
+nodes that lead nowhere, cycles no end can be reached from, probe calls that do not fit the
+probe registry, values no input stores, article ids with no article. The graph is read from
+the parsed documents rather than the built model, so a node the loader had to drop (say,
+for a missing translation) still counts as a target and does not set off a cascade of
+dangling-target findings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from troubleshooter.diagnostics import Diagnostic
+from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
+from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node, NodeRef
+from troubleshooter.probes.registry import REGISTRY
+
+Key = tuple[str, str]  # (flow id, node id)
+_ARTICLE_SUFFIXES = (".cs.md", ".en.md")
+
+
+@dataclass(slots=True)
+class _Edge:
+    path: tuple  # where the target is written, for positions
+    via: str  # "next", "choice yes", "outcome ok", "default"
+    target: str
+
+
+@dataclass(slots=True)
+class _RawNode:
+    """A node as authored, whether or not the loader could build it."""
+
+    flow: str
+    id: str
+    kind: Any
+    edges: list[_Edge] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Linter:
+    load: FlowLoad
+    incomplete: bool  # some flow file could not be built: unknown flow ids may live there
+    found: list[Diagnostic] = field(default_factory=list)
+    nodes: dict[Key, _RawNode] = field(default_factory=dict)
+
+    def report(self, flow_id: str, key: tuple, code: str, severity: str = "error", *,
+               at_key: bool = False, **params: Any) -> None:
+        doc = self.load.documents[flow_id]
+        pos = doc.where(key, prefer_key=at_key)
+        self.found.append(Diagnostic(doc.path, pos.line, pos.col, severity, code, params))  # type: ignore[arg-type]
+
+    # -- the graph -------------------------------------------------------------------
+
+    def read_graph(self) -> None:
+        for flow in self.load.flows:
+            raw_nodes = self.load.documents[flow.id].data.get("nodes")
+            if not isinstance(raw_nodes, dict):
+                continue
+            for node_id, raw in raw_nodes.items():
+                if isinstance(node_id, str) and ID_PATTERN.match(node_id):
+                    self.nodes[(flow.id, node_id)] = _raw_node(flow.id, node_id, raw)
+
+    def resolve(self, target: str, flow_id: str) -> Key | None:
+        ref = NodeRef.parse(target, flow_id)
+        if ref.node == ESCALATE_NODE and ref.flow in self.load.flows:
+            return (ref.flow, ESCALATE_NODE)
+        key = (ref.flow, ref.node)
+        return key if key in self.nodes else None
+
+    def check_targets(self) -> dict[Key, list[Key]]:
+        """Report dangling targets; return the resolved edges of every node."""
+        edges: dict[Key, list[Key]] = {}
+        for key, node in self.nodes.items():
+            out: list[Key] = []
+            for edge in node.edges:
+                resolved = self.resolve(edge.target, node.flow)
+                if resolved is not None:
+                    out.append(resolved)
+                elif self._knowable(edge.target, node.flow):
+                    self.report(node.flow, edge.path, "unknown-target", via=edge.via, target=edge.target)
+            edges[key] = out
+        for flow in self.load.flows:
+            if self.resolve(flow.start, flow.id) is None:
+                self.report(flow.id, ("start",), "missing-start", target=flow.start)
+            if flow.escalate and self.resolve(flow.escalate, flow.id) is None \
+                    and self._knowable(flow.escalate, flow.id):
+                self.report(flow.id, ("escalate",), "unknown-target", via="escalate", target=flow.escalate)
+        return edges
+
+    def _knowable(self, target: str, flow_id: str) -> bool:
+        """False when the target names a flow that may sit in a file that failed to load."""
+        ref = NodeRef.parse(target, flow_id)
+        return ref.flow in self.load.flows or not self.incomplete
+
+    def check_reachability(self, edges: dict[Key, list[Key]]) -> None:
+        roots = []
+        for flow in self.load.flows:
+            roots.extend(k for k in (self.resolve(flow.start, flow.id),
+                                     self.resolve(flow.escalate or "", flow.id)) if k)
+        seen = _walk(roots, edges)
+        for key, node in self.nodes.items():
+            if key not in seen:
+                self.report(node.flow, ("nodes", node.id), "unreachable-node", "warning",
+                            at_key=True, node=node.id)
+
+    def check_exits(self, edges: dict[Key, list[Key]]) -> None:
+        """Dead ends, then nodes from which no end (nor an already reported problem) is reachable."""
+        dead = set()
+        exits = set()
+        for key, node in self.nodes.items():
+            if node.kind == "end" or node.kind not in NODE_KINDS:
+                exits.add(key)
+            elif not node.edges:
+                dead.add(key)
+                self.report(node.flow, ("nodes", node.id), "dead-end", at_key=True, node=node.id)
+            elif len(edges[key]) < len(node.edges):
+                exits.add(key)  # a dangling target, reported already: its way on is unknown
+            if any(target[1] == ESCALATE_NODE for target in edges[key]):
+                exits.add(key)
+        reverse: dict[Key, list[Key]] = {}
+        for source, targets in edges.items():
+            for target in targets:
+                reverse.setdefault(target, []).append(source)
+        can_finish = _walk(exits | dead, reverse)
+        for key, node in self.nodes.items():
+            if key not in can_finish:
+                self.report(node.flow, ("nodes", node.id), "no-way-out", at_key=True, node=node.id)
+
+    # -- per node ----------------------------------------------------------------------
+
+    def check_probes(self) -> None:
+        stored, secret = _stored_values(self.load.flows)
+        for flow in self.load.flows:
+            for node in flow.nodes.values():
+                if node.probe is not None:
+                    self._check_probe(flow, node, stored, secret)
+
+    def _check_probe(self, flow: Flow, node: Node, stored: set[str], secret: set[str]) -> None:
+        call, base = node.probe, ("nodes", node.id)
+        assert call is not None
+        spec = REGISTRY.get(call.name)
+        if spec is None:
+            self.report(flow.id, (*base, "probe"), "unknown-probe", probe=call.name,
+                        known=", ".join(sorted(REGISTRY)))
+            return
+        for outcome in call.outcomes:
+            if outcome not in spec.outcomes:
+                self.report(flow.id, (*base, "outcomes", outcome), "unknown-outcome", "warning",
+                            at_key=True, probe=spec.name, outcome=outcome)
+        unhandled = spec.outcomes - call.outcomes.keys()
+        if call.default is None and unhandled:
+            where = (*base, "outcomes") if call.outcomes else (*base, "probe")
+            self.report(flow.id, where, "unhandled-outcome", at_key=True, probe=spec.name,
+                        outcomes=", ".join(sorted(unhandled)))
+        for param, value in call.args.items():
+            declared = spec.param(param)
+            if declared is None:
+                self.report(flow.id, (*base, "args", param), "unknown-param", at_key=True,
+                            probe=spec.name, param=param)
+                continue
+            name = value[1:] if value.startswith("$") else None
+            if name is not None and name not in stored:
+                self.report(flow.id, (*base, "args", param), "unknown-value", "warning", value=name)
+            if declared.secret and name is None:
+                self.report(flow.id, (*base, "args", param), "secret-literal", param=param)
+            elif declared.secret and name in stored and name not in secret:
+                self.report(flow.id, (*base, "args", param), "secret-param", param=param, value=name)
+        for declared in spec.params:
+            if declared.required and declared.name not in call.args:
+                where = (*base, "args") if "args" in self.load.documents[flow.id].data["nodes"][node.id] \
+                    else (*base, "probe")
+                self.report(flow.id, where, "missing-param", at_key=True, probe=spec.name,
+                            param=declared.name)
+
+    def check_articles(self, article_ids: set[str]) -> None:
+        for flow in self.load.flows:
+            for node in flow.nodes.values():
+                if node.article and node.article not in article_ids:
+                    self.report(flow.id, ("nodes", node.id, "article"), "unknown-article",
+                                article=node.article)
+
+
+def _raw_node(flow_id: str, node_id: str, raw: Any) -> _RawNode:
+    """Every well-formed target written in a node, with where it is written."""
+    base = ("nodes", node_id)
+    if not isinstance(raw, dict):
+        return _RawNode(flow_id, node_id, None)
+    node = _RawNode(flow_id, node_id, raw.get("kind"))
+    candidates: list[tuple[tuple, str, Any]] = [((*base, "next"), "next", raw.get("next"))]
+    choices = raw.get("choices")
+    if isinstance(choices, list):
+        for i, choice in enumerate(choices):
+            if isinstance(choice, dict):
+                candidates.append(((*base, "choices", i, "next"), f"choice {choice.get('id')}",
+                                   choice.get("next")))
+    outcomes = raw.get("outcomes")
+    if isinstance(outcomes, dict):
+        candidates.extend(((*base, "outcomes", o), f"outcome {o}", t) for o, t in outcomes.items())
+    candidates.append(((*base, "default"), "default", raw.get("default")))
+    for path, via, target in candidates:
+        text = _target_text(target)
+        if text:
+            node.edges.append(_Edge(path, via, text))
+    return node
+
+
+def _target_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _walk(roots: Iterable[Key], edges: dict[Key, list[Key]]) -> set[Key]:
+    seen = set(roots)
+    queue = deque(seen)
+    while queue:
+        for target in edges.get(queue.popleft(), ()):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def _stored_values(flows: Iterable[Flow]) -> tuple[set[str], set[str]]:
+    """Names of values some input or question stores, and those of them that are secret."""
+    stored: set[str] = set()
+    secret: set[str] = set()
+    for flow in flows:
+        for node in flow.nodes.values():
+            for spec in (node.input, node.store):
+                if spec is not None:
+                    stored.add(spec.name)
+                    if spec.secret:
+                        secret.add(spec.name)
+    return stored, secret
+
+
+def article_ids(kb_dir: str | os.PathLike[str]) -> set[str]:
+    """Article ids are the file stems of ``kb/<id>.cs.md`` and ``kb/<id>.en.md``."""
+    folder = Path(kb_dir)
+    if not folder.is_dir():
+        return set()
+    return {
+        entry.name[: -len(suffix)]
+        for entry in folder.iterdir()
+        for suffix in _ARTICLE_SUFFIXES
+        if entry.name.endswith(suffix)
+    }
+
+
+def _article_findings(kb_dir: str | os.PathLike[str], load: FlowLoad) -> list[Diagnostic]:
+    """The knowledge base's own checks, when that part of the package is present."""
+    name = "troubleshooter.knowledge.articles"
+    try:
+        present = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        present = False
+    if not present:
+        return []
+    check = getattr(importlib.import_module(name), "lint_articles", None)
+    return list(check(kb_dir, load.flows)) if check else []
+
+
+def lint_load(load: FlowLoad, *, incomplete: bool = False,
+              kb_dir: str | os.PathLike[str] | None = None, kb_checks: bool = True) -> list[Diagnostic]:
+    """All findings for already loaded flows (loader findings included), sorted and unique.
+
+    ``kb_dir`` enables the article id check; ``kb_checks`` also runs the knowledge base's
+    own checks of the articles (pointless when only some of the flows are loaded).
+    """
+    linter = _Linter(load, incomplete)
+    linter.read_graph()
+    edges = linter.check_targets()
+    linter.check_reachability(edges)
+    linter.check_exits(edges)
+    linter.check_probes()
+    found = [*load.diagnostics, *linter.found]
+    if kb_dir is not None:
+        ids = article_ids(kb_dir)
+        if ids:
+            linter.found = []
+            linter.check_articles(ids)
+            found.extend(linter.found)
+        if kb_checks:
+            found.extend(_article_findings(kb_dir, load))
+    unique = {(d.sort_key(), d.severity, d.message("en")): d for d in found}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def lint(paths: Iterable[str | os.PathLike[str]], kb_dir: str | os.PathLike[str] | None = None,
+         ) -> list[Diagnostic]:
+    """Load the flows under ``paths`` and check them; ``kb_dir`` enables article id checks."""
+    paths = list(paths)
+    load = load_flows(paths)
+    incomplete = len(flow_files(paths)) > len(load.documents)
+    return lint_load(load, incomplete=incomplete, kb_dir=kb_dir)
