@@ -52,6 +52,8 @@ def _conversation_parser() -> argparse.ArgumentParser:
     parser.add_argument("--flow", metavar="ID", help="flow to start (default: smtp)")
     parser.add_argument("--from", dest="from_node", metavar="NODE",
                         help="start at this node (maintainers' preview)")
+    # Set by `troubleshooter serve` for each browser session: probes run under this policy file.
+    parser.add_argument("--served", metavar="POLICY", help=argparse.SUPPRESS)
     add_lang_option(parser)
     add_content_options(parser)
     return parser
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     args = _conversation_parser().parse_args(args_list)
     try:
-        if args.plain or not _app_available():
+        if args.plain or not (args.served or _app_available()):
             from troubleshooter.ui.plain import run_plain
 
             return run_plain(args)
