@@ -1,0 +1,368 @@
+"""The question box: free Czech or English text → the best articles and where to start.
+
+A small BM25 over an inverted index of folded lemmas (see :mod:`.text`). bm25s would pull
+numpy and scipy, about 0.45 s of import on this machine, for a corpus of a hundred
+documents; the dictionaries here score 2,000 articles in well under 5 ms (``bench/bench_kb.py``).
+
+Question words are mapped onto the index vocabulary in order of cost: the folded surface
+map (``formulare`` → ``formular``), then simplemma in Czech and English (loaded lazily —
+it costs ~0.5 s per language), then a rapidfuzz typo fallback (``smpt`` → ``smtp``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from troubleshooter.i18n import LANGS, Lang
+from troubleshooter.knowledge.articles import ArticleSet
+from troubleshooter.knowledge.text import STOPWORDS, fold, has_diacritics, index_terms, lemma, words
+
+# Field weights: authors' titles and keywords say what an article is about; bodies ramble.
+WEIGHTS = {"title": 3.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
+K1, B = 1.2, 0.5
+OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
+FUZZY_PENALTY = 0.8
+MIN_SCORE = 2.0
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    article_id: str
+    lang: Lang
+    title: str
+    summary: str
+    node: str | None
+
+
+@dataclass(slots=True)
+class Index:
+    docs: list[Doc]
+    lengths: list[float]
+    postings: dict[str, dict[int, float]]  # term -> doc number -> weighted term frequency
+    surface: dict[str, list[str]]  # folded surface word -> folded lemmas
+    _fuzzy_choices: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def avgdl(self) -> float:
+        return sum(self.lengths) / len(self.lengths) if self.lengths else 1.0
+
+    def idf(self, term: str) -> float:
+        df = len(self.postings.get(term, ()))
+        n = len(self.docs)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "docs": [[d.article_id, d.lang, d.title, d.summary, d.node] for d in self.docs],
+            "lengths": self.lengths,
+            "postings": {t: [[d, tf] for d, tf in p.items()] for t, p in self.postings.items()},
+            "surface": self.surface,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Index:
+        return cls(
+            [Doc(*row) for row in data["docs"]],
+            data["lengths"],
+            {t: {int(d): tf for d, tf in p} for t, p in data["postings"].items()},
+            data["surface"],
+        )
+
+    def fuzzy_choices(self) -> list[str]:
+        if self._fuzzy_choices is None:
+            self._fuzzy_choices = sorted(set(self.postings) | set(self.surface))
+        return self._fuzzy_choices
+
+
+def build_index(articles: ArticleSet) -> Index:
+    docs: list[Doc] = []
+    lengths: list[float] = []
+    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    surface: dict[str, set[str]] = {}
+    for number, article in enumerate(sorted(articles, key=lambda a: (a.id, a.lang))):
+        docs.append(Doc(article.id, article.lang, article.title, article.summary, article.node))
+        fields = {"title": article.title, "keywords": " ".join(article.keywords),
+                  "summary": article.summary, "body": _plain(article.body)}
+        length = 0.0
+        for name, content in fields.items():
+            for term in index_terms(content, article.lang, surface):
+                postings[term][number] = postings[term].get(number, 0.0) + WEIGHTS[name]
+                length += WEIGHTS[name]
+        lengths.append(length)
+    return Index(docs, lengths, dict(postings), {w: sorted(ts) for w, ts in surface.items()})
+
+
+_MARKUP = re.compile(r"\]\([^)]*\)|<(?:kb|flow|https?):[^>]*>|https?://\S+|[#*_`>|]")
+
+
+def _plain(markdown: str) -> str:
+    """Body text without link targets and markup, so URLs and ids don't become words."""
+    return _MARKUP.sub(" ", markdown)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    word: str
+    terms: tuple[str, ...]
+    fuzzy: bool = False
+
+
+def analyse(question: str, index: Index) -> list[QueryWord]:
+    """Content words of a question, each with the index terms it stands for (maybe none)."""
+    found: list[QueryWord] = []
+    for word in words(question):
+        folded = fold(word)
+        if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
+            continue
+        terms = set(index.surface.get(folded, ()))
+        if folded in index.postings:
+            terms.add(folded)
+        if not terms and not word.isdigit():
+            langs = ("cs",) if has_diacritics(word) else LANGS
+            terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
+        if terms:
+            found.append(QueryWord(word, tuple(sorted(terms))))
+            continue
+        guess = _typo(folded, index)
+        found.append(QueryWord(word, guess, fuzzy=bool(guess)))
+    return found
+
+
+def _typo(folded: str, index: Index) -> tuple[str, ...]:
+    if len(folded) < 4 or folded.isdigit():
+        return ()
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    limit = 1 if len(folded) < 8 else 2
+    best = process.extractOne(folded, index.fuzzy_choices(), scorer=OSA.distance, score_cutoff=limit)
+    if best is None:
+        return ()
+    choice = best[0]
+    terms = set(index.surface.get(choice, ()))
+    if choice in index.postings:
+        terms.add(choice)
+    return tuple(sorted(terms))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    doc: Doc
+    score: float
+    coverage: float  # share of the question's content words this article matched
+
+
+def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
+    query = analyse(question, index)
+    if not query:
+        return []
+    avgdl = index.avgdl
+    scores: dict[int, float] = defaultdict(float)
+    matched: dict[int, int] = defaultdict(int)
+    for qword in query:
+        best: dict[int, float] = {}
+        for term in qword.terms:
+            idf = index.idf(term)
+            for number, tf in index.postings.get(term, {}).items():
+                norm = tf + K1 * (1 - B + B * index.lengths[number] / avgdl)
+                value = idf * tf * (K1 + 1) / norm * (FUZZY_PENALTY if qword.fuzzy else 1.0)
+                if value > best.get(number, 0.0):
+                    best[number] = value
+        for number, value in best.items():
+            scores[number] += value
+            matched[number] += 1
+    per_article: dict[str, Hit] = {}
+    for number, score in scores.items():
+        doc = index.docs[number]
+        weighted = score * (1.0 if doc.lang == lang else OTHER_LANG)
+        hit = Hit(doc.article_id, doc, weighted, matched[number] / len(query))
+        current = per_article.get(doc.article_id)
+        if current is None or weighted > current.score:
+            per_article[doc.article_id] = hit
+    ordered = sorted(per_article.values(), key=lambda h: (-h.score, h.article_id))
+    return ordered[:limit]
+
+
+def is_confident(hits: list[Hit]) -> bool:
+    return bool(hits) and hits[0].score >= MIN_SCORE and hits[0].coverage >= MIN_COVERAGE
+
+
+# --- the index for a kb directory, cached by content ---------------------------------------
+
+_MEMORY: dict[str, Index] = {}
+
+
+def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
+    import hashlib
+
+    from troubleshooter.knowledge.articles import article_files
+
+    digest = hashlib.sha256(b"kb-index-v1\0")
+    for path in article_files(kb_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def cache_dir() -> str:
+    """``$TROUBLESHOOTER_CACHE``, else ``$XDG_CACHE_HOME/troubleshooter``, else ~/.cache/…"""
+    explicit = os.environ.get("TROUBLESHOOTER_CACHE")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "troubleshooter")
+
+
+def index_for(kb_dir: os.PathLike[str] | str | None = None, *, use_cache: bool = True) -> Index:
+    """The index of a kb directory: from memory, the on-disk cache, or built (and cached)."""
+    import json
+
+    from troubleshooter import content
+    from troubleshooter.knowledge.articles import load_articles
+
+    folder = content.kb_dir(kb_dir)
+    key = kb_fingerprint(folder)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    cached = os.path.join(cache_dir(), f"kb-index-{key}.json")
+    index: Index | None = None
+    if use_cache:
+        try:
+            with open(cached, encoding="utf-8") as handle:
+                index = Index.from_json(json.load(handle))
+        except (OSError, ValueError, KeyError, TypeError):
+            index = None
+    if index is None:
+        index = build_index(load_articles(folder))
+        if use_cache:
+            _store(cached, json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")))
+    _MEMORY[key] = index
+    return index
+
+
+def _store(path: str, text: str) -> None:
+    """Best effort: a read-only home must not break ``ask``."""
+    from troubleshooter.yamlio import write_atomic
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(path, text)
+    except OSError:
+        pass
+
+
+# --- ask: what the command line and the app's chat box call ---------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    article_id: str
+    title: str
+    answer: str  # the article's two-line summary
+    score: float
+    node: str | None  # flow node to start from, "flow:node"
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    matches: list[Match]
+    confident: bool
+    explanation: Any = None  # troubleshooter.explain.Explanation when the text was an error message
+    offer_flow: str | None = None  # set when nothing fits: start the guided flow here instead
+
+    def to_json(self) -> dict[str, Any]:
+        explanation = None
+        if self.explanation is not None:
+            explanation = {name: _jsonable(getattr(self.explanation, name, None))
+                           for name in ("outcome", "stage", "article", "node", "confidence", "evidence")}
+        return {
+            "confident": self.confident,
+            "matches": [{"article": m.article_id, "title": m.title, "answer": m.answer,
+                         "score": round(m.score, 3), "node": m.node} for m in self.matches],
+            "explanation": explanation,
+            "offer_flow": self.offer_flow,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+_ERROR_SHAPE = re.compile(
+    r"\b[45]\d\d[ -]|\b[245]\.\d{1,3}\.\d{1,3}\b|errno|error:|exception|smtp error|could not|couldn't"
+    r"|unable to|refused|denied|timed? ?out|certificate|ssl|getaddrinfo|authentication|not accepted",
+    re.IGNORECASE,
+)
+
+
+def looks_like_error(text: str) -> bool:
+    """Pasted red messages: SMTP reply codes, exception words, English error phrases."""
+    return bool(_ERROR_SHAPE.search(text))
+
+
+def _explain(text: str) -> Any:
+    """The red-message explanation, when that module is in this build and recognised the text."""
+    from importlib.util import find_spec
+
+    if not looks_like_error(text) or find_spec("troubleshooter.explain") is None:
+        return None
+    from troubleshooter import explain as explain_module
+
+    explain = getattr(explain_module, "explain", None)
+    if explain is None:
+        return None
+    explanation = explain(text)
+    if explanation is None or getattr(explanation, "outcome", "unknown") in (None, "unknown"):
+        return None
+    return explanation
+
+
+def _match(index: Index, article_id: str, lang: Lang, score: float) -> Match | None:
+    docs = [d for d in index.docs if d.article_id == article_id]
+    doc = next((d for d in docs if d.lang == lang), docs[0] if docs else None)
+    if doc is None:
+        return None
+    return Match(doc.article_id, doc.title, doc.summary, score, doc.node)
+
+
+def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None, limit: int = 3) -> AskResult:
+    """The best articles for a question, with their two-line answer and the node to start from.
+
+    When nothing fits well, ``confident`` is False and ``offer_flow`` names the guided flow's
+    start, so callers offer the walk-through rather than a random article.
+    """
+    index = index_for(kb_dir)
+    hits = rank(question, lang, index, limit=max(limit, 5))
+    matches = [Match(h.article_id, h.doc.title if h.doc.lang == lang else _title(index, h, lang),
+                     _answer(index, h, lang), h.score, h.doc.node) for h in hits]
+    explanation = _explain(question)
+    confident = is_confident(hits)
+    if explanation is not None:
+        article = getattr(explanation, "article", None)
+        first = _match(index, article, lang, float("inf")) if article else None
+        node = getattr(explanation, "node", None)
+        if first is not None:
+            first = Match(first.article_id, first.title, first.answer, first.score, node or first.node)
+            matches = [first] + [m for m in matches if m.article_id != first.article_id]
+        confident = True
+    matches = matches[:limit]
+    return AskResult(matches, confident, explanation, None if confident else "smtp:intro")
+
+
+def _title(index: Index, hit: Hit, lang: Lang) -> str:
+    found = _match(index, hit.article_id, lang, hit.score)
+    return found.title if found else hit.doc.title
+
+
+def _answer(index: Index, hit: Hit, lang: Lang) -> str:
+    found = _match(index, hit.article_id, lang, hit.score)
+    return found.answer if found else hit.doc.summary
