@@ -21,11 +21,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="flow files or directories (default: the flows directory)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
+    parser.add_argument("--eval", action="store_true",
+                        help="knowledge base: print hit@1/hit@3 of ask over tests/data/questions.yaml")
     add_lang_option(parser)
     add_content_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.eval:
+        from troubleshooter.i18n import detect_lang
+        from troubleshooter.knowledge.evaluate import print_eval
+
+        return print_eval(args.kb, detect_lang(args.lang))
     return lint_flows(args)
 
 
