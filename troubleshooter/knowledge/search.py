@@ -140,11 +140,15 @@ def _typo(folded: str, index: Index) -> tuple[str, ...]:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
+    # Short words only forgive swapped letters (smpt → smtp); "bake" must not become "make".
     limit = 1 if len(folded) < 8 else 2
-    best = process.extractOne(folded, index.fuzzy_choices(), scorer=OSA.distance, score_cutoff=limit)
-    if best is None:
+    candidates = process.extract(folded, index.fuzzy_choices(), scorer=OSA.distance,
+                                 score_cutoff=limit, limit=8)
+    if len(folded) < 6:
+        candidates = [c for c in candidates if sorted(c[0]) == sorted(folded)]
+    if not candidates:
         return ()
-    choice = best[0]
+    choice = min(candidates, key=lambda c: (c[1], -len(index.postings.get(c[0], ())), c[0]))[0]
     terms = set(index.surface.get(choice, ()))
     if choice in index.postings:
         terms.add(choice)
@@ -165,7 +169,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
         return []
     avgdl = index.avgdl
     scores: dict[int, float] = defaultdict(float)
-    matched: dict[int, int] = defaultdict(int)
+    matched: dict[int, float] = defaultdict(float)
     for qword in query:
         best: dict[int, float] = {}
         for term in qword.terms:
@@ -177,7 +181,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
                     best[number] = value
         for number, value in best.items():
             scores[number] += value
-            matched[number] += 1
+            matched[number] += 0.5 if qword.fuzzy else 1.0
     per_article: dict[str, Hit] = {}
     for number, score in scores.items():
         doc = index.docs[number]

@@ -1,0 +1,51 @@
+"""``troubleshooter ask "QUESTION"``: the knowledge base's best answers from the command line.
+
+Exit 0 when an article fits well, 1 when it does not (the output then offers the guided
+flow). Imports the search and rich only; never Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from troubleshooter.commands import add_lang_option
+
+HELP = "answer a question (or explain a pasted error) from the knowledge base"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", nargs="*", help="the question, in Czech or English")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--full", action="store_true", help="also show the best article in full")
+    parser.add_argument("--kb", metavar="DIR",
+                        help="articles directory (default: $TROUBLESHOOTER_KB or the shipped articles)")
+    parser.add_argument("--eval", nargs="?", const="", metavar="QUESTIONS",
+                        help="maintainers: print hit@1/hit@3 over the labelled question set")
+    add_lang_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from troubleshooter.i18n import detect_lang
+
+    lang = detect_lang(args.lang)
+    if args.eval is not None:
+        from troubleshooter.knowledge.evaluate import DEFAULT_QUESTIONS, print_eval
+
+        return print_eval(args.kb, lang, args.eval or DEFAULT_QUESTIONS)
+    question = " ".join(args.question).strip()
+    if not question:
+        print("troubleshooter ask: a question is needed", file=sys.stderr)
+        return 2
+    from troubleshooter.knowledge.search import ask
+
+    result = ask(question, lang, args.kb)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from troubleshooter.knowledge.render import print_ask
+
+        print_ask(result, lang, full=args.full, kb_dir=args.kb)
+    return 0 if result.confident else 1
