@@ -244,3 +244,32 @@ class TargetPolicy:
             if refusal:
                 return refusal
         return Admission(admitted)
+
+
+def write_policy_file(path: Path, policy: TargetPolicy, *, dns_server: str | None, ledger: Path) -> None:
+    """What ``troubleshooter serve`` hands each session (``--served PATH``): no secrets in it."""
+    path.write_text(json.dumps({
+        "allowed_ports": sorted(policy.allowed_ports),
+        "allow_private": policy.allow_private,
+        "max_auth_per_session": policy.max_auth_per_session,
+        "max_auth_per_server": policy.max_auth_per_server,
+        "auth_window": policy.ledger.window,
+        "deadline": policy.deadline,
+        "dns_server": dns_server,
+        "ledger": str(ledger),
+    }, indent=2), encoding="utf-8")
+
+
+def load_policy_file(path: str | Path) -> TargetPolicy:
+    """The policy of one served session; its AUTH counts per server are shared through the ledger."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    dns_server = data.get("dns_server")
+    return TargetPolicy(
+        allowed_ports=frozenset(int(p) for p in data["allowed_ports"]),
+        allow_private=bool(data["allow_private"]),
+        max_auth_per_session=int(data["max_auth_per_session"]),
+        max_auth_per_server=int(data["max_auth_per_server"]),
+        deadline=float(data["deadline"]),
+        resolver=nameserver_resolver(dns_server) if dns_server else system_resolver,
+        ledger=AuthLedger(Path(data["ledger"]), float(data["auth_window"])),
+    )
