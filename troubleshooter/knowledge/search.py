@@ -319,9 +319,9 @@ def _explain(text: str) -> Any:
 
     if not looks_like_error(text) or find_spec("troubleshooter.explain") is None:
         return None
-    from troubleshooter import explain as explain_module
+    from importlib import import_module
 
-    explain = getattr(explain_module, "explain", None)
+    explain = getattr(import_module("troubleshooter.explain"), "explain", None)
     if explain is None:
         return None
     explanation = explain(text)
