@@ -1,0 +1,245 @@
+"""The conversation as a record: what the app shows as history and what a ticket gets.
+
+UI-free, so the Textual app, the plain mode and the browser build the same transcript.
+The record is derived from ``Session.steps`` (the one source of truth), so back, resume and
+a maintainer's reload never leave a stale history. A transcript never holds a secret: the
+engine keeps secret answers out of the steps, probe dialogues arrive redacted, and
+:func:`scrub` removes every secret the session holds from all free text as a last line
+of defence.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import platform
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from troubleshooter.flow.engine import Session, Step
+from troubleshooter.flow.model import CONTINUE, ESCALATE, ESCALATE_NODE, Node, NodeRef
+from troubleshooter.i18n import LANGS, Lang, Text, text, tr
+from troubleshooter.probes.catalog import describe
+
+TRANSCRIPT_FORMAT = 1
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One exchange: what the guide asked at a node and what the user answered."""
+
+    ref: NodeRef
+    kind: str
+    title: Text  # short name of the node (breadcrumb)
+    question: Text | None
+    answer: Text
+    findings: tuple[str, ...] = ()
+    probe: dict[str, Any] | None = None
+
+
+def _same(value: str) -> Text:
+    return Text(value, value)
+
+
+def _per_lang(key: str, **params: Text) -> Text:
+    parts = {lang: tr(key, lang, **{k: v.get(lang) for k, v in params.items()}) for lang in LANGS}
+    return Text(**parts)
+
+
+def node_title(session: Session, ref: NodeRef) -> Text:
+    """A node's short name: its authored title, else its id in words."""
+    try:
+        node = session.node(ref)
+    except KeyError:
+        return _same(ref.node)
+    if node.title:
+        return node.title
+    if ref.node == ESCALATE_NODE:
+        return text("app.end-escalate")
+    return _same(ref.node.replace("-", " ").capitalize())
+
+
+def _answer(session: Session, node: Node, step: Step) -> Text:
+    if step.kind == "choose":
+        if step.answer == CONTINUE and node.kind == "info":
+            return text("engine.continue")
+        if step.answer == ESCALATE:
+            return text("engine.escalate")
+        choice = next((c for c in node.choices if c.id == step.answer), None)
+        return choice.label if choice else _same(step.answer or "")
+    if step.kind == "submit":
+        if node.input and node.input.secret:
+            return text("app.secret-mask")
+        return _same(step.answer) if step.answer else text("app.empty-answer")
+    if step.kind == "probe":
+        return describe(step.answer or "").title
+    if step.kind == "jump":
+        target = session.flows.resolve(step.answer or "", step.ref.flow)
+        name = node_title(session, target) if target else _same(step.answer or "")
+        return _per_lang("app.jumped", target=name)
+    return _same(step.answer or "")
+
+
+def entries(session: Session) -> list[Entry]:
+    """The path so far, one entry per step, with texts in both languages."""
+    found: list[Entry] = []
+    for step in session.steps:
+        node = session.node(step.ref)
+        found.append(Entry(step.ref, step.kind, node_title(session, step.ref), node.text,
+                           _answer(session, node, step), step.findings, step.probe))
+    return found
+
+
+def breadcrumb(session: Session) -> list[Text]:
+    """Node titles along the path, the current node last (repeats collapsed)."""
+    refs = [step.ref for step in session.steps] + [session.current]
+    crumbs: list[Text] = []
+    for ref in refs:
+        title = node_title(session, ref)
+        if not crumbs or crumbs[-1] != title:
+            crumbs.append(title)
+    return crumbs
+
+
+# -- secrets ---------------------------------------------------------------------------
+def _secret_forms(session: Session) -> list[str]:
+    forms: set[str] = set()
+    username = session.values.get("username", "")
+    for secret in session.secret_values():
+        forms.add(secret)
+        forms.add(base64.b64encode(secret.encode()).decode())
+        if username:
+            forms.add(base64.b64encode(f"\0{username}\0{secret}".encode()).decode())
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def scrub(data: Any, secrets: Iterable[str]) -> Any:
+    """Replace every occurrence of a secret in every string of ``data`` (recursively)."""
+    forms = list(secrets)
+    if isinstance(data, str):
+        for secret in forms:
+            data = data.replace(secret, REDACTED)
+        return data
+    if isinstance(data, dict):
+        return {scrub(k, forms): scrub(v, forms) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [scrub(item, forms) for item in data]
+    return data
+
+
+# -- building --------------------------------------------------------------------------
+def build(session: Session, *, created: datetime | None = None,
+          versions: dict[str, str] | None = None) -> dict[str, Any]:
+    """The transcript as plain data (the JSON export), in the session's language."""
+    from troubleshooter import __version__
+
+    lang = session.lang
+    view = session.view()
+    steps = []
+    for entry in entries(session):
+        item: dict[str, Any] = {
+            "node": str(entry.ref),
+            "title": entry.title.get(lang),
+            "kind": entry.kind,
+            "question": entry.question.get(lang) if entry.question else None,
+            "answer": entry.answer.get(lang),
+        }
+        if entry.findings:
+            item["findings"] = list(entry.findings)
+        if entry.probe:
+            item["probe"] = entry.probe
+        steps.append(item)
+    data = {
+        "format": TRANSCRIPT_FORMAT,
+        "created": (created or datetime.now().astimezone()).isoformat(timespec="seconds"),
+        "lang": lang,
+        "flow": view.ref.flow,
+        "flow_title": view.flow_title.get(lang),
+        "current": str(view.ref),
+        "current_title": node_title(session, view.ref).get(lang),
+        "verdict": view.status if view.is_end else None,
+        "values": dict(session.values),
+        "steps": steps,
+        "versions": {"troubleshooter": __version__, "python": platform.python_version(),
+                     **(versions or {})},
+    }
+    return scrub(data, _secret_forms(session))
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _ms(seconds: Any) -> str:
+    try:
+        return f"{float(seconds) * 1000:.0f} ms"
+    except (TypeError, ValueError):
+        return "?"
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    """A transcript to paste into a ticket; built from :func:`build`'s data (already scrubbed)."""
+    lang: Lang = data.get("lang", "cs")
+    verdict = data.get("verdict")
+    verdict_text = tr(f"app.end-{verdict}", lang) if verdict else tr("transcript.unfinished", lang)
+    lines = [
+        f"# {tr('transcript.title', lang)}",
+        "",
+        f"- {tr('transcript.flow', lang)}: {data['flow_title']} (`{data['flow']}`)",
+        f"- {tr('transcript.verdict', lang)}: **{verdict_text}** — {data['current_title']} "
+        f"(`{data['current']}`)",
+        f"- {tr('transcript.created', lang)}: {data['created']}",
+        "",
+        f"## {tr('transcript.path', lang)}",
+        "",
+    ]
+    for number, step in enumerate(data["steps"], 1):
+        lines.append(f"{number}. **{step['title']}** (`{step['node']}`) → {step['answer']}")
+        if step.get("findings"):
+            lines.append(f"   - {tr('transcript.findings', lang)}: {', '.join(step['findings'])}")
+        probe = step.get("probe")
+        if probe:
+            lines.append(f"   - `{probe.get('probe')}` → `{probe.get('outcome')}` "
+                         f"({_ms(probe.get('elapsed'))})")
+            for stage in probe.get("stages", []):
+                mark = "✓" if stage.get("ok") else "✗"
+                detail = f" — {stage['detail']}" if stage.get("detail") else ""
+                lines.append(f"     - {mark} {stage.get('stage')} {_ms(stage.get('elapsed'))}{detail}")
+            if probe.get("transcript"):
+                lines += ["", f"   {tr('transcript.dialogue', lang)}:", "", "   ```"]
+                lines += [f"   {line}" for line in probe["transcript"]]
+                lines += ["   ```", ""]
+    if data.get("values"):
+        lines += ["", f"## {tr('transcript.values', lang)}", ""]
+        lines += [f"- {name}: `{value}`" for name, value in data["values"].items()]
+    lines += ["", f"## {tr('transcript.versions', lang)}", ""]
+    lines += [f"- {name} {version}" for name, version in data["versions"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def default_name(now: datetime | None = None) -> str:
+    """``troubleshooter-20261129-142501.md``: a timestamped file in the working directory."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"troubleshooter-{stamp}.md"
+
+
+def export(session: Session, path: str, *,
+           versions: dict[str, str] | None = None) -> tuple[str, str, str]:
+    """Write ``path`` (Markdown) and the JSON beside it, atomically; returns both paths and
+    the Markdown text (what a front end copies to the clipboard)."""
+    from pathlib import Path
+
+    from troubleshooter.yamlio import write_atomic
+
+    data = build(session, versions=versions)
+    target = Path(path)
+    if target.suffix.lower() == ".json":
+        target = target.with_suffix(".md")
+    json_path = target.with_suffix(".json")
+    markdown = to_markdown(data)
+    write_atomic(target, markdown)
+    write_atomic(json_path, to_json(data))
+    return str(target), str(json_path), markdown

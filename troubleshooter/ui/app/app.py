@@ -1,0 +1,690 @@
+"""The Textual app: renders what the engine, the probes and the knowledge base give it.
+
+State lives in the :class:`Session` (steps replayed); the chat history is derived from it
+(``transcript.entries``), so back, restart, resume, reload and a language switch are one
+re-render each. The first screen appears before any content is read: flows load in a
+worker thread, articles after them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.text import Text as RichText
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Markdown, Static
+
+from troubleshooter.flow.engine import FlowError, Session, SubmitResult
+from troubleshooter.i18n import Lang, Text, detect_lang, tr
+from troubleshooter.ui.app import state
+from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
+from troubleshooter.ui.app.widgets import (
+    AnswerArea,
+    ChatLog,
+    ProbePanel,
+    TopBar,
+    bubble,
+    choice_button,
+    stage_line,
+)
+
+PROBE_DEADLINE = 15.0
+WIDE = 100  # columns from which the article pane sits beside the conversation
+
+# (key, action, string key for the description, binding id, shown in the footer)
+KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("f1", "help", "key.help", "help", True),
+    ("b", "back", "key.back", "back", True),
+    ("r", "restart", "key.restart", "restart", True),
+    ("l", "lang", "key.lang", "language", True),
+    ("e", "export", "key.export", "export", True),
+    ("slash", "question", "key.question", "question", True),
+    ("a", "article", "key.article", "article", True),
+    ("q", "quit", "key.quit", "quit", True),
+    ("escape", "cancel", "key.cancel", "cancel", False),
+    ("ctrl+r", "reload", "key.reload", "reload", False),
+)
+HELP_KEYS = (("F1", "key.help"), ("1–9", "key.digits"), ("↑ ↓ Tab", "key.tab"), ("Enter", "key.enter"),
+             ("b", "key.back"), ("r", "key.restart"), ("l", "key.lang"), ("e", "key.export"),
+             ("/", "key.question"), ("a", "key.article"), ("Esc", "key.cancel"),
+             ("ctrl+p", "key.palette"), ("ctrl+r", "key.reload"), ("q", "key.quit"))
+
+
+def make_bindings(lang: Lang) -> list[Binding]:
+    found = [Binding(key, action, tr(desc, lang), show=show, id=bid,
+                     key_display="/" if key == "slash" else None)
+             for key, action, desc, bid, show in KEYS]
+    found += [Binding(str(n), f"choose({n})", tr("key.digits", lang), show=False, id=f"choice-{n}")
+              for n in range(1, 10)]
+    return found
+
+
+@dataclass(slots=True)
+class Pending:
+    """A typed value held back by input checks, waiting for the user's decision."""
+
+    value: str
+    result: SubmitResult
+
+
+@dataclass(slots=True)
+class Aside:
+    """A question-box exchange, shown in the chat after ``position`` steps."""
+
+    position: int
+    question: str
+    reply: Reply
+
+
+class TroubleshooterApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "troubleshooter"
+
+    def __init__(self, args: argparse.Namespace | None = None, *, blink: bool = True,
+                 offer_resume: bool = True) -> None:
+        super().__init__()
+        self.args = args or argparse.Namespace()
+        self.lang: Lang = detect_lang(getattr(self.args, "lang", None))
+        self.blink = blink
+        self.preview = bool(getattr(self.args, "flow", None) or getattr(self.args, "from_node", None))
+        self.offer_resume = offer_resume and not self.preview
+        self.exit_on_ready = bool(os.environ.get("TROUBLESHOOTER_EXIT_ON_READY"))
+        self.session: Session | None = None
+        self.problem: str | None = None
+        self.pending: Pending | None = None
+        self.asides: list[Aside] = []
+        self.articles = Articles(getattr(self.args, "kb", None))
+        self.articles_ready = False
+        self.article_id: str | None = None
+        self.article_open: bool | None = None  # None: automatic by width
+        self.probe_ref = None
+        self.probe_running = False
+        self.shown_ref = None
+        self._bindings = BindingsMap(make_bindings(self.lang))
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield TopBar(" …", id="topbar")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield ChatLog(id="chat")
+                yield AnswerArea(id="answer")
+            with VerticalScroll(id="article"):
+                yield Static(id="article-title")
+                yield Markdown(open_links=False, id="article-md")
+        yield Input(placeholder=tr("ask.placeholder", self.lang), id="ask", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ask", Input).cursor_blink = self.blink
+        self._apply_width(self.size.width)
+        self.load_content()
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        screen = self.screen
+        narrow = width < WIDE
+        screen.set_class(narrow, "narrow")
+        screen.set_class(not narrow, "wide")
+        screen.set_class(self.article_open is True, "article-open")
+        screen.set_class(self.article_open is False, "article-closed")
+
+    # -- content --------------------------------------------------------------------------
+    @work(thread=True, exit_on_error=False, group="load")
+    def load_content(self) -> None:
+        from troubleshooter.ui.conversation import load_content, start_session
+
+        startup = load_content(self.args)
+        session: Session | None = None
+        problem = None
+        resumable: Session | None = None
+        if not len(startup.flows):
+            problem = tr("content.empty", self.lang)
+        else:
+            try:
+                session = start_session(startup, self.args)
+                session.set_lang(self.lang)
+            except FlowError as exc:
+                problem = str(exc)
+            if session is not None and self.offer_resume:
+                resumable = self._resumable(startup.flows)
+        self.call_from_thread(self._content_ready, startup, session, resumable, problem)
+
+    def _resumable(self, flows) -> Session | None:
+        saved = state.load()
+        if not saved:
+            return None
+        try:
+            session = Session.from_json(flows, saved)
+        except (FlowError, KeyError, TypeError, ValueError):
+            return None
+        return session if session.steps and not session.finished else None
+
+    async def _content_ready(self, startup, session, resumable, problem) -> None:
+        self.session = session
+        self.problem = problem
+        errors = [d for d in startup.diagnostics if d.severity == "error"]
+        if errors:
+            self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
+        await self.refresh_view()
+        self.load_articles()
+        if resumable is not None:
+            from troubleshooter.transcript import node_title
+            from troubleshooter.ui.app.dialogs import ResumeScreen
+
+            where = node_title(resumable, resumable.current).get(self.lang)
+
+            async def decided(resume: bool | None) -> None:
+                if resume:
+                    resumable.set_lang(self.lang)
+                    self.session = resumable
+                else:
+                    state.clear()
+                await self.refresh_view()
+
+            self.push_screen(ResumeScreen(self.lang, where), decided)
+        if self.exit_on_ready:
+            self.call_after_refresh(self.exit, 0)
+
+    @work(thread=True, exit_on_error=False, group="articles")
+    def load_articles(self) -> None:
+        try:
+            self.articles.load()
+        finally:
+            self.call_from_thread(self._articles_loaded)
+
+    def _articles_loaded(self) -> None:
+        self.articles_ready = True
+        self.show_article(self.article_id, force=True)
+
+    # -- rendering ------------------------------------------------------------------------
+    async def refresh_view(self, *, keep_answer: bool = False) -> None:
+        """Re-render everything from the session (after a step, a switch, a reload)."""
+        session = self.session
+        if session is None:
+            await self._render_problem()
+            return
+        view = session.view()
+        if self.probe_ref is not None and self.probe_ref != view.ref:
+            self.cancel_probe()
+        from troubleshooter.transcript import breadcrumb
+
+        self.query_one(TopBar).show(view.flow_title.get(self.lang), self.lang,
+                                    [c.get(self.lang) for c in breadcrumb(session)])
+        await self._render_chat()
+        node_changed = view.ref != self.shown_ref
+        self.shown_ref = view.ref
+        if not (keep_answer and self.probe_running):
+            await self._render_answer(node_changed)
+        self.show_article(view.article)
+        self.query_one("#ask", Input).placeholder = tr("ask.placeholder", self.lang)
+        self.refresh_bindings()
+
+    async def _render_problem(self) -> None:
+        chat = self.query_one(ChatLog)
+        await chat.remove_children()
+        await chat.mount(bubble(tr("app.bot", self.lang), self.problem or tr("app.loading", self.lang)))
+
+    def t(self, value: Text | None) -> str:
+        return value.get(self.lang) if value else ""
+
+    async def _render_chat(self) -> None:
+        from troubleshooter.transcript import entries
+
+        session = self.session
+        assert session is not None
+        bot, you = tr("app.bot", self.lang), tr("app.you", self.lang)
+        widgets: list = []
+        for position, entry in enumerate(entries(session)):
+            question = self.t(entry.question) or self.t(entry.title)
+            widgets.append(bubble(bot, question))
+            widgets += self._aside_widgets(position)
+            widgets.append(bubble(you, self.t(entry.answer), user=True))
+            for stage in (entry.probe or {}).get("stages", []):
+                widgets.append(Static(stage_line(stage.get("stage", "?"), stage), classes="user"))
+        view = session.view()
+        body = self.t(view.text)
+        if view.is_end and view.status:
+            body = f"{tr(f'app.end-{view.status}', self.lang)} — {body}"
+        widgets.append(bubble(bot, body, style="bold" if view.is_end else ""))
+        for finding in view.findings:
+            widgets.append(Static(f"⚠ {self.t(finding.message)}", classes="warning user"))
+        widgets += self._aside_widgets(len(session.steps))
+        chat = self.query_one(ChatLog)
+        with self.batch_update():
+            await chat.remove_children()
+            await chat.mount_all(widgets)
+        chat.call_after_refresh(chat.scroll_end, animate=False)
+
+    def _aside_widgets(self, position: int) -> list:
+        found: list = []
+        for aside in self.asides:
+            if aside.position != position:
+                continue
+            found.append(bubble(tr("app.you", self.lang), aside.question, user=True))
+            for line in aside.reply.lines:
+                found.append(Static(RichText(line), classes="aside"))
+            for label, action in aside.reply.actions:
+                found.append(Button(label, name=action, compact=True))
+        return found
+
+    async def _render_answer(self, node_changed: bool) -> None:
+        session = self.session
+        assert session is not None
+        view = session.view()
+        area = self.query_one(AnswerArea)
+        typed = ""
+        if not node_changed:
+            old = area.query("#value")
+            typed = old.first(Input).value if old else ""
+        else:
+            self.pending = None
+        widgets: list = []
+        number = 0
+        focus_input = False
+
+        def numbered(label: Text | str, name: str) -> Button:
+            nonlocal number
+            number += 1
+            return choice_button(number, label, self.lang, name)
+
+        if view.kind == "input" and view.input:
+            spec = view.input
+            hint = "input.placeholder-optional" if spec.optional else "input.placeholder"
+            field = Input(typed or (view.input.current or ""), placeholder=tr(hint, self.lang),
+                          password=spec.secret, id="value", compact=True)
+            field.cursor_blink = self.blink
+            if spec.secret:
+                row = Horizontal(field, Button(tr("input.show", self.lang), name="toggle-secret",
+                                               compact=True), classes="secret-row")
+                widgets.append(row)
+            else:
+                widgets.append(field)
+            focus_input = True
+            if self.pending:
+                result = self.pending.result
+                for finding in result.findings:
+                    level = "error" if finding.severity == "error" else "warning"
+                    widgets.append(Static(f"{tr(f'input.{level}', self.lang)}: {self.t(finding.message)}",
+                                          classes=f"finding-{level}"))
+                if result.suggestion is not None:
+                    label = (tr("input.use-cleaned-secret", self.lang) if spec.secret
+                             else tr("input.use-cleaned", self.lang, value=result.suggestion))
+                    widgets.append(numbered(label, "cleaned"))
+                if not result.blocking:
+                    widgets.append(numbered(tr("input.keep-typed", self.lang), "keep"))
+                focus_input = number == 0
+        elif view.kind == "probe" and view.probe:
+            missing = session.missing_values()
+            if missing:
+                widgets.append(Static(tr("input.secret-again", self.lang, name=missing[0])))
+                field = Input(password=True, id="secret-again", compact=True)
+                field.cursor_blink = self.blink
+                widgets.append(field)
+                focus_input = True
+            else:
+                widgets.append(ProbePanel(id="probe"))
+                if not (node_changed or self.probe_running):
+                    widgets.append(numbered(tr("probe.run-again", self.lang), "probe:run"))
+        elif view.is_end:
+            widgets.append(Static(tr("app.end-hint", self.lang), classes="status"))
+            widgets.append(numbered(tr("key.export", self.lang), "cmd:export"))
+            widgets.append(numbered(tr("key.restart", self.lang), "cmd:restart"))
+        for choice in view.choices:
+            widgets.append(numbered(choice.label, f"choice:{choice.id}"))
+        with self.batch_update():
+            await area.remove_children()
+            await area.mount_all(widgets)
+        chat = self.query_one(ChatLog)
+        chat.call_after_refresh(chat.scroll_end, animate=False)
+        if focus_input:
+            area.query(Input).first().focus()
+        else:
+            buttons = area.query(Button)
+            if buttons:
+                buttons.first().focus()
+        if view.kind == "probe" and node_changed and not session.missing_values():
+            self.start_probe()
+
+    # -- answering -----------------------------------------------------------------------
+    async def after_step(self) -> None:
+        if self.session is None:
+            return
+        self.pending = None
+        self.asides = [a for a in self.asides if a.position <= len(self.session.steps)]
+        state.save(self.session.to_json())
+        await self.refresh_view()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        name = event.button.name or ""
+        session = self.session
+        if session is None:
+            return
+        kind, _, target = name.partition(":")
+        if kind == "choice":
+            try:
+                session.choose(target)
+            except FlowError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            await self.after_step()
+        elif name in ("cleaned", "keep") and self.pending:
+            pending = self.pending
+            value = pending.result.suggestion if name == "cleaned" else pending.value
+            result = session.submit(value or "", keep=True)
+            if result.accepted:
+                await self.after_step()
+            else:
+                self.pending = Pending(value or "", result)
+                await self._render_answer(False)
+        elif name == "toggle-secret":
+            field = self.query_one("#value", Input)
+            field.password = not field.password
+            event.button.label = tr("input.show" if field.password else "input.hide", self.lang)
+        elif name == "probe:run":
+            self.start_probe()
+            await self._render_answer(False)
+        elif kind == "cmd":
+            await self.run_action(target)
+        elif kind == "article":
+            self.open_article(target)
+        elif kind == "node":
+            await self.jump(target)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        session = self.session
+        if event.input.id == "ask":
+            question = event.value.strip()
+            event.input.value = ""
+            if question:
+                self.ask(question)
+            return
+        if session is None:
+            return
+        if event.input.id == "secret-again":
+            missing = session.missing_values()
+            if missing:
+                session.provide_secret(missing[0], event.value)
+            await self._render_answer(True)
+            return
+        if event.input.id == "value":
+            result = session.submit(event.value)
+            if result.accepted:
+                await self.after_step()
+            else:
+                self.pending = Pending(event.value, result)
+                await self._render_answer(False)
+
+    async def jump(self, target: str) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.jump(target)
+        except FlowError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        await self.after_step()
+
+    # -- probes ---------------------------------------------------------------------------
+    def start_probe(self) -> None:
+        from troubleshooter.probes import registry
+
+        session = self.session
+        if session is None:
+            return
+        view = session.view()
+        if view.probe is None:
+            return
+        panel = self.query_one(ProbePanel)
+        spec = registry.get(view.probe.name)
+        if spec is None:
+            panel.begin(tr("probe.unknown", self.lang, probe=view.probe.name), "")
+            panel.finish("")
+            return
+        panel.begin(tr("probe.title", self.lang, probe=view.probe.name), tr("probe.running", self.lang))
+        self.probe_ref = view.ref
+        self.probe_running = True
+        self.run_worker(self._run_probe(spec, session.probe_arguments(), view.ref, panel),
+                        group="probe", exclusive=True, exit_on_error=False, name="probe")
+
+    async def _run_probe(self, spec, args: dict[str, str], ref, panel: ProbePanel) -> None:
+        def on_stage(stage: str, status: str, result) -> None:
+            if panel.is_mounted:
+                panel.on_stage(stage, status, result)
+
+        try:
+            outcome = await spec.run(args, deadline=PROBE_DEADLINE, on_stage=on_stage)
+        except asyncio.CancelledError:
+            self.probe_running = False
+            self.probe_ref = None
+            if panel.is_mounted:
+                panel.finish(tr("probe.cancelled", self.lang))
+                self.call_later(self._render_answer, False)
+            raise
+        finally:
+            args.clear()
+        self.probe_running = False
+        self.probe_ref = None
+        if self.session is None or self.session.current != ref:
+            return
+        self.session.record_probe(outcome)
+        await self.after_step()
+
+    def cancel_probe(self) -> None:
+        self.workers.cancel_group(self, "probe")
+
+    # -- question box ---------------------------------------------------------------------
+    @work(thread=True, exit_on_error=False, group="ask", exclusive=True)
+    def ask(self, question: str) -> None:
+        lang = self.lang
+        try:
+            reply = answer(question, lang, getattr(self.args, "kb", None))
+        except Exception:  # the knowledge base must never take the conversation down
+            reply = Reply([tr("ask.no-answer", lang)], [])
+        self.call_from_thread(self._add_aside, question, reply)
+
+    async def _add_aside(self, question: str, reply: Reply) -> None:
+        if self.session is None:
+            return
+        self.asides.append(Aside(len(self.session.steps), question, reply))
+        await self._render_chat()
+
+    # -- article pane ---------------------------------------------------------------------
+    def show_article(self, article_id: str | None, force: bool = False) -> None:
+        key = (article_id, self.lang, self.articles_ready)
+        if not force and key == getattr(self, "_article_key", None):
+            return
+        self._article_key = key
+        self.article_id = article_id
+        title = self.query_one("#article-title", Static)
+        markdown = self.query_one("#article-md", Markdown)
+        if not article_id:
+            title.update(tr("article.none", self.lang))
+            markdown.update("")
+            return
+        if not self.articles.available:
+            title.update(tr("article.unavailable", self.lang))
+            markdown.update("")
+            return
+        if not self.articles_ready:
+            title.update(tr("app.loading", self.lang))
+            return
+        found = self.articles.get(article_id, self.lang)
+        if found is None:
+            title.update(tr("article.missing", self.lang, article=article_id))
+            markdown.update("")
+            return
+        title.update(found[0])
+        markdown.update(found[1])
+        self.query_one("#article", VerticalScroll).scroll_home(animate=False)
+
+    def open_article(self, article_id: str) -> None:
+        self.show_article(article_id, force=True)
+        if self.size.width < WIDE:
+            self.article_open = True
+            self._apply_width(self.size.width)
+
+    async def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        link = route_link(event.href)
+        if link.kind == "article":
+            self.open_article(link.target)
+        elif link.kind == "node":
+            await self.jump(link.target)
+        elif link.kind == "web":
+            self.notify(tr("article.link-web", self.lang, href=link.target))
+            self.open_url(link.target)
+        else:
+            self.notify(tr("article.link-unknown", self.lang, href=link.target), severity="warning")
+
+    # -- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters:
+            count = len(self.query("#answer Button.choice")) if self.is_mounted else 0
+            return int(parameters[0]) <= count  # type: ignore[call-overload]
+        if action == "back":
+            return bool(self.session and self.session.steps)
+        return True
+
+    async def action_choose(self, number: int) -> None:
+        buttons = list(self.query("#answer Button.choice"))
+        if 1 <= number <= len(buttons):
+            buttons[number - 1].press()
+
+    async def action_back(self) -> None:
+        if self.session and self.session.steps:
+            self.session.back()
+            await self.after_step()
+
+    async def action_restart(self) -> None:
+        if self.session:
+            self.session.restart()
+            self.asides.clear()
+            await self.after_step()
+
+    async def action_lang(self) -> None:
+        self.lang = "en" if self.lang == "cs" else "cs"
+        if self.session:
+            self.session.set_lang(self.lang)
+            state.save(self.session.to_json())
+        self._bindings = BindingsMap(make_bindings(self.lang))
+        await self.refresh_view(keep_answer=True)
+        self.notify(tr("app.lang-now", self.lang), timeout=2)
+
+    def action_question(self) -> None:
+        self.query_one("#ask", Input).focus()
+
+    def action_article(self) -> None:
+        narrow = self.size.width < WIDE
+        visible = self.article_open if self.article_open is not None else not narrow
+        self.article_open = not visible
+        self._apply_width(self.size.width)
+        if self.article_open:
+            self.query_one("#article", VerticalScroll).focus()
+
+    def action_cancel(self) -> None:
+        if self.probe_running:
+            self.cancel_probe()
+            return
+        if self.article_open and self.size.width < WIDE:
+            self.article_open = None
+            self._apply_width(self.size.width)
+        area = self.query_one(AnswerArea)
+        target = area.query(Input).first() if area.query(Input) else None
+        if target is None and area.query(Button):
+            target = area.query(Button).first()
+        if target is not None:
+            target.focus()
+
+    def action_help(self) -> None:
+        from troubleshooter.ui.app.dialogs import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.lang, [(key, tr(desc, self.lang)) for key, desc in HELP_KEYS]))
+
+    def action_export(self) -> None:
+        from troubleshooter.transcript import default_name
+        from troubleshooter.ui.app.dialogs import ExportScreen
+
+        if self.session is None:
+            return
+        self.push_screen(ExportScreen(self.lang, default_name(), self.blink), self._export_to)
+
+    def _export_to(self, path: str | None) -> None:
+        if not path or self.session is None:
+            return
+        import textual
+
+        from troubleshooter.transcript import export
+
+        try:
+            written, _json, markdown = export(self.session, path,
+                                              versions={"textual": textual.__version__})
+        except OSError as exc:
+            self.notify(tr("export.failed", self.lang, error=exc.strerror or str(exc)), severity="error")
+            return
+        self.copy_to_clipboard(markdown)
+        self.notify(tr("export.done", self.lang, path=written))
+
+    @work(thread=True, exit_on_error=False, group="load", exclusive=True)
+    def action_reload(self) -> None:
+        from troubleshooter.ui.conversation import load_content
+
+        try:
+            startup = load_content(self.args)
+            self.articles.reload()
+        except Exception as exc:  # shown, never raised: a maintainer is editing files
+            self.call_from_thread(self._reloaded, None, [str(exc)])
+            return
+        errors = [d.format(self.lang) for d in sorted(startup.diagnostics, key=lambda d: d.sort_key())
+                  if d.severity == "error"]
+        self.call_from_thread(self._reloaded, startup.flows, errors)
+
+    async def _reloaded(self, flows, errors: list[str]) -> None:
+        from troubleshooter.ui.app.dialogs import MessageScreen
+
+        session = self.session
+        if flows is not None and len(flows) and session is not None and session.start.flow in flows:
+            kept = session.rebase(flows)
+            self.shown_ref = None
+            self.article_id = None
+            self._article_key = None
+            await self.after_step()
+            self.notify(tr("reload.done", self.lang, steps=kept))
+        elif not errors:
+            errors = [tr("reload.failed", self.lang)]
+        if errors:
+            self.push_screen(MessageScreen(tr("reload.errors", self.lang), errors, tr("help.close", self.lang)))
+
+    # -- command palette ------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        lang = self.lang
+        for key, action, name in (("b", "back", "cmd.back"), ("r", "restart", "cmd.restart"),
+                                  ("l", "lang", "cmd.lang"), ("e", "export", "cmd.export"),
+                                  ("/", "question", "cmd.question"), ("a", "article", "cmd.article"),
+                                  ("F1", "help", "cmd.help"), ("ctrl+r", "reload", "cmd.reload"),
+                                  ("q", "quit", "cmd.quit")):
+            yield SystemCommand(tr(name, lang), f"[{key}]", self._command(action))
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+
+    def _command(self, action: str):
+        async def run() -> None:
+            await self.run_action(action)
+
+        return run

@@ -1,0 +1,163 @@
+"""The knowledge base and the red-message explainer, as the app uses them.
+
+Both are separate features: when a build lacks one, the app says so calmly instead of
+failing. UI-free; imports happen on first use (they cost start-up time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.util import find_spec
+from typing import Any
+
+from troubleshooter.i18n import Lang
+
+
+def has(module: str) -> bool:
+    try:
+        return find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Where an article link leads: ``article``, ``node`` (flow jump), ``web`` or ``unknown``."""
+
+    kind: str
+    target: str
+
+
+def route_link(href: str) -> Link:
+    """Our link policy (the Markdown widget never navigates on its own)."""
+    if has("troubleshooter.knowledge.render"):
+        try:
+            from troubleshooter.knowledge.render import resolve_link
+
+            resolved = resolve_link(href)
+            kind = getattr(resolved, "kind", None)
+            target = getattr(resolved, "target", None)
+            if isinstance(resolved, tuple) and len(resolved) == 2:
+                kind, target = resolved
+            if kind and target is not None:
+                return Link(_normal_kind(str(kind)), str(target))
+        except Exception:  # a bad link must not take the app down
+            pass
+    href = href.strip()
+    lowered = href.lower()
+    if lowered.startswith(("http://", "https://", "mailto:")):
+        return Link("web", href)
+    for prefix in ("kb:", "article:"):
+        if lowered.startswith(prefix):
+            return Link("article", href[len(prefix):])
+    for prefix in ("flow:", "node:"):
+        if lowered.startswith(prefix):
+            return Link("node", href[len(prefix):])
+    if href.endswith(".md") and "/" not in href:
+        return Link("article", href.rsplit(".", 2)[0])
+    return Link("unknown", href)
+
+
+def _normal_kind(kind: str) -> str:
+    return {"kb": "article", "flow": "node", "url": "web", "http": "web"}.get(kind, kind)
+
+
+class Articles:
+    """Loaded on demand in a worker thread; ``body`` returns None when unknown."""
+
+    def __init__(self, kb_dir: str | None) -> None:
+        self.kb_dir = kb_dir
+        self._store: Any = None
+        self.available = has("troubleshooter.knowledge.articles")
+
+    def load(self) -> None:
+        if not self.available:
+            return
+        from troubleshooter.content import kb_dir
+        from troubleshooter.knowledge.articles import load_articles
+
+        self._store = load_articles(kb_dir(self.kb_dir))
+
+    def reload(self) -> None:
+        self._store = None
+        self.load()
+
+    def get(self, article_id: str, lang: Lang) -> tuple[str, str] | None:
+        """(title, Markdown body) of an article in ``lang``."""
+        if self._store is None:
+            try:
+                self.load()
+            except Exception:
+                return None
+        if self._store is None:
+            return None
+        try:
+            article = self._store.get(article_id, lang)
+        except (KeyError, LookupError):
+            return None
+        if article is None:
+            return None
+        return str(getattr(article, "title", article_id)), str(getattr(article, "body", ""))
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the question box answers: text, and the buttons to offer (label, action)."""
+
+    lines: list[str]
+    actions: list[tuple[str, str]]  # (label, "article:<id>" | "node:<flow:node>")
+
+
+def answer(question: str, lang: Lang, kb: str | None) -> Reply:
+    """A pasted red message gets its explanation; anything else a knowledge-base answer."""
+    from troubleshooter.i18n import tr
+
+    explained = _explain(question, lang)
+    if explained is not None:
+        return explained
+    if not has("troubleshooter.knowledge.search"):
+        return Reply([tr("ask.unavailable", lang)], [])
+    from troubleshooter.content import kb_dir
+    from troubleshooter.knowledge.search import ask
+
+    result = ask(question, lang, kb_dir(kb))
+    matches = list(getattr(result, "matches", []) or [])
+    if not matches:
+        explanation = getattr(result, "explanation", "") or tr("ask.no-answer", lang)
+        return Reply([str(explanation)], [])
+    best = matches[0]
+    lines = [] if getattr(result, "confident", False) else [tr("ask.maybe", lang)]
+    lines.append(f"{best.title}: {best.answer}")
+    actions = [(tr("ask.open-article", lang, title=m.title), f"article:{m.article_id}")
+               for m in matches[:3]]
+    if getattr(best, "node", None):
+        actions.append((tr("ask.jump", lang, node=best.node), f"node:{best.node}"))
+    return Reply(lines, actions)
+
+
+def _explain(message: str, lang: Lang) -> Reply | None:
+    try:
+        from troubleshooter.explain import explain
+    except ImportError:
+        return None
+    from troubleshooter.i18n import tr
+    from troubleshooter.probes.catalog import describe
+
+    found = explain(message)
+    outcome = getattr(found, "outcome", None)
+    if not outcome or outcome == "unknown" or getattr(found, "confidence", None) in (None, "none", 0):
+        return None
+    info = describe(outcome)
+    lines = [tr("ask.explained", lang, title=info.title.get(lang)), info.cause.get(lang),
+             info.advice.get(lang)]
+    evidence = getattr(found, "evidence", None)
+    if evidence:
+        lines.insert(1, f"» {evidence}")
+    actions: list[tuple[str, str]] = []
+    node = getattr(found, "node", None) or info.node
+    if node:
+        actions.append((tr("ask.jump", lang, node=node), f"node:{node}"))
+    article = getattr(found, "article", None) or info.article
+    if article:
+        actions.append((tr("ask.open-article", lang, title=article), f"article:{article}"))
+    return Reply(lines, actions)

@@ -1,0 +1,128 @@
+"""The app's widgets: they only draw what they are given; the app decides what that is.
+
+Every text arrives as a :class:`~troubleshooter.i18n.Text` or is looked up with ``tr`` at
+render time, so a language switch is one re-render.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text as RichText
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from troubleshooter.i18n import Lang, Text, tr
+from troubleshooter.probes.outcome import StageResult
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class TopBar(Static):
+    """Flow title and language on the first line, the breadcrumb of the path on the second."""
+
+    def show(self, flow_title: str, lang: Lang, crumbs: list[str]) -> None:
+        width = max(20, (self.size.width or 80) - 2)
+        head = RichText(f" {flow_title}", style="bold")
+        tag = f"[{lang.upper()} · {tr('app.lang-name', lang)}] "
+        head.append(" " * max(1, width - len(head) - len(tag) + 1))
+        head.append(tag, style="bold")
+        shown: list[str] = []
+        for crumb in reversed(crumbs):
+            if sum(len(c) + 3 for c in shown) + len(crumb) > width - 4:
+                shown.append("…")
+                break
+            shown.append(crumb)
+        trail = RichText(" ")
+        for index, crumb in enumerate(reversed(shown)):
+            if index:
+                trail.append(" › ", style="dim")
+            trail.append(crumb, style="bold" if index == len(shown) - 1 else "")
+        self.update(RichText("\n").join([head, trail]))
+
+
+def bubble(who: str, body: str, *, user: bool = False, style: str = "") -> Static:
+    """One line of the chat: the guide's text on the left, the user's answer indented."""
+    content = RichText()
+    content.append(f"{who}: ", style="bold green" if user else "bold cyan")
+    content.append(body, style=style)
+    return Static(content, classes="user" if user else "bot")
+
+
+class ChatLog(VerticalScroll):
+    """The conversation so far; rebuilt from the session on every change."""
+
+    can_focus = False
+
+
+class ProbePanel(Static):
+    """A probe's stages as they run: spinner while running, ✓/✗ with milliseconds when done."""
+
+    def on_mount(self) -> None:
+        self._stages: list[tuple[str, StageResult | None]] = []
+        self._frame = 0
+        self._title = ""
+        self._footer = ""
+        self._timer = self.set_interval(0.1, self._tick, pause=True)
+
+    def begin(self, title: str, running: str) -> None:
+        self._stages, self._title, self._footer = [], title, running
+        self._timer.resume()
+        self._draw()
+
+    def on_stage(self, stage: str, state: str, result: StageResult | None) -> None:
+        if state == "start":
+            self._stages.append((stage, None))
+        else:
+            for index in range(len(self._stages) - 1, -1, -1):
+                if self._stages[index][0] == stage and self._stages[index][1] is None:
+                    self._stages[index] = (stage, result)
+                    break
+            else:
+                self._stages.append((stage, result))
+        self._draw()
+
+    def finish(self, footer: str) -> None:
+        self._timer.pause()
+        self._stages = [(name, result) for name, result in self._stages if result is not None]
+        self._footer = footer
+        self._draw()
+
+    def _tick(self) -> None:
+        self._frame += 1
+        self._draw()
+
+    def _draw(self) -> None:
+        out = RichText(self._title + "\n", style="bold")
+        for name, result in self._stages:
+            out.append_text(stage_line(name, result, SPINNER[self._frame % len(SPINNER)]))
+            out.append("\n")
+        if self._footer:
+            out.append(self._footer, style="italic")
+        self.update(out)
+
+
+def stage_line(name: str, result: StageResult | dict | None, spinner: str = "…") -> RichText:
+    if result is None:
+        return RichText.assemble(f"  {spinner} ", (name, "yellow"))
+    ok = result.ok if isinstance(result, StageResult) else bool(result.get("ok"))
+    elapsed = result.elapsed if isinstance(result, StageResult) else float(result.get("elapsed", 0))
+    detail = result.detail if isinstance(result, StageResult) else str(result.get("detail", ""))
+    line = RichText.assemble(("  ✓ " if ok else "  ✗ ", "green" if ok else "red"), name,
+                             (f"  {elapsed * 1000:.0f} ms", "dim"))
+    if detail:
+        line.append(f"  {detail}", style="dim")
+    return line
+
+
+class AnswerArea(Vertical):
+    """What the user can do now: choice buttons, a value field, a probe panel."""
+
+    BINDINGS = [
+        ("down", "app.focus_next", ""),
+        ("up", "app.focus_previous", ""),
+    ]
+
+
+def choice_button(number: int, label: Text | str, lang: Lang, name: str) -> Button:
+    caption = label.get(lang) if isinstance(label, Text) else label
+    prefix = f"{number} " if number <= 9 else "  "
+    return Button(f"{prefix} {caption}", name=name, compact=True, classes="choice")
