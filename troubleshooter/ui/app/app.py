@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Input, Markdown, Static
 
 from troubleshooter.flow.engine import FlowError, Session, SubmitResult
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
-from troubleshooter.ui.app import state
+from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
 from troubleshooter.ui.app.widgets import (
     AnswerArea,
@@ -92,6 +92,7 @@ class TroubleshooterApp(App[int]):
                  offer_resume: bool = True) -> None:
         super().__init__()
         self.args = args or argparse.Namespace()
+        self.policy = served.served_policy(self.args)  # `troubleshooter serve`: probes under a policy
         self.lang: Lang = detect_lang(getattr(self.args, "lang", None))
         self.blink = blink
         self.preview = bool(getattr(self.args, "flow", None) or getattr(self.args, "from_node", None))
@@ -453,7 +454,9 @@ class TroubleshooterApp(App[int]):
             panel.begin(tr("probe.unknown", self.lang, probe=view.probe.name), "")
             panel.finish("")
             return
-        panel.begin(tr("probe.title", self.lang, probe=view.probe.name), tr("probe.running", self.lang))
+        title = tr("probe.title", self.lang, probe=view.probe.name)
+        note = served.network_note(self.policy, self.lang)
+        panel.begin(f"{title}\n{note}" if note else title, tr("probe.running", self.lang))
         self.probe_ref = view.ref
         self.probe_running = True
         self.run_worker(self._run_probe(spec, session.probe_arguments(), view.ref, panel),
@@ -465,7 +468,7 @@ class TroubleshooterApp(App[int]):
                 panel.on_stage(stage, status, result)
 
         try:
-            outcome = await spec.run(args, deadline=PROBE_DEADLINE, on_stage=on_stage)
+            outcome = await spec.run(args, deadline=PROBE_DEADLINE, on_stage=on_stage, policy=self.policy)
         except asyncio.CancelledError:
             self.probe_running = False
             self.probe_ref = None
@@ -479,6 +482,9 @@ class TroubleshooterApp(App[int]):
         self.probe_ref = None
         if self.session is None or self.session.current != ref:
             return
+        refused = served.refusal(outcome, self.lang)
+        if refused:
+            self.notify(refused, severity="warning", timeout=30)
         self.session.record_probe(outcome)
         await self.after_step()
 
@@ -626,6 +632,9 @@ class TroubleshooterApp(App[int]):
 
     def _export_to(self, path: str | None) -> None:
         if not path or self.session is None:
+            return
+        if self.is_web:  # served: the browser downloads it; nothing is written on the server
+            served.deliver_transcript(self, self.session, path)
             return
         import textual
 
