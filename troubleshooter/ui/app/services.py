@@ -92,7 +92,8 @@ class Articles:
         if self._store is None:
             return None
         try:
-            article = self._store.get(article_id, lang)
+            best = getattr(self._store, "best", None)
+            article = best(article_id, lang) if best else self._store.get(article_id, lang)
         except (KeyError, LookupError):
             return None
         if article is None:
@@ -109,45 +110,52 @@ class Reply:
 
 
 def answer(question: str, lang: Lang, kb: str | None) -> Reply:
-    """A pasted red message gets its explanation; anything else a knowledge-base answer."""
+    """A pasted red message gets its explanation and a jump to its node; anything else the
+    knowledge base's best answers (the search module asks the explainer itself)."""
     from troubleshooter.i18n import tr
 
-    explained = _explain(question, lang)
-    if explained is not None:
-        return explained
     if not has("troubleshooter.knowledge.search"):
-        return Reply([tr("ask.unavailable", lang)], [])
+        return explain_reply(_explain(question), lang) or Reply([tr("ask.unavailable", lang)], [])
     from troubleshooter.content import kb_dir
     from troubleshooter.knowledge.search import ask
 
     result = ask(question, lang, kb_dir(kb))
+    explained = explain_reply(getattr(result, "explanation", None), lang)
+    if explained is not None:
+        return explained
     matches = list(getattr(result, "matches", []) or [])
     if not matches:
-        explanation = getattr(result, "explanation", "") or tr("ask.no-answer", lang)
-        return Reply([str(explanation)], [])
+        return Reply([tr("ask.no-answer", lang)], [])
     best = matches[0]
     lines = [] if getattr(result, "confident", False) else [tr("ask.maybe", lang)]
     lines.append(f"{best.title}: {best.answer}")
     actions = [(tr("ask.open-article", lang, title=m.title), f"article:{m.article_id}")
                for m in matches[:3]]
-    if getattr(best, "node", None):
-        actions.append((tr("ask.jump", lang, node=best.node), f"node:{best.node}"))
+    node = getattr(best, "node", None) or getattr(result, "offer_flow", None)
+    if node:
+        actions.append((tr("ask.jump", lang, node=node), f"node:{node}"))
     return Reply(lines, actions)
 
 
-def _explain(message: str, lang: Lang) -> Reply | None:
+def _explain(message: str) -> Any:
     try:
         from troubleshooter.explain import explain
     except ImportError:
         return None
+    found = explain(message)
+    if found is None or getattr(found, "outcome", None) in (None, "unknown"):
+        return None
+    return found
+
+
+def explain_reply(found: Any, lang: Lang) -> Reply | None:
+    """The explanation of a red message: what it means, what to do, where to continue."""
+    if found is None or not getattr(found, "outcome", None):
+        return None
     from troubleshooter.i18n import tr
     from troubleshooter.probes.catalog import describe
 
-    found = explain(message)
-    outcome = getattr(found, "outcome", None)
-    if not outcome or outcome == "unknown" or getattr(found, "confidence", None) in (None, "none", 0):
-        return None
-    info = describe(outcome)
+    info = describe(found.outcome)
     lines = [tr("ask.explained", lang, title=info.title.get(lang)), info.cause.get(lang),
              info.advice.get(lang)]
     evidence = getattr(found, "evidence", None)
