@@ -69,16 +69,25 @@ class YamlError(Exception):
 
 @dataclass(slots=True)
 class YamlDocument:
-    """Plain data plus where each value (and each mapping key) stands in the file."""
+    """Plain data plus where each value (and each mapping key) stands in the file.
+
+    Positions are recorded on the first :meth:`where` call, by parsing the text again:
+    most files have no findings, and recording a place for every value would double the
+    time a large flow takes to load.
+    """
 
     path: str
     data: Any
     positions: dict[PathKey, Position] = field(default_factory=dict, repr=False)
     key_positions: dict[PathKey, Position] = field(default_factory=dict, repr=False)
     first_line: str = ""
+    source: str | None = field(default=None, repr=False)  # text whose positions are not yet recorded
 
     def where(self, key: PathKey, *, prefer_key: bool = False) -> Position:
         """Position of a value; falls back to the nearest enclosing value that has one."""
+        if self.source is not None:
+            _, self.positions, self.key_positions = _parse(self.source, self.path, record=True)
+            self.source = None
         table = (self.key_positions, self.positions) if prefer_key else (self.positions,)
         probe = tuple(key)
         while True:
@@ -90,12 +99,7 @@ class YamlDocument:
             probe = probe[:-1]
 
 
-def _mark(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _scalar(node: yaml.ScalarNode, path: str) -> Any:
-    tag, value = node.tag, node.value
+def _scalar(tag: str, value: str, mark: Any, path: str) -> Any:
     if tag == "tag:yaml.org,2002:str":
         return value
     if tag == "tag:yaml.org,2002:bool":
@@ -111,47 +115,115 @@ def _scalar(node: yaml.ScalarNode, path: str) -> Any:
         return int(text)
     if tag == "tag:yaml.org,2002:float":
         return float(value.replace(".inf", "inf").replace(".nan", "nan"))
-    pos = _mark(node)
-    raise YamlError(path, pos.line, pos.col, "yaml-tag", f"unsupported tag {tag!r}")
+    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-tag", f"unsupported tag {tag!r}")
 
 
-def _build(node: yaml.Node, key: PathKey, doc: YamlDocument) -> Any:
-    doc.positions[key] = _mark(node)
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, doc.path)
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*key, i), doc) for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                pos = _mark(key_node)
-                raise YamlError(doc.path, pos.line, pos.col, "yaml-merge", "merge keys (<<) are not supported")
-            name = _build(key_node, (*key, "\0key"), doc)
-            if not isinstance(name, (str, int, bool)) or name is None:
-                pos = _mark(key_node)
-                raise YamlError(doc.path, pos.line, pos.col, "yaml-key", "a key must be plain text")
-            name = str(name) if not isinstance(name, str) else name
-            if name in result:
-                pos = _mark(key_node)
-                first = doc.key_positions[(*key, name)]
-                raise YamlError(
-                    doc.path, pos.line, pos.col, "duplicate-key",
-                    f"duplicate key {name!r} (first defined at line {first.line})",
-                )
-            doc.key_positions[(*key, name)] = _mark(key_node)
-            result[name] = _build(value_node, (*key, name), doc)
-        doc.positions.pop((*key, "\0key"), None)
-        return result
-    pos = _mark(node)  # pragma: no cover - yaml only has the three node kinds
-    raise YamlError(doc.path, pos.line, pos.col, "yaml-node", "unexpected YAML node")
+_STR = "tag:yaml.org,2002:str"
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = _Core12Loader.yaml_implicit_resolvers
 
 
-def loads(text: str, path: str = "<string>") -> YamlDocument:
-    """Parse one YAML document; raise :class:`YamlError` with file:line:col on any problem."""
-    doc = YamlDocument(path=path, data=None, first_line=text.split("\n", 1)[0])
+class _DuplicateKey(Exception):
+    """Raised by the fast pass; the recording pass then reports it with both places."""
+
+
+def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
+    """Build plain data from libyaml's events; with ``record``, also every value's position.
+
+    Building from events skips PyYAML's node graph (and its per-node Python resolver
+    calls), which is most of the cost of ``yaml.compose`` on large files.
+    """
+    positions: dict[PathKey, Position] = {}
+    key_positions: dict[PathKey, Position] = {}
+    anchors: dict[str, Any] = {}
+    root: Any = None
+    # A frame: [container, its path, pending mapping key (or _NO_KEY)]
+    stack: list[list[Any]] = []
+    documents = 0
+    loader = _Core12Loader(text)
+    get_event = loader.get_event
     try:
-        node = yaml.compose(text, Loader=_Core12Loader)
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _STR
+                    if event.implicit[0]:  # plain: YAML 1.2 core schema implicit types
+                        for candidate, regexp in _RESOLVERS.get(event.value[:1], ()):
+                            if regexp.match(event.value):
+                                tag = candidate
+                                break
+                value = event.value if tag == _STR else _scalar(tag, event.value, event.start_mark, path)
+                opens = False
+            elif kind is yaml.MappingStartEvent:
+                value, opens = {}, True
+            elif kind is yaml.SequenceStartEvent:
+                value, opens = [], True
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    mark = event.start_mark
+                    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-syntax",
+                                    f"found undefined alias {event.anchor!r}")
+                value, opens = anchors[event.anchor], False
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-syntax",
+                                    "expected a single document in the stream")
+                continue
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
+            else:
+                continue
+            if kind is not yaml.AliasEvent and event.anchor is not None:
+                anchors[event.anchor] = value
+            vpath: PathKey = ()
+            if stack:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is list:
+                    if record:
+                        vpath = (*frame[1], len(container))
+                    container.append(value)
+                elif frame[2] is _NO_KEY:  # this value is a mapping key
+                    mark = event.start_mark
+                    if event.tag == "tag:yaml.org,2002:merge":
+                        raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-merge",
+                                        "merge keys (<<) are not supported")
+                    if opens or value is None or not isinstance(value, (str, int, bool)):
+                        raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-key",
+                                        "a key must be plain text")
+                    name = value if type(value) is str else str(value)
+                    if name in container:
+                        if not record:
+                            raise _DuplicateKey
+                        first = key_positions[(*frame[1], name)]
+                        raise YamlError(path, mark.line + 1, mark.column + 1, "duplicate-key",
+                                        f"duplicate key {name!r} (first defined at line {first.line})")
+                    if record:
+                        key_positions[(*frame[1], name)] = Position(mark.line + 1, mark.column + 1)
+                    frame[2] = name
+                    continue
+                else:
+                    name = frame[2]
+                    container[name] = value
+                    frame[2] = _NO_KEY
+                    if record:
+                        vpath = (*frame[1], name)
+            else:
+                root = value
+            if record:
+                mark = event.start_mark
+                positions[vpath] = Position(mark.line + 1, mark.column + 1)
+            if opens:
+                stack.append([value, vpath, _NO_KEY])
+    except _DuplicateKey:
+        return _parse(text, path, record=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -160,9 +232,18 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
         raise YamlError(path, line, col, "yaml-syntax", f"{problem}{context}") from None
     except yaml.YAMLError as exc:
         raise YamlError(path, 1, 1, "yaml-syntax", str(exc)) from None
-    if node is not None:
-        doc.data = _build(node, (), doc)
-    return doc
+    finally:
+        loader.dispose()
+    return root, positions, key_positions
+
+
+_NO_KEY = object()
+
+
+def loads(text: str, path: str = "<string>") -> YamlDocument:
+    """Parse one YAML document; raise :class:`YamlError` with file:line:col on any problem."""
+    data, _, _ = _parse(text, path, record=False)
+    return YamlDocument(path=path, data=data, first_line=text.split("\n", 1)[0], source=text)
 
 
 def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:

@@ -1,0 +1,103 @@
+"""Time ``troubleshooter lint`` on a generated 10,000-node flow, whole process, beside ``python -c pass``.
+
+What a maintainer waits for after saving a flow is the whole command: interpreter start,
+imports, YAML parsing, model building and the checks. So this runs it as a subprocess N
+times and prints medians, next to the bare interpreter start as the baseline.
+
+    python bench/bench_lint.py [--nodes 10000] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MODELINE = "# yaml-language-server: $schema=../troubleshooter/flow/flow.schema.json\n"
+
+
+def generate_flow(nodes: int) -> str:
+    """A lint-clean flow cycling through every node kind; each node also links further ahead."""
+    lines = [MODELINE, "id: bench\n", "title: {cs: Zátěžový tok, en: Benchmark flow}\n",
+             "start: n0\n", "nodes:\n"]
+    last = nodes - 1
+    for i in range(last):
+        nxt, skip = f"n{i + 1}", f"n{min(i + 7, last)}"
+        kind = i % 4
+        lines.append(f"  n{i}:\n")
+        if kind == 0:
+            lines.append(
+                "    kind: question\n"
+                f"    text: {{cs: Otázka {i}?, en: Question {i}?}}\n"
+                "    choices:\n"
+                f"      - {{id: \"yes\", label: {{cs: Ano, en: \"Yes\"}}, next: {nxt}}}\n"
+                f"      - {{id: \"no\", label: {{cs: Ne, en: \"No\"}}, next: {skip}}}\n"
+            )
+        elif kind == 1:
+            lines.append(
+                "    kind: input\n"
+                f"    text: {{cs: Server {i}?, en: Host {i}?}}\n"
+                f"    input: {{name: host{i}, kind: host}}\n"
+                f"    next: {nxt}\n"
+            )
+        elif kind == 2:
+            lines.append(
+                "    kind: probe\n"
+                f"    text: {{cs: Zkouším {i}., en: Trying {i}.}}\n"
+                "    probe: smtp-connection\n"
+                f"    args: {{host: $host{i - 1}, port: \"465\", security: ssl}}\n"
+                "    outcomes:\n"
+                f"      ok: {nxt}\n"
+                f"      dns-not-found: {skip}\n"
+                f"    default: {skip}\n"
+            )
+        else:
+            lines.append(
+                "    kind: info\n"
+                f"    text: {{cs: Informace {i}., en: Information {i}.}}\n"
+                f"    next: {nxt}\n"
+            )
+    lines.append(f"  n{last}:\n    kind: end\n    status: resolved\n"
+                 "    text: {cs: Hotovo., en: Done.}\n")
+    return "".join(lines)
+
+
+def median_seconds(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, int]:
+    times, code = [], 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - started)
+        code = done.returncode
+    return statistics.median(times), code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    with tempfile.TemporaryDirectory() as tmp:
+        flows = Path(tmp) / "flows"
+        flows.mkdir()
+        (flows / "bench.yaml").write_text(generate_flow(args.nodes), encoding="utf-8")
+        lint_cmd = [sys.executable, "-m", "troubleshooter", "lint", "--lang", "en",
+                    "--kb", str(Path(tmp) / "no-kb"), str(flows)]
+        baseline, _ = median_seconds([sys.executable, "-c", "pass"], args.runs, env)
+        lint_time, code = median_seconds(lint_cmd, args.runs, env)
+    print(f"nodes: {args.nodes}, runs: {args.runs}, lint exit code: {code}")
+    print(f"python -c pass (baseline)     median {baseline * 1000:8.1f} ms")
+    print(f"troubleshooter lint (load+lint) median {lint_time * 1000:8.1f} ms")
+    print(f"ratio lint / baseline: {lint_time / baseline:.1f}x   target: lint under 1000 ms")
+    return 0 if code == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
