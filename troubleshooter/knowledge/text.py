@@ -23,11 +23,11 @@ a aby ale ani asi az bez by byl byla bylo byt co coz do i ja jak jake jaky je je
 ji jsem jsme jsou jste k kam kde kdy kdyz ke ktera ktere ktery kteri mam me mi mit mne mnou mu muj
 my na nam nas nebo nej neni nez o od po pod pokud pro proc protoze pri s se si sve svuj ta tak take
 tam tato te ted ten tento teto tim to tom tu ty u uz v ve vam vas vy z za ze zda ji jim mate muze
-muzu mohu chci potrebuji prosim dobry den dekuji
+muzu mohu chci potrebuji potrebuju prosim dobry den dekuji ahoj pomoc pomozte poradte problem
 the an and or of to in on at for from by with is are was were be been being it its this that
 these those i me my we our you your he she they them do does did have has had not no can could
 should would will how what why where when which who there here as if then so but about into
-any some please hi hello thanks am
+any some please hi hello thanks am need help want problem issue
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 

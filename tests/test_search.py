@@ -1,0 +1,189 @@
+"""The question box: findability on the shipped KB, normalisation, no-match, error routing."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import subprocess
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from troubleshooter.knowledge import search
+from troubleshooter.knowledge.articles import Article, ArticleSet
+from troubleshooter.knowledge.evaluate import evaluate, load_questions
+from troubleshooter.knowledge.text import fold, index_terms, words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))
+    search._MEMORY.clear()
+
+
+# --- quality on the shipped articles ---------------------------------------------------------
+
+def test_labelled_set_is_big_and_varied() -> None:
+    questions = load_questions()
+    assert len(questions) >= 100
+    assert {q.lang for q in questions} == {"cs", "en"}
+    czech = [q.text for q in questions if q.lang == "cs"]
+    assert any(fold(t) == t.lower() for t in czech) and any(fold(t) != t.lower() for t in czech)
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_hit_rates_on_shipped_kb(lang: str) -> None:
+    report = evaluate(load_questions(), lang=lang)
+    misses = [(q.text, q.expect, found) for q, found in report.misses]
+    assert report.hit1_rate >= 0.9, misses
+    assert report.hit3_rate >= 0.97, misses
+
+
+def test_every_labelled_article_exists() -> None:
+    ids = {d.article_id for d in search.index_for().docs}
+    wanted = {article for q in load_questions() for article in q.expect}
+    assert wanted <= ids, sorted(wanted - ids)
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+def test_fold_and_words() -> None:
+    assert fold("Formuláře ŠIFROVÁNÍ") == "formulare sifrovani"
+    assert words("Nechodí e-maily, SMTP!") == ["nechodí", "emaily", "smtp"]
+
+
+def test_czech_inflections_share_a_lemma() -> None:
+    assert index_terms("formuláře", "cs") == index_terms("formulář", "cs") == ["formular"]
+    assert index_terms("hesla", "cs") == index_terms("heslem", "cs") == ["heslo"]
+    assert index_terms("jak je to s tím", "cs") == []
+
+
+def _tiny_index() -> search.Index:
+    def article(article_id: str, title: str, body: str, keywords: tuple[str, ...] = ()) -> Article:
+        return Article(article_id, "cs", title, title, keywords, ("smtp:intro",), body, f"{article_id}.cs.md")
+
+    articles = ArticleSet()
+    for item in (
+        article("forms", "Nechodí zprávy z formuláře", "Kontaktní formuláře posílají e-maily přes SMTP."),
+        article("auth", "Chyba autentizace", "Server odmítl přihlášení, zkontrolujte heslo."),
+        article("ports", "Porty a šifrování", "Port 465 je SSL, port 587 je STARTTLS."),
+    ):
+        articles.articles[(item.id, item.lang)] = item
+    return search.build_index(articles)
+
+
+def test_unaccented_words_reach_the_lemma_through_the_vocabulary_map() -> None:
+    index = _tiny_index()
+    analysed = {q.word: q.terms for q in search.analyse("nechodi emaily z formulare", index)}
+    assert analysed["formulare"] == ("formular",)
+    assert "chodit" in analysed["nechodi"]
+    assert search.rank("nechodi emaily z formulare", "cs", index)[0].article_id == "forms"
+
+
+def test_typos_fall_back_to_the_nearest_word() -> None:
+    index = _tiny_index()
+    (smpt,) = search.analyse("smpt", index)
+    assert smpt.terms == ("smtp",) and smpt.fuzzy
+    assert search.rank("autentifikace", "cs", index)[0].article_id == "auth"
+    assert search.rank("autentikace", "cs", index)[0].article_id == "auth"
+    # short words forgive swapped letters only: "pert" is not "port"
+    assert search.analyse("pert", index)[0].terms == ()
+
+
+# --- nothing matches -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("jak upéct bábovku", "cs"),
+    ("kolik stojí hosting na rok", "cs"),
+    ("bake a cake", "en"),
+    ("what is the weather in Prague", "en"),
+    ("i need help", "en"),
+])
+def test_off_topic_questions_offer_the_guided_flow(question: str, lang: str) -> None:
+    result = search.ask(question, lang)
+    assert not result.confident
+    assert result.offer_flow == "smtp:intro"
+
+
+def test_a_clear_question_is_answered_with_summary_and_node() -> None:
+    result = search.ask("nechodí emaily z formuláře", "cs")
+    assert result.confident and result.offer_flow is None
+    best = result.matches[0]
+    assert best.answer and best.node and best.node.startswith("smtp:")
+    assert len(result.matches) <= 3
+
+
+def test_answers_come_in_the_asked_language() -> None:
+    english = search.ask("where is the smtp setting in mioweb", "en").matches[0]
+    czech = search.ask("where is the smtp setting in mioweb", "cs").matches[0]
+    assert english.article_id == czech.article_id == "mioweb-smtp-setting"
+    assert english.title != czech.title
+
+
+# --- pasted error messages -------------------------------------------------------------------
+
+@dataclass
+class _FakeExplanation:
+    outcome: str
+    evidence: str
+    stage: str
+    article: str
+    node: str
+    confidence: float
+
+
+def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
+    seen: list[str] = []
+
+    def explain(text: str) -> _FakeExplanation:
+        seen.append(text)
+        return _FakeExplanation("auth-failed", "535", "login", "could-not-authenticate",
+                                "smtp:fix-credentials", 0.9)
+
+    fake = types.ModuleType("troubleshooter.explain")
+    fake.__spec__ = importlib.machinery.ModuleSpec("troubleshooter.explain", None)
+    fake.explain = explain  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "troubleshooter.explain", fake)
+    pasted = "SMTP Error: Could not authenticate. 535 5.7.8 Authentication credentials invalid"
+    result = search.ask(pasted, "en")
+    assert seen == [pasted]
+    assert result.confident and result.explanation.outcome == "auth-failed"
+    assert result.matches[0].article_id == "could-not-authenticate"
+    assert result.matches[0].node == "smtp:fix-credentials"
+    assert result.to_json()["explanation"]["outcome"] == "auth-failed"
+    # an ordinary question is not sent to explain
+    search.ask("kde najdu nastavení smtp", "cs")
+    assert seen == [pasted]
+
+
+def test_looks_like_error() -> None:
+    assert search.looks_like_error("535 5.7.8 Error: authentication failed")
+    assert search.looks_like_error("SSL: CERTIFICATE_VERIFY_FAILED")
+    assert not search.looks_like_error("kde najdu nastavení smtp")
+
+
+# --- index cache and layering ----------------------------------------------------------------
+
+def test_index_is_cached_by_content(tmp_path, monkeypatch) -> None:
+    first = search.index_for()
+    cached = list((tmp_path / "cache").glob("kb-index-*.json"))
+    assert len(cached) == 1
+    search._MEMORY.clear()
+    again = search.index_for()
+    assert again.docs == first.docs and again.postings == first.postings
+
+
+def test_knowledge_and_ask_never_import_textual() -> None:
+    code = (
+        "import sys\n"
+        "from troubleshooter.knowledge import articles, search, render, evaluate\n"
+        "from troubleshooter.commands import ask\n"
+        "search.ask('heslo', 'cs')\n"
+        "render.article_for_terminal('what-is-smtp', 'cs')\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
