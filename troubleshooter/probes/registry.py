@@ -132,9 +132,9 @@ REGISTRY: dict[str, ProbeSpec] = {
         ),
         ProbeSpec(
             "port-sweep",
-            (ProbeParam("host"),),
-            frozenset({"ok", "ports-blocked", "nothing-listens", "dns-not-found", "dns-failed",
-                       "deadline", REFUSED_BY_POLICY}),
+            (ProbeParam("host"), ProbeParam("ports", required=False)),
+            frozenset({"ok", "ports-blocked", "nothing-listens", "network-unreachable", "protocol-error",
+                       "dns-not-found", "dns-failed", "deadline", REFUSED_BY_POLICY}),
             "troubleshooter.probes.sweep:probe_port_sweep",
         ),
         ProbeSpec(
