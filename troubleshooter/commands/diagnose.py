@@ -1,0 +1,233 @@
+"""``troubleshooter diagnose``: check an SMTP server stage by stage (like swaks) and explain
+the result in Czech or English.
+
+Exit codes: 0 all well, 1 a problem was found, 2 usage error. A password is never taken
+from the command line (shell history, process list): ``--password-env`` or ``--password-stdin``.
+Heavy imports (asyncio, ssl, the probes, the outcome catalogue) happen inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from troubleshooter.commands import add_lang_option
+
+HELP = "check an SMTP server stage by stage and explain the result (swaks-like)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", required=True, help="SMTP server name or address")
+    parser.add_argument("--port", type=int, help="port (default: 465 for --security tls, else 587)")
+    parser.add_argument("--security", choices=("auto", "starttls", "tls", "none"), default="auto",
+                        help="tls = implicit TLS (\"SSL\"), starttls, none; auto = by port (default)")
+    parser.add_argument("--user", help="username for AUTH (usually the full e-mail address)")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", metavar="VAR",
+                        help="read the password from this environment variable")
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of stdin")
+    secret.add_argument("--password", help=argparse.SUPPRESS)  # only to refuse it with the reason
+    parser.add_argument("--from", dest="sender", metavar="ADDR", help="sender address for the test e-mail")
+    parser.add_argument("--send-test-to", metavar="ADDR", help="send a short test e-mail to this address")
+    parser.add_argument("--sweep", action="store_true", help="also try ports 587, 465, 25 and 2525")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                        help="total time limit of the check in seconds (default 10)")
+    parser.add_argument("--ca-file", metavar="PEM", help="also trust this CA certificate (test servers)")
+    parser.add_argument("--helo", metavar="NAME", help=argparse.SUPPRESS)
+    add_lang_option(parser)
+    parser.add_argument("--json", action="store_true", help="machine-readable result")
+
+
+def _usage_error(key: str, lang: str, **params: object) -> int:
+    from troubleshooter.i18n import tr
+
+    print(f"troubleshooter diagnose: {tr(key, lang, **params)}", file=sys.stderr)  # type: ignore[arg-type]
+    return 2
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if args.password_env:
+        return os.environ.get(args.password_env)
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return ""
+
+
+def run(args: argparse.Namespace) -> int:
+    from troubleshooter.i18n import detect_lang
+
+    lang = detect_lang(args.lang)
+    if args.password is not None:
+        return _usage_error("diagnose.password-argv", lang)
+    if args.timeout is None or not args.timeout > 0:
+        return _usage_error("diagnose.timeout-invalid", lang)
+    if args.ca_file and not os.path.isfile(args.ca_file):
+        return _usage_error("diagnose.ca-file-missing", lang, path=args.ca_file)
+    password = _password(args)
+    if password is None:
+        return _usage_error("diagnose.password-env-missing", lang, name=args.password_env)
+    if args.user and not password:
+        return _usage_error("diagnose.password-needed", lang)
+    sender = args.sender or (args.user if args.user and "@" in args.user else "")
+    if args.send_test_to and not sender:
+        return _usage_error("diagnose.from-needed", lang)
+
+    probe_args = {
+        "host": args.host, "security": args.security, "port": str(args.port or ""),
+        "username": args.user or "", "password": password, "sender": sender,
+        "recipient": args.send_test_to or "", "ca_file": args.ca_file or "", "helo_name": args.helo or "",
+    }
+    return _diagnose(probe_args, args, lang)
+
+
+def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -> int:
+    import asyncio
+
+    from troubleshooter.probes import smtp
+
+    if args.send_test_to:
+        probe = smtp.probe_test_message
+    elif probe_args["username"]:
+        probe = smtp.probe_login
+    else:
+        probe = smtp.probe_connection
+    report = None if args.json else _Report(lang)
+
+    async def both() -> tuple[Any, Any]:
+        on_stage = report.stage if report else None
+        if report:
+            report.header(probe_args)
+        if not args.sweep:
+            return await probe(probe_args, deadline=args.timeout, on_stage=on_stage), None
+        from troubleshooter.probes.sweep import probe_port_sweep
+
+        main = asyncio.ensure_future(probe(probe_args, deadline=args.timeout, on_stage=on_stage))
+        sweep = asyncio.ensure_future(probe_port_sweep({"host": probe_args["host"]}, deadline=args.timeout,
+                                                       on_stage=None))
+        return await main, await sweep
+
+    outcome, sweep = asyncio.run(both())
+    if args.json:
+        _print_json(outcome, sweep, lang)
+    else:
+        assert report is not None
+        report.verdict(outcome, sweep)
+    return 0 if outcome.ok else 1
+
+
+def _explanation(outcome_id: str, lang: str) -> dict[str, Any]:
+    from troubleshooter.probes.catalog import describe
+
+    info = describe(outcome_id)
+    return {"title": info.title.get(lang), "cause": info.cause.get(lang), "advice": info.advice.get(lang),
+            "article": info.article, "node": info.node}
+
+
+def _print_json(outcome: Any, sweep: Any, lang: str) -> None:
+    import json
+
+    data = outcome.to_json()
+    result = {
+        "verdict": "ok" if outcome.ok else "problem",
+        "cause": outcome.outcome,
+        "stage": outcome.stage,
+        "stages": data["stages"],
+        "facts": data["facts"],
+        "transcript": data["transcript"],
+        "probe": outcome.probe,
+        "elapsed": data["elapsed"],
+        "lang": lang,
+        "explanation": _explanation(outcome.outcome, lang),
+    }
+    if sweep is not None:
+        result["sweep"] = {"outcome": sweep.outcome, "facts": sweep.to_json()["facts"]}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+class _Report:
+    """Human output: a line per stage as it finishes, then the verdict."""
+
+    def __init__(self, lang: str) -> None:
+        from troubleshooter.i18n import tr
+
+        self.lang = lang
+        self.tr = lambda key, **params: tr(key, lang, **params)  # type: ignore[arg-type]
+
+    def say(self, line: str = "") -> None:
+        print(line, flush=True)
+
+    def header(self, probe_args: dict[str, str]) -> None:
+        from troubleshooter.probes.smtp import settings_from
+
+        try:
+            settings = settings_from(probe_args)
+        except ValueError:
+            return
+        self.say(self.tr("diagnose.header", target=f"{settings.host}:{settings.port}",
+                         security=self.tr(f"diagnose.security.{settings.security}")))
+
+    def stage(self, name: str, event: str, result: Any) -> None:
+        if event != "done" or result is None:
+            return
+        try:
+            label = self.tr(f"diagnose.stage.{name}")
+        except KeyError:
+            label = name
+        mark = "✓" if result.ok else "✗"
+        self.say(f"  {mark} {label:<26} {result.elapsed:6.3f} s  {result.detail}".rstrip())
+
+    def facts(self, outcome: Any) -> None:
+        facts = outcome.facts
+        if facts.get("tls_version"):
+            version = f"{facts['tls_version']} {facts.get('cipher', '')}"
+            self.say("  " + self.tr("diagnose.fact.tls", version=version))
+        cert = facts.get("certificate") or {}
+        if cert.get("subject") or cert.get("names"):
+            subject = cert.get("subject") or cert["names"][0]
+            self.say("  " + self.tr("diagnose.fact.certificate", subject=subject,
+                                    issuer=cert.get("issuer", "?"), not_after=cert.get("not_after", "?"),
+                                    days=cert.get("days_left", "?")))
+        if facts.get("auth_mechanisms"):
+            self.say("  " + self.tr("diagnose.fact.mechanisms", mechanisms=" ".join(facts["auth_mechanisms"])))
+        if facts.get("intercepted_by"):
+            self.say("  " + self.tr("diagnose.fact.intercepted", domains=", ".join(facts["intercepted_by"])))
+        later = facts.get("after_verification_failure")
+        if later:
+            self.say("  " + self.tr("diagnose.fact.after-verification", outcome=later.get("outcome"),
+                                    stage=later.get("stage")))
+        if facts.get("suggestions"):
+            self.say("  " + self.tr("diagnose.fact.suggestions", names=", ".join(facts["suggestions"])))
+        if facts.get("accepted_not_delivered"):
+            self.say("  " + self.tr("diagnose.fact.accepted"))
+
+    def sweep(self, sweep: Any) -> None:
+        self.say()
+        self.say(self.tr("diagnose.sweep.header"))
+        for port in sweep.facts.get("ports", []):
+            state = self.tr(f"diagnose.sweep.{port['state']}")
+            speaks = self.tr("diagnose.sweep.speaks", speaks=port["speaks"]) if port.get("speaks") else ""
+            self.say(f"  {port['port']:>5}  {state}  {speaks}  {port.get('banner', '')}".rstrip())
+        best = sweep.facts.get("suggestion")
+        if best:
+            self.say("  " + self.tr("diagnose.sweep.suggest", port=best["port"],
+                                    security=self.tr(f"diagnose.security.{best['security']}")))
+        else:
+            self.say("  " + self.tr("diagnose.sweep.none-works"))
+
+    def verdict(self, outcome: Any, sweep: Any) -> None:
+        self.facts(outcome)
+        if sweep is not None:
+            self.sweep(sweep)
+        info = _explanation(outcome.outcome, self.lang)
+        self.say()
+        if outcome.ok:
+            self.say(self.tr("diagnose.verdict-ok"))
+        else:
+            self.say(self.tr("diagnose.verdict-problem", title=info["title"]) + f"  [{outcome.outcome}]")
+        self.say(self.tr("diagnose.cause", text=info["cause"]))
+        self.say(self.tr("diagnose.advice", text=info["advice"]))
+        if info["article"] or info["node"]:
+            self.say(self.tr("diagnose.more", article=info["article"] or "–", node=info["node"] or "–"))
