@@ -1,0 +1,203 @@
+"""The conversation engine: stepping, back/restart/jump, language, escalation, resume, secrets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from troubleshooter.flow.engine import FlowError, Session
+from troubleshooter.flow.loader import load_flows
+from troubleshooter.flow.model import ESCALATE_NODE, NodeRef
+
+PASSWORD = "Tajne-Heslo-42"
+
+
+@pytest.fixture(scope="module")
+def flows():
+    loaded = load_flows(["flows", "tests/fixtures/flows"])
+    assert "smtp" in loaded.flows and "mini" in loaded.flows
+    return loaded.flows
+
+
+def at(session: Session) -> str:
+    return session.current.node
+
+
+def to_password(session: Session) -> None:
+    """Walk the main flow through every value up to the connection check."""
+    for choice in ("set-up", "mioweb", "next", "on", "have-values", "together"):
+        session.choose(choice)
+    assert session.submit("smtp.example.cz").accepted
+    assert session.submit("465").accepted
+    session.choose("ssl")
+    assert session.submit("web@example.cz").accepted
+    assert session.submit("web@example.cz").accepted
+    assert session.submit(PASSWORD).accepted
+    assert at(session) == "offer-check"
+
+
+def test_choose_moves_and_rejects_unknown_choices(flows):
+    session = Session.begin(flows, "smtp")
+    assert at(session) == "intro"
+    view = session.choose("set-up")
+    assert view.ref == NodeRef("smtp", "which-site")
+    with pytest.raises(FlowError):
+        session.choose("no-such-choice")
+    with pytest.raises(FlowError):
+        session.choose("next")  # only info nodes continue
+    assert at(session) == "which-site"
+
+
+def test_engine_supplies_continue_and_escalate(flows):
+    session = Session.begin(flows, "smtp", "where-setting")
+    ids = [c.id for c in session.view().choices]
+    assert ids == ["next", "escalate"]
+    assert all(c.engine for c in session.view().choices)
+    end = Session.begin(flows, "smtp", "resolved").view()
+    assert end.is_end and end.choices == ()
+
+
+def test_escalate_goes_to_the_flows_support_node(flows):
+    session = Session.begin(flows, "smtp", "enter-port")
+    view = session.choose("escalate")
+    assert view.ref == NodeRef("smtp", "support") and view.status == "escalate"
+
+
+def test_escalate_without_an_authored_node_ends_in_the_engines_end(flows):
+    session = Session.begin(flows, "mini")
+    view = session.choose("escalate")
+    assert view.ref.node == ESCALATE_NODE and view.is_end and view.status == "escalate"
+    assert view.text is not None and view.text.cs and view.text.en
+    assert session.back().ref == NodeRef("mini", "smtp-on")
+
+
+def test_submit_holds_on_findings_and_keep_accepts(flows):
+    session = Session.begin(flows, "smtp", "enter-host")
+    held = session.submit("smtp.example.cz:465")
+    assert not held.accepted and [f.code for f in held.findings] == ["host-has-port"]
+    assert at(session) == "enter-host" and session.steps == []
+    kept = session.submit("smtp.example.cz:465", keep=True)
+    assert kept.accepted and at(session) == "enter-port"
+    assert session.steps[-1].findings == ("host-has-port",)
+
+
+def test_error_findings_block_even_with_keep(flows):
+    session = Session.begin(flows, "smtp", "enter-port")
+    result = session.submit("70000", keep=True)
+    assert not result.accepted and result.blocking
+    assert at(session) == "enter-port"
+
+
+def test_a_stored_choice_reports_a_port_encryption_mismatch(flows):
+    session = Session.begin(flows, "smtp", "enter-port")
+    session.submit("465")
+    view = session.choose("starttls")
+    assert [f.code for f in view.findings] == ["port-security-mismatch"]
+    assert session.values == {"port": "465", "security": "starttls"}
+    assert session.submit("web@example.cz").accepted
+    assert session.view().findings == ()  # shown once, at the node after the choice
+
+
+def test_back_restart_and_values(flows):
+    session = Session.begin(flows, "smtp", "enter-host")
+    session.submit("smtp.example.cz")
+    session.submit("587")
+    assert session.values["port"] == "587"
+    assert session.back().ref.node == "enter-port"
+    assert "port" not in session.values and session.values["host"] == "smtp.example.cz"
+    session.back()
+    session.back()  # nothing left to undo: stays at the start
+    assert at(session) == "enter-host" and session.values == {}
+    session.submit("smtp.example.cz")
+    assert session.restart().ref.node == "enter-host" and session.steps == []
+
+
+def test_jump_within_and_across_flows(flows):
+    session = Session.begin(flows, "smtp")
+    assert session.jump("fix-credentials").ref == NodeRef("smtp", "fix-credentials")
+    assert session.jump("mini:done").ref == NodeRef("mini", "done")
+    with pytest.raises(FlowError):
+        session.jump("no-such-node")
+    assert session.back().ref == NodeRef("smtp", "fix-credentials")
+
+
+def test_set_lang_keeps_the_state(flows):
+    session = Session.begin(flows, "smtp", lang="cs")
+    session.choose("set-up")
+    before = (session.current, list(session.steps))
+    view = session.set_lang("en")
+    assert session.lang == "en" and (session.current, session.steps) == before
+    assert view.text.get(session.lang) == "What is your website built with?"
+
+
+def test_probe_outcomes_and_default(flows):
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    session.choose("check")
+    assert session.probe_arguments() == {"host": "smtp.example.cz", "port": "465", "security": "ssl"}
+    assert session.record_probe("ok").ref.node == "check-login"
+    assert session.probe_arguments()["password"] == PASSWORD
+    assert session.record_probe("auth-failed").ref.node == "fix-credentials"
+    session.back()
+    assert session.record_probe("something-new").ref.node == "fix-unexpected"
+
+
+def test_secrets_stay_out_of_json_repr_and_path(flows):
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    dumped = json.dumps(session.to_json())
+    assert PASSWORD not in dumped
+    assert PASSWORD not in repr(session)
+    assert all(PASSWORD not in repr(step) and step.answer != PASSWORD for step in session.steps)
+    assert PASSWORD not in repr(session.view())
+    assert "password" not in session.values
+    assert session.secret_values() == [PASSWORD]
+
+
+def test_resume_from_json_then_ask_for_the_secret_again(flows):
+    session = Session.begin(flows, "smtp", lang="en")
+    to_password(session)
+    session.choose("check")
+    session.record_probe("ok")
+    saved = json.loads(json.dumps(session.to_json()))
+    resumed = Session.from_json(flows, saved)
+    assert resumed.current == session.current == NodeRef("smtp", "check-login")
+    assert resumed.lang == "en" and resumed.values == session.values
+    assert resumed.missing_values() == ["password"]
+    assert "password" not in resumed.probe_arguments()
+    resumed.provide_secret("password", PASSWORD)
+    assert resumed.missing_values() == []
+    assert resumed.probe_arguments()["password"] == PASSWORD
+    assert resumed.record_probe("ok").ref.node == "login-ok"
+
+
+def test_resume_tolerates_a_changed_flow(flows):
+    session = Session.begin(flows, "smtp")
+    session.choose("set-up")
+    data = session.to_json()
+    data["steps"].append({"node": "smtp:which-site", "kind": "choose", "answer": "gone-choice"})
+    resumed = Session.from_json(flows, data)
+    assert at(resumed) == "which-site" and len(resumed.steps) == 1
+
+
+def test_provide_secret_for_an_unknown_name_fails(flows):
+    session = Session.begin(flows, "smtp")
+    with pytest.raises(FlowError):
+        session.provide_secret("password", PASSWORD)
+
+
+def test_begin_rejects_unknown_flow_and_node(flows):
+    with pytest.raises(FlowError):
+        Session.begin(flows, "nope")
+    with pytest.raises(FlowError):
+        Session.begin(flows, "smtp", "nope")
+
+
+def test_back_over_the_password_forgets_it(flows):
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    session.back()
+    assert at(session) == "enter-password" and session.secret_values() == []
+    session.submit("another-one")
+    assert session.secret_values() == ["another-one"]
