@@ -1,0 +1,193 @@
+"""SMTP probes against real loopback servers: the practice server (aiosmtpd + trustme)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from smtp_servers import practice_server
+
+from troubleshooter.probes.smtp import probe_connection, probe_login, probe_test_message
+
+pytestmark = pytest.mark.asyncio
+
+
+def _args(server, security: str = "starttls", **extra: str) -> dict[str, str]:
+    port = server.tls_port if security == "tls" else server.starttls_port
+    return {"host": "localhost", "port": str(port), "security": security, "ca_file": str(server.ca_file),
+            "username": server.config.username, "password": server.config.password,
+            "sender": server.config.username, "recipient": "someone@example.test", **extra}
+
+
+def _secret_free(outcome, password: str) -> None:
+    blob = repr(outcome.to_json())
+    assert password not in blob
+    assert base64.b64encode(password.encode()).decode() not in blob
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+async def test_login_accepted_over_starttls_and_implicit_tls(security):
+    with practice_server() as server:
+        outcome = await probe_login(_args(server, security), deadline=5)
+    assert outcome.outcome == "ok", outcome.stages
+    assert outcome.facts["tls_version"].startswith("TLS")
+    assert "localhost" in outcome.facts["certificate"]["names"]
+    assert "PLAIN" in outcome.facts["auth_mechanisms"]
+    stages = [s.stage for s in outcome.stages]
+    assert stages[:2] == ["resolve", "connect"]
+    assert ("starttls" in stages) == (security == "starttls")
+    assert "C: AUTH PLAIN ***" in outcome.transcript
+    _secret_free(outcome, server.config.password)
+
+
+async def test_connection_probe_stops_before_auth_and_reports_stages():
+    seen: list[tuple[str, str]] = []
+    with practice_server() as server:
+        outcome = await probe_connection(_args(server), deadline=5, on_stage=lambda s, e, r: seen.append((s, e)))
+    assert outcome.outcome == "ok"
+    assert not any(line.startswith("C: AUTH") for line in outcome.transcript)
+    assert ("tls", "start") in seen and ("tls", "done") in seen
+    assert all(s.elapsed >= 0 for s in outcome.stages)
+
+
+@pytest.mark.parametrize(("fault", "expected", "code"), [
+    ("wrong-password", "auth-failed", "535 5.7.8"),
+    ("app-password", "auth-app-password", "534 5.7.9"),
+    ("auth-disabled", "auth-disabled", "535 5.7.139"),
+    ("auth-tempfail", "auth-tempfail", "454 4.7.0"),
+])
+async def test_auth_refusals_by_reply_and_enhanced_code(fault, expected, code):
+    with practice_server(faults={fault}) as server:
+        outcome = await probe_login(_args(server), deadline=5)
+    assert outcome.outcome == expected
+    assert outcome.stage == "auth"
+    assert outcome.facts["auth_reply"].startswith(code)
+    _secret_free(outcome, server.config.password)
+
+
+async def test_wrong_password_with_auth_login_is_redacted():
+    with practice_server() as server:
+        args = _args(server, password="not-the-password-x")
+        outcome = await probe_login(args, deadline=5)
+    assert outcome.outcome == "auth-failed"
+    _secret_free(outcome, "not-the-password-x")
+
+
+async def test_auth_before_tls_gets_530():
+    with practice_server(faults={"starttls-required"}) as server:
+        outcome = await probe_login(_args(server, "none"), deadline=5)
+    assert outcome.outcome == "auth-requires-tls"
+    assert outcome.facts["auth_reply"].startswith("530 5.7.0")
+
+
+async def test_auth_offered_only_after_starttls():
+    with practice_server() as server:
+        outcome = await probe_login(_args(server, "none"), deadline=5)
+    assert outcome.outcome == "auth-requires-tls"
+    assert not any(line.startswith("C: AUTH") for line in outcome.transcript)  # no password in clear
+
+
+async def test_starttls_missing():
+    with practice_server(faults={"no-starttls"}) as server:
+        outcome = await probe_connection(_args(server), deadline=5)
+    assert outcome.outcome == "starttls-missing"
+    assert outcome.facts["starttls_offered"] is False
+
+
+async def test_server_unavailable_421():
+    with practice_server(faults={"421"}) as server:
+        outcome = await probe_connection(_args(server), deadline=5)
+    assert outcome.outcome == "server-unavailable"
+    assert outcome.stage == "banner"
+    assert outcome.facts["banner"].startswith("421")
+
+
+async def test_test_message_accepted_is_not_delivered():
+    with practice_server() as server:
+        outcome = await probe_test_message(_args(server), deadline=5)
+        assert len(server.mailbox) == 1
+    assert outcome.outcome == "ok"
+    assert outcome.facts["accepted_not_delivered"] is True
+    assert any(line.startswith("C: <message") for line in outcome.transcript)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"sender": "someone-else@practice.test"}, "sender-rejected"),
+    ({"recipient": "nobody@example.test"}, "recipient-rejected"),
+    ({"username": "", "password": ""}, "relay-denied"),
+])
+async def test_message_rejections(change, expected):
+    with practice_server() as server:
+        outcome = await probe_test_message(_args(server, **change), deadline=5)
+        assert server.mailbox == []
+    assert outcome.outcome == expected
+
+
+async def test_dmarc_rejection_of_the_message():
+    with practice_server(faults={"dmarc"}) as server:
+        outcome = await probe_test_message(_args(server), deadline=5)
+    assert outcome.outcome == "dmarc-rejected"
+    assert outcome.stage == "data"
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+async def test_certificate_name_mismatch_then_looks_further(security):
+    with practice_server(faults={"wrong-name"}) as server:
+        outcome = await probe_login(_args(server, security), deadline=5)
+    assert outcome.outcome == "certificate-name-mismatch"
+    assert outcome.stage == "tls"
+    assert outcome.facts["verify_code"] == 62
+    assert outcome.facts["certificate"]["names"] == ["mail.another-name.example"]
+    assert outcome.facts["after_verification_failure"]["outcome"] == "ok"
+
+
+async def test_untrusted_ca_is_certificate_invalid():
+    with practice_server() as server:
+        outcome = await probe_connection(_args(server, ca_file=""), deadline=5)
+    assert outcome.outcome == "certificate-invalid"
+    assert outcome.facts["verify_reason"] == "unknown-issuer"
+
+
+async def test_self_signed_certificate():
+    with practice_server(faults={"self-signed"}) as server:
+        outcome = await probe_login(_args(server, "tls"), deadline=5)
+    assert outcome.outcome == "certificate-invalid"
+    assert outcome.facts["verify_reason"] == "self-signed"
+    assert outcome.facts["certificate"]["self_signed"] is True
+    assert outcome.facts["after_verification_failure"] == {"outcome": "ok", "stage": "auth"}
+
+
+async def test_intercepted_when_certificate_and_banner_name_another_domain():
+    with practice_server(faults={"intercepted"}) as server:
+        outcome = await probe_connection(_args(server), deadline=5)
+    assert outcome.outcome == "intercepted"
+    assert "hosting-provider.example" in outcome.facts["intercepted_by"]
+
+
+async def test_wrong_port_security_mix_up_is_tls_mismatch():
+    with practice_server() as server:
+        args = _args(server, "tls")
+        args["port"] = str(server.starttls_port)  # implicit TLS spoken to the STARTTLS port
+        outcome = await probe_connection(args, deadline=5)
+    assert outcome.outcome == "tls-mismatch"
+
+
+async def test_refused_connection():
+    with practice_server() as server:
+        port = server.starttls_port
+    outcome = await probe_connection({"host": "127.0.0.1", "port": str(port), "security": "starttls"}, deadline=3)
+    assert outcome.outcome == "connection-refused"
+    assert outcome.stage == "connect"
+
+
+async def test_policy_vetted_addresses_skip_the_lookup():
+    with practice_server() as server:
+        args = _args(server, addresses="127.0.0.1", host="localhost")
+        outcome = await probe_connection(args, deadline=5)
+    assert outcome.outcome == "ok"
+    assert outcome.stages[0].detail.startswith("vetted")
+
+
+async def test_bad_arguments_do_not_raise():
+    outcome = await probe_connection({"host": "", "port": "x"}, deadline=1)
+    assert outcome.outcome == "protocol-error"
