@@ -43,7 +43,8 @@ async def test_login_accepted_over_starttls_and_implicit_tls(security):
 async def test_connection_probe_stops_before_auth_and_reports_stages():
     seen: list[tuple[str, str]] = []
     with practice_server() as server:
-        outcome = await probe_connection(_args(server), deadline=5, on_stage=lambda s, e, r: seen.append((s, e)))
+        outcome = await probe_connection(_args(server), deadline=5,
+                                         on_stage=lambda s, e, r: seen.append((s, e)))
     assert outcome.outcome == "ok"
     assert not any(line.startswith("C: AUTH") for line in outcome.transcript)
     assert ("tls", "start") in seen and ("tls", "done") in seen
@@ -175,7 +176,8 @@ async def test_wrong_port_security_mix_up_is_tls_mismatch():
 async def test_refused_connection():
     with practice_server() as server:
         port = server.starttls_port
-    outcome = await probe_connection({"host": "127.0.0.1", "port": str(port), "security": "starttls"}, deadline=3)
+    args = {"host": "127.0.0.1", "port": str(port), "security": "starttls"}
+    outcome = await probe_connection(args, deadline=3)
     assert outcome.outcome == "connection-refused"
     assert outcome.stage == "connect"
 
