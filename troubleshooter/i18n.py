@@ -79,12 +79,12 @@ def catalog() -> dict[str, Text]:
     return merged
 
 
-def text(key: str, **params: object) -> Text:
+def text(key: str, /, **params: object) -> Text:
     """A UI string in both languages, with ``{placeholders}`` filled in."""
     found = catalog()[key]
     return found.format(**params) if params else found
 
 
-def tr(key: str, lang: Lang, **params: object) -> str:
+def tr(key: str, lang: Lang, /, **params: object) -> str:
     """A UI string in one language."""
     return text(key, **params).get(lang)

@@ -64,7 +64,7 @@ class _Reader:
         self.doc = doc
         self.diagnostics = diagnostics
 
-    def report(self, key: tuple, code: str, severity: str = "error", *, at_key: bool = False,
+    def report(self, key: tuple, code: str, severity: str = "error", /, *, at_key: bool = False,
                **params: Any) -> None:
         pos = self.doc.where(key, prefer_key=at_key)
         self.diagnostics.append(
