@@ -53,7 +53,7 @@ class _Linter:
     found: list[Diagnostic] = field(default_factory=list)
     nodes: dict[Key, _RawNode] = field(default_factory=dict)
 
-    def report(self, flow_id: str, key: tuple, code: str, severity: str = "error", *,
+    def report(self, flow_id: str, key: tuple, code: str, severity: str = "error", /, *,
                at_key: bool = False, **params: Any) -> None:
         doc = self.load.documents[flow_id]
         pos = doc.where(key, prefer_key=at_key)

@@ -1,0 +1,78 @@
+"""The one YAML loader: YAML 1.2-like scalars, duplicate keys refused, every place 1-based."""
+
+from __future__ import annotations
+
+import pytest
+
+from troubleshooter import yamlio
+from troubleshooter.yamlio import Position, YamlError
+
+
+def test_yes_on_and_friends_stay_strings() -> None:
+    doc = yamlio.loads("a: Yes\nb: ON\nc: off\nd: no\ne: y\nf: 0587\ng: 1_000\n")
+    assert doc.data == {"a": "Yes", "b": "ON", "c": "off", "d": "no", "e": "y", "f": 587, "g": "1_000"}
+
+
+def test_core_schema_types_still_resolve() -> None:
+    doc = yamlio.loads("- true\n- False\n- null\n- ~\n- 465\n- 0x1F\n- 0o17\n- 1.5\n- .inf\n- 'true'\n- \"1\"\n")
+    assert doc.data == [True, False, None, None, 465, 31, 15, 1.5, float("inf"), "true", "1"]
+
+
+def test_duplicate_key_is_an_error_at_the_second_key() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("nodes:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml")
+    assert (caught.value.path, caught.value.line, caught.value.col) == ("f.yaml", 4, 3)
+    assert caught.value.code == "duplicate-key"
+    assert "first defined at line 2" in caught.value.message
+
+
+def test_duplicate_key_inside_a_flow_mapping() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("text: {cs: a, en: b, cs: c}\n")
+    assert (caught.value.line, caught.value.col, caught.value.code) == (1, 22, "duplicate-key")
+
+
+def test_broken_indentation_reports_line_and_column() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("a:\n  b: 1\n    c: 2\n", "f.yaml")
+    assert (caught.value.line, caught.value.col, caught.value.code) == (3, 6, "yaml-syntax")
+    assert str(caught.value).startswith("f.yaml:3:6: ")
+
+
+def test_positions_of_values_and_keys() -> None:
+    doc = yamlio.loads("# comment\nid: x\nnodes:\n  start:\n    kind: info\n    choices:\n      - {id: a}\n")
+    assert doc.where(("id",)) == Position(2, 5)
+    assert doc.where(("nodes", "start"), prefer_key=True) == Position(4, 3)
+    assert doc.where(("nodes", "start")) == Position(5, 5)
+    assert doc.where(("nodes", "start", "choices", 0, "id")) == Position(7, 14)
+    # an unknown path falls back to the nearest enclosing value
+    assert doc.where(("nodes", "start", "missing")) == Position(5, 5)
+    assert doc.first_line == "# comment"
+
+
+def test_more_than_one_document_is_refused() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("a: 1\n---\nb: 2\n")
+    assert (caught.value.line, caught.value.code) == (2, "yaml-syntax")
+
+
+def test_unsupported_tag_and_complex_key() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("a: !!binary aGk=\n")
+    assert (caught.value.line, caught.value.col, caught.value.code) == (1, 4, "yaml-tag")
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("? [a]\n: 1\n")
+    assert caught.value.code == "yaml-key"
+
+
+def test_anchors_and_empty_document() -> None:
+    assert yamlio.loads("x: &a {k: v}\ny: *a\n").data == {"x": {"k": "v"}, "y": {"k": "v"}}
+    assert yamlio.loads("").data is None
+
+
+def test_not_utf8_is_a_located_error(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"a: \xff\n")
+    with pytest.raises(YamlError) as caught:
+        yamlio.load(bad, "bad.yaml")
+    assert (caught.value.path, caught.value.code) == ("bad.yaml", "encoding")
