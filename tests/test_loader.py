@@ -75,7 +75,8 @@ def test_missing_modeline_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_duplicate_flow_ids_across_files(tmp_path: Path) -> None:
-    body = "id: same\ntitle: {cs: X, en: X}\nstart: e\nnodes:\n  e: {kind: end, status: resolved, text: {cs: K, en: E}}\n"
+    body = ("id: same\ntitle: {cs: X, en: X}\nstart: e\nnodes:\n"
+            "  e: {kind: end, status: resolved, text: {cs: K, en: E}}\n")
     _write(tmp_path, body, "a.yaml")
     _write(tmp_path, body, "b.yaml")
     load = load_flows([tmp_path])

@@ -14,7 +14,8 @@ def test_yes_on_and_friends_stay_strings() -> None:
 
 
 def test_core_schema_types_still_resolve() -> None:
-    doc = yamlio.loads("- true\n- False\n- null\n- ~\n- 465\n- 0x1F\n- 0o17\n- 1.5\n- .inf\n- 'true'\n- \"1\"\n")
+    doc = yamlio.loads("- true\n- False\n- null\n- ~\n- 465\n- 0x1F\n- 0o17\n- 1.5\n- .inf\n"
+                       "- 'true'\n- \"1\"\n")
     assert doc.data == [True, False, None, None, 465, 31, 15, 1.5, float("inf"), "true", "1"]
 
 
