@@ -1,0 +1,104 @@
+"""``troubleshooter --plain`` driven through stdin, as a screen reader or a pipe would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The seed's own path: Mioweb, switch ON, values from Mioweb's help, green test, e-mail arrived.
+SEED_PATH_IDS = ["set-up", "mioweb", "next", "off", "next", "mioweb", "next", "test", "green", "yes"]
+SEED_PATH_NUMBERS = ["1", "1", "1", "1", "1", "1", "1", "2", "1", "1"]
+
+
+def plain(lines: list[str], *args: str, env_lang: dict[str, str] | None = None,
+          close_early: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "TROUBLESHOOTER_LANG")}
+    env.update(env_lang or {})
+    env["PYTHONIOENCODING"] = "utf-8"
+    text = "".join(line + "\n" for line in lines)
+    if close_early:
+        text = text.rstrip("\n")  # a last line without newline, then end of input
+    return subprocess.run(
+        [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(ROOT / "flows"), *args],
+        input=text, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
+    )
+
+
+@pytest.mark.parametrize(("lang", "answers", "expected"), [
+    ("cs", SEED_PATH_NUMBERS, "Vyřešeno: Hotovo"),
+    ("en", SEED_PATH_NUMBERS, "Resolved: Done"),
+    ("cs", SEED_PATH_IDS, "Máte vše nastaveno správně"),
+    ("en", SEED_PATH_IDS, "Everything is set up correctly"),
+])
+def test_walks_the_main_flow_to_resolved(lang, answers, expected):
+    done = plain(answers, "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+    assert "Traceback" not in done.stderr
+    assert ("Zpráva byla úspěšně odeslána" in done.stdout)
+    # numbered choices, one per line
+    assert "  1) " in done.stdout
+
+
+def test_values_with_findings_and_a_password_that_is_never_printed():
+    answers = ["set-up", "mioweb", "next", "on", "have-values", "together",
+               " smtp.example.cz", "1",          # a pasted space: take the cleaned value
+               "465", "ssl", "web@example.cz", "web@example.cz",
+               "Tajne-Heslo-42", "skip", "green", "yes"]
+    done = plain(answers, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Use the cleaned value: smtp.example.cz" in done.stdout
+    assert "Resolved: Done" in done.stdout
+    assert "Tajne-Heslo-42" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("answers", [[], ["set-up", "mioweb"], ["set-up", "mioweb", "next", "on", "have-values",
+                                                                 "together", "smtp.example.cz"]])
+def test_closing_stdin_mid_flow_ends_cleanly(answers):
+    done = plain(answers, "--lang", "cs")
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr and done.stderr == ""
+    assert "Konec rozhovoru." in done.stdout
+
+
+def test_closing_stdin_in_the_middle_of_a_line():
+    done = plain(["set-up", "mio"], "--lang", "en", close_early=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "End of the conversation." in done.stdout
+
+
+@pytest.mark.parametrize(("env", "expected", "unexpected"), [
+    ({"LANG": "cs"}, "S čím potřebujete pomoct?", "What do you need help with?"),
+    ({"LANG": "cs_CZ.UTF-8"}, "S čím potřebujete pomoct?", "What do you need help with?"),
+    ({"LANG": "en_US.UTF-8"}, "What do you need help with?", "S čím potřebujete pomoct?"),
+    ({}, "S čím potřebujete pomoct?", "What do you need help with?"),
+])
+def test_language_from_the_environment(env, expected, unexpected):
+    done = plain([], env_lang=env)
+    assert done.returncode == 0
+    assert expected in done.stdout and unexpected not in done.stdout
+
+
+def test_lang_option_wins_over_the_environment():
+    done = plain([], "--lang", "en", env_lang={"LANG": "cs_CZ.UTF-8"})
+    assert "What do you need help with?" in done.stdout
+
+
+def test_back_and_language_commands():
+    done = plain(["set-up", "b", "l", "set-up"], "--lang", "cs")
+    assert done.returncode == 0
+    assert "Language: English" in done.stdout
+    assert "What is your website built with?" in done.stdout
+
+
+def test_from_a_node_and_unknown_node():
+    done = plain(["yes"], "--lang", "en", "--from", "green-arrived")
+    assert done.returncode == 0 and "Resolved: Done" in done.stdout
+    bad = plain([], "--from", "no-such-node")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
