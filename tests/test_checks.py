@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from troubleshooter.flow.checks import check_value
@@ -146,7 +148,7 @@ def test_password_finding_never_quotes_the_password():
 
 @pytest.fixture(scope="module")
 def flows():
-    return load_flows(["flows"]).flows
+    return load_flows([Path(__file__).resolve().parent.parent / "flows"]).flows
 
 
 def test_a_finding_never_changes_the_value(flows):

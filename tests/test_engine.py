@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +12,12 @@ from troubleshooter.flow.loader import load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NodeRef
 
 PASSWORD = "Tajne-Heslo-42"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def flows():
-    loaded = load_flows(["flows", "tests/fixtures/flows"])
+    loaded = load_flows([ROOT / "flows", ROOT / "tests" / "fixtures" / "flows"])
     assert "smtp" in loaded.flows and "mini" in loaded.flows
     return loaded.flows
 
