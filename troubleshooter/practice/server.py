@@ -223,6 +223,10 @@ class PracticeServer:
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            pending = asyncio.all_tasks(loop)  # sessions still open: end them quietly
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
         self._thread = threading.Thread(target=main, name="practice-smtp", daemon=True)

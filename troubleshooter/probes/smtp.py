@@ -30,6 +30,7 @@ from troubleshooter.probes.smtp_session import (
 )
 
 _MAX_ADDRESSES = 6
+_SILENCE_SHARE = 0.6  # of the time left that a plain connection may stay silent before we try TLS
 
 
 class Stop(Exception):
@@ -196,11 +197,43 @@ class _Probe:
 
     async def banner(self, session: SmtpSession) -> None:
         self.begin("banner")
-        reply = await session.read_reply()
+        if session.tls:
+            reply = await session.read_reply()
+        else:
+            # a silent plain connection may be an implicit-TLS port waiting for our handshake:
+            # keep part of the time to find out
+            try:
+                reply = await session.read_reply_within(self.deadline.remaining() * _SILENCE_SHARE)
+            except DeadlineExceeded:
+                if session.received_any or self.deadline.remaining() <= 0:
+                    raise
+                if await self.speaks_tls():
+                    self.facts["banner_silent"] = True
+                    self.facts["port_speaks"] = "tls"
+                    raise Stop("tls-mismatch", "silent in plain text, but answers a TLS handshake") from None
+                raise
         self.facts["banner"] = reply.summary()
         if reply.code != 220:
             raise Stop("server-unavailable", reply.summary())
         self.end(True, reply.summary())
+
+    async def speaks_tls(self) -> bool:
+        """Does the port answer a TLS handshake on a fresh connection (within the deadline)?"""
+        address = self.facts.get("connected_to")
+        if not address:
+            return False
+        try:
+            reader, writer = await self.deadline.run(asyncio.open_connection(address, self.s.port))
+        except (DeadlineExceeded, OSError):
+            return False
+        other = SmtpSession(reader, writer, self.deadline, Transcript())
+        try:
+            await other.start_tls(tls.unverified_context(), self.s.host)
+            return True
+        except (DeadlineExceeded, ssl.SSLError, OSError, ConnectionError):
+            return False
+        finally:
+            other.abort()
 
     async def ehlo(self, session: SmtpSession, stage: str) -> dict[str, str]:
         self.begin(stage)
@@ -239,6 +272,8 @@ class _Probe:
             raise Stop("protocol-error", f"TLS: {exc}") from None
         except (ConnectionError, EOFError, OSError) as exc:
             self.facts["tls_error"] = str(exc) or type(exc).__name__
+            if self.s.security == "tls":  # a plain-text server hangs up on our ClientHello
+                raise Stop("tls-mismatch", f"TLS: connection closed ({type(exc).__name__})") from None
             raise Stop("protocol-error", f"TLS: {exc or type(exc).__name__}") from None
         facts = tls.certificate_facts(session.ssl_object())
         self.facts.update(facts)
