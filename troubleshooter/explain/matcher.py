@@ -1,0 +1,127 @@
+"""Explain a pasted red message: split it into lines, score every rule on every line, keep the best.
+
+Matching is per line (server reply, error line), never over the whole paste: a cPanel
+banner "220-We do not authorize … unsolicited" in a transcript is a 220 line and cannot
+turn the certificate error below it into a spam verdict. Lines the client sent are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from troubleshooter.explain.rules import Rule, fold, rules
+
+Confidence = Literal["high", "medium", "low", "none"]
+
+# Splits a one-line paste (PHPMailer debug joined with <br>, JSON "\n", log prefixes) into lines.
+_BREAKS = re.compile(r"<br\s*/?>|\\r\\n|\\n|\r\n|\n|\r")
+_MARKERS = re.compile(r"(?=(?:\d{4}-\d\d-\d\d[ T][\d:]+\s+)?(?:SERVER -> CLIENT:|CLIENT -> SERVER:|SMTP ERROR:"
+                      r"|SMTP Error:|Chyba SMTP:|Connection:))")
+_CLIENT_LINE = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[ T][\d:]+\s+)?(?:CLIENT -> SERVER:|->|~>|\*\*>|C:\s)")
+_REPLY_CODE = re.compile(r"(?<![\d.:/#\w])([2-5][0-5]\d)(?=[ \-,)'\"]|$)")
+_ENHANCED = re.compile(r"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])")
+_STAGE_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("auth", re.compile(r"auth|password|username|login|prihlas")),
+    ("mail", re.compile(r"mail from|sender|odesilatel")),
+    ("rcpt", re.compile(r"rcpt to|recipient|prijemc")),
+    ("data", re.compile(r"\bdata\b|message")),
+    ("tls", re.compile(r"starttls|ssl|tls|certificate|certifik")),
+    ("dns", re.compile(r"getaddrinfo|resolve|name resolution")),
+    ("connect", re.compile(r"connect|spojeni")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: Rule
+    score: int
+    evidence: tuple[str, ...]
+    line: str
+    position: int  # index of the line, later lines win ties (the final error of a transcript)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a pasted message appeared: the outcome id, what in the text says so, where to go on."""
+
+    outcome: str
+    evidence: list[str] = field(default_factory=list)
+    stage: str = ""
+    article: str | None = None
+    node: str | None = None
+    confidence: Confidence = "none"
+    rule: str = ""
+    line: str = ""  # the line the evidence was found in
+
+    @property
+    def explained(self) -> bool:
+        return self.outcome != "unknown"
+
+    def to_json(self) -> dict[str, object]:
+        return {"outcome": self.outcome, "evidence": list(self.evidence), "stage": self.stage,
+                "article": self.article, "node": self.node, "confidence": self.confidence,
+                "rule": self.rule, "line": self.line}
+
+
+def split_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    for chunk in _BREAKS.split(text):
+        lines.extend(part.strip() for part in _MARKERS.split(chunk) if part.strip())
+    return lines
+
+
+def _line_stage(folded: str) -> str:
+    return next((stage for stage, pattern in _STAGE_HINTS if pattern.search(folded)), "")
+
+
+def score_line(
+    rule: Rule, line: str, folded: str, codes: set[int], enhanced: set[str]
+) -> tuple[int, list[str]]:
+    """(score, evidence) of one rule on one line; score 0 when a required part is missing."""
+    score, evidence = 0, []
+    if rule.enhanced:
+        found = sorted(enhanced & rule.enhanced)
+        if not found:
+            return 0, []
+        score += 3
+        evidence.append(found[0])
+    if rule.codes:
+        found_codes = sorted(codes & rule.codes)
+        if not found_codes:
+            return 0, []
+        score += 2
+        evidence.insert(0, str(found_codes[0]))
+    if rule.phrases:
+        hit = next((m for p in rule.phrases if (m := p.search(folded))), None)
+        if hit is None:
+            return 0, []
+        score += rule.weight
+        evidence.append(line[hit.start():hit.end()] if len(line) == len(folded) else hit.group(0))
+    else:
+        score += rule.weight
+    if rule.stage and rule.stage == _line_stage(folded):
+        score += 1
+    return score, evidence
+
+
+def best_match(text: str) -> Match | None:
+    best: Match | None = None
+    for position, line in enumerate(split_lines(text)):
+        if _CLIENT_LINE.match(line):
+            continue
+        folded = fold(line)
+        codes = {int(c) for c in _REPLY_CODE.findall(line)}
+        enhanced = set(_ENHANCED.findall(line))
+        for rule in rules():
+            score, evidence = score_line(rule, line, folded, codes, enhanced)
+            # Ties: a later line wins (the final error of a transcript); on one line, the rule listed first.
+            if score and (best is None or score > best.score
+                          or (score == best.score and position > best.position)):
+                best = Match(rule, score, tuple(evidence), line, position)
+    return best
+
+
+def confidence_of(score: int) -> Confidence:
+    return "high" if score >= 5 else "medium" if score >= 3 else "low"
