@@ -9,7 +9,7 @@ so entries can be compared with, or imported from, Thunderbird's ISP database.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -129,24 +129,28 @@ def _within(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-def provider_for_domain(domain: str) -> Provider | None:
-    """The provider whose e-mail domains include ``domain`` (or the domain of an address)."""
+def provider_for_domain(domain: str, catalogue: Mapping[str, Provider] | None = None) -> Provider | None:
+    """The provider whose e-mail domains include ``domain`` (or the domain of an address).
+
+    ``catalogue`` replaces the shipped data (the finder's ``--providers FILE``)."""
     wanted = _norm(domain.rsplit("@", 1)[-1])
-    return next((p for p in providers().values() if wanted in p.domains), None)
+    return next((p for p in (catalogue or providers()).values() if wanted in p.domains), None)
 
 
-def provider_for_mx(mx_hosts: Iterable[str]) -> ProviderMatch | None:
+def provider_for_mx(mx_hosts: Iterable[str], catalogue: Mapping[str, Provider] | None = None
+                    ) -> ProviderMatch | None:
     """The provider behind a domain's mail, from its MX hosts (most preferred first).
 
     A listed MX suffix wins over the weaker "MX host is in the provider's e-mail domain".
     """
     hosts = [_norm(h) for h in mx_hosts if h and _norm(h)]
+    known = catalogue or providers()
     for host in hosts:
-        for provider in providers().values():
+        for provider in known.values():
             if any(_within(host, suffix) for suffix in provider.mx):
                 return ProviderMatch(provider, "mx", host)
     for host in hosts:
-        for provider in providers().values():
+        for provider in known.values():
             if any(_within(host, domain) for domain in provider.domains):
                 return ProviderMatch(provider, "mx-domain", host)
     return None
