@@ -55,7 +55,7 @@ class PracticeCertificates:
         self.ca.cert_pem.write_to_path(str(self.ca_file))
 
     def server_context(self, *, self_signed: bool = False, wrong_name: bool = False,
-                       intercepted: bool = False) -> ssl.SSLContext:
+                       intercepted: bool = False, extra_names: tuple[str, ...] = ()) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         if self_signed:
             cert_path, key_path = _self_signed(self.folder)
@@ -66,7 +66,7 @@ class PracticeCertificates:
         elif wrong_name:
             names = (WRONG_NAME,)
         else:
-            names = LOCAL_NAMES
+            names = (*LOCAL_NAMES, *extra_names)
         self.ca.issue_cert(*names).configure_cert(context)
         return context
 

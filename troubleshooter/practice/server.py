@@ -65,6 +65,7 @@ class PracticeConfig:
     username: str = f"demo@{DEMO_DOMAIN}"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(9))
     folder: Path | None = None  # where the CA file goes; a temporary folder by default
+    cert_names: tuple[str, ...] = ()  # extra names in the certificate (tests: the finder's test hosts)
 
 
 class _PracticeSMTP(SMTP):
@@ -162,7 +163,7 @@ class PracticeServer:
         faults = self.config.faults
         cert_kind = {"self_signed": "self-signed" in faults, "wrong_name": "wrong-name" in faults,
                      "intercepted": "intercepted" in faults}
-        context = self.certificates.server_context(**cert_kind)
+        context = self.certificates.server_context(**cert_kind, extra_names=self.config.cert_names)
         hostname = f"mx1.{INTERCEPTOR}" if "intercepted" in faults else "localhost"
         handler = _Handler(self.config, self.mailbox, self.log)
         offer_starttls = not implicit and "no-starttls" not in faults
