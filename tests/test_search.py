@@ -19,10 +19,13 @@ from troubleshooter.knowledge.text import fold, index_terms, words
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))
-    search._MEMORY.clear()
+@pytest.fixture(autouse=True, scope="module")
+def _private_cache(tmp_path_factory):
+    """One index cache for the module (building costs seconds), away from the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path_factory.mktemp("cache")))
+        search._MEMORY.clear()
+        yield
 
 
 # --- quality on the shipped articles ---------------------------------------------------------
@@ -169,6 +172,8 @@ def test_looks_like_error() -> None:
 # --- index cache and layering ----------------------------------------------------------------
 
 def test_index_is_cached_by_content(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))
+    search._MEMORY.clear()
     first = search.index_for()
     cached = list((tmp_path / "cache").glob("kb-index-*.json"))
     assert len(cached) == 1

@@ -11,16 +11,26 @@ it costs ~0.5 s per language), then a rapidfuzz typo fallback (``smpt`` → ``sm
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from troubleshooter.i18n import LANGS, Lang
 from troubleshooter.knowledge.articles import ArticleSet
-from troubleshooter.knowledge.text import STOPWORDS, fold, has_diacritics, index_terms, lemma, words
+from troubleshooter.knowledge.text import (
+    STOPWORDS,
+    add_inflections,
+    fold,
+    has_diacritics,
+    index_terms,
+    lemma,
+    words,
+)
 
 # BM25F: (weight, length normalisation) per field. Titles and keywords say what an article
 # is about; bodies ramble, so a word met only in a body counts less. Keyword terms count once
@@ -31,6 +41,7 @@ OTHER_LANG = 0.85  # an article in the other language still answers, just a bit 
 FUZZY_PENALTY = 0.8
 MIN_SCORE = 3.0  # calibrated on tests/data/questions.yaml and the off-topic questions in test_search
 MIN_COVERAGE = 0.5
+COMMON_SHARE = 0.5  # a word in more than half the documents barely ranks; skip its postings
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,29 +91,38 @@ def build_index(articles: ArticleSet) -> Index:
     counts: list[dict[str, dict[str, int]]] = []  # per doc: field -> term -> count
     totals: dict[str, float] = defaultdict(float)
     surface: dict[str, set[str]] = {}
+    lemmas: dict[str, set[str]] = defaultdict(set)
     for article in sorted(articles, key=lambda a: (a.id, a.lang)):
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.node))
         texts = {"title": article.title, "keywords": " ".join(article.keywords),
                  "summary": article.summary, "body": _plain(article.body)}
         fields: dict[str, dict[str, int]] = {}
         for name, content in texts.items():
-            terms = index_terms(content, article.lang, surface)
+            terms = index_terms(content, article.lang, surface, lemmas[article.lang])
             if name == "keywords":
                 terms = sorted(set(terms))
             fields[name] = dict(Counter(terms))
             totals[name] += len(terms)
         counts.append(fields)
+    for lang, found in lemmas.items():
+        add_inflections(surface, found, lang)  # type: ignore[arg-type]
     n = max(len(docs), 1)
     average = {name: max(totals[name] / n, 1.0) for name in FIELDS}
-    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    frequencies: dict[str, dict[int, float]] = defaultdict(dict)
     for number, fields in enumerate(counts):
         for name, terms in fields.items():
             weight, b = FIELDS[name]
             length = sum(terms.values())
             norm = 1 - b + b * length / average[name]
             for term, count in terms.items():
-                postings[term][number] = postings[term].get(number, 0.0) + weight * count / norm
-    return Index(docs, dict(postings), {w: sorted(ts) for w, ts in surface.items()})
+                frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
+    # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
+    postings: dict[str, dict[int, float]] = {}
+    for term, per_doc in frequencies.items():
+        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
+        postings[term] = {d: idf * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
+    vocabulary = set(postings)
+    return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary})
 
 
 _MARKUP = re.compile(r"\]\([^)]*\)|<(?:kb|flow|https?):[^>]*>|https?://\S+|[#*_`>|]")
@@ -176,22 +196,32 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
         return []
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, float] = defaultdict(float)
+    everywhere = 0.0  # words found in most documents: credited to all, not scored
+    common = len(index.docs) * COMMON_SHARE
     for qword in query:
-        best: dict[int, float] = {}
-        for term in qword.terms:
-            idf = index.idf(term)
-            for number, tf in index.postings.get(term, {}).items():
-                value = idf * tf * (K1 + 1) / (tf + K1) * (FUZZY_PENALTY if qword.fuzzy else 1.0)
-                if value > best.get(number, 0.0):
-                    best[number] = value
+        postings = [index.postings[t] for t in qword.terms if t in index.postings]
+        if len(postings) == 1 and len(postings[0]) > common and len(query) > 1 and not qword.fuzzy:
+            everywhere += 1.0
+            continue
+        if len(postings) == 1:
+            best = postings[0]
+        else:
+            best = {}
+            for per_doc in postings:
+                for number, value in per_doc.items():
+                    if value > best.get(number, 0.0):
+                        best[number] = value
+        factor = FUZZY_PENALTY if qword.fuzzy else 1.0
+        credit = 0.5 if qword.fuzzy else 1.0
         for number, value in best.items():
-            scores[number] += value
-            matched[number] += 0.5 if qword.fuzzy else 1.0
+            scores[number] += value * factor
+            matched[number] += credit
+    top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     per_article: dict[str, Hit] = {}
-    for number, score in scores.items():
+    for number, score in top:
         doc = index.docs[number]
         weighted = score * (1.0 if doc.lang == lang else OTHER_LANG)
-        hit = Hit(doc.article_id, doc, weighted, matched[number] / len(query))
+        hit = Hit(doc.article_id, doc, weighted, (matched[number] + everywhere) / len(query))
         current = per_article.get(doc.article_id)
         if current is None or weighted > current.score:
             per_article[doc.article_id] = hit
@@ -213,7 +243,7 @@ def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
 
     from troubleshooter.knowledge.articles import article_files
 
-    digest = hashlib.sha256(b"kb-index-v2\0")
+    digest = hashlib.sha256(b"kb-index-v3\0")
     for path in article_files(kb_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
