@@ -214,6 +214,7 @@ class PracticeServer:
 
         def main() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
             self._loop = loop
             try:
                 loop.run_until_complete(self.start())
@@ -227,7 +228,8 @@ class PracticeServer:
             pending = asyncio.all_tasks(loop)  # sessions still open: end them quietly
             for task in pending:
                 task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            if pending:
+                loop.run_until_complete(asyncio.wait(pending, timeout=1.0))
             loop.close()
 
         self._thread = threading.Thread(target=main, name="practice-smtp", daemon=True)
