@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             say("practice.no-faults")
         say("practice.try")
         print(f"  PW='{config.password}' troubleshooter diagnose --host localhost "
-              f"--port {server.starttls_port} --user {config.username} --password-env PW "
+              f"--port {server.starttls_port} --security starttls --user {config.username} --password-env PW "
               f"--ca-file {server.ca_file}", flush=True)
         say("practice.stop")
         try:
