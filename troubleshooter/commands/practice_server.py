@@ -27,6 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
+    import signal
 
     from troubleshooter.i18n import detect_lang, tr
     from troubleshooter.practice.server import PracticeConfig, PracticeServer, describe_faults
@@ -55,8 +56,11 @@ def run(args: argparse.Namespace) -> int:
               f"--port {server.starttls_port} --security starttls --user {config.username} --password-env PW "
               f"--ca-file {server.ca_file}", flush=True)
         say("practice.stop")
+        stop = asyncio.Event()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):  # stop cleanly: the CA files go too
+            asyncio.get_running_loop().add_signal_handler(signal_number, stop.set)
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
         finally:
             await server.stop()
         return 0
