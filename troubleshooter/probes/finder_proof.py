@@ -1,0 +1,265 @@
+"""Proving the finder's candidates and building the settings card.
+
+All candidates are checked at once (connection, TLS, certificate; AUTH when a password is
+given) under the one total deadline; the best-ranked candidate that passes wins, and the
+search stops as soon as every better-ranked one has failed, so one silent server never
+costs more than the deadline. Rejected candidates keep the probe's outcome as the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from troubleshooter.probes.dns import DnsClient
+from troubleshooter.probes.finder import (
+    Candidate,
+    FinderOptions,
+    FinderStep,
+    Search,
+    candidate_json,
+    dedupe,
+    split_address,
+)
+from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResult
+
+FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline"})
+# a probe outcome that proves the server is the right one even though the login did not pass
+_SERVER_RIGHT = {"auth-app-password": "app-password", "auth-disabled": "smtp-auth-disabled",
+                 "auth-failed": "login-failed"}
+# what the form calls the encryption (Mioweb, WP Mail SMTP): SSL = implicit TLS, TLS = STARTTLS
+FORM_ENCRYPTION = {"tls": "SSL", "starttls": "TLS", "none": "none"}
+# providers whose SMTP login needs more than the mailbox password, by their article id
+_SPECIAL_LOGIN = {
+    "provider-microsoft365": ("smtp-auth-disabled", ["provider-microsoft365", "error-auth-disabled"]),
+}
+NEEDS_ARTICLES = {"app-password": ["app-passwords"], "smtp-auth-disabled": ["error-auth-disabled"],
+                  "oauth": ["app-passwords"]}
+
+
+@dataclass(slots=True)
+class Checked:
+    """A candidate after the proof: ``outcome`` is the probe's (``ok`` passed), or ``not-needed``
+    (a better one already passed) or ``deadline`` (still running when time ran out)."""
+
+    candidate: Candidate
+    outcome: str
+    stage: str = ""
+    elapsed: float = 0.0
+    addresses: list[str] = field(default_factory=list)
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"candidate": candidate_json(self.candidate), "outcome": self.outcome, "stage": self.stage,
+                "elapsed": round(self.elapsed, 3), "addresses": self.addresses, "detail": self.detail}
+
+
+@dataclass(slots=True)
+class Evidence:
+    source: str  # provider, autoconfig, srv, mx, guess, address
+    detail: str
+    confirmed: bool  # the live server confirmed it
+
+
+@dataclass(slots=True)
+class SettingsCard:
+    """The values for the website's form, each with where it came from."""
+
+    address: str
+    host: str
+    port: int
+    security: str  # tls / starttls / none (probe terms)
+    encryption: str  # SSL / TLS / none (the form's terms)
+    username: str
+    sender: str
+    evidence: dict[str, Evidence]
+    verified: bool  # the server answered and its certificate is valid (and the login passed, if tried)
+    login_checked: bool
+    needs: str = ""  # app-password, smtp-auth-disabled, oauth, login-failed
+    articles: list[str] = field(default_factory=list)
+    provider: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class FinderResult:
+    address: str
+    outcome: str  # one of FINDER_OUTCOMES
+    steps: list[FinderStep]
+    checked: list[Checked]
+    card: SettingsCard | None = None
+    elapsed: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"address": self.address, "outcome": self.outcome, "steps": [asdict(s) for s in self.steps],
+                "card": self.card.to_json() if self.card else None,
+                "checked": [c.to_json() for c in self.checked], "elapsed": round(self.elapsed, 3),
+                "articles": self.articles()}
+
+    def articles(self) -> list[str]:
+        if self.card is not None and self.card.articles:
+            return self.card.articles
+        return [] if self.outcome == "found" else ["ask-your-provider"]
+
+
+async def _prove(candidate: Candidate, search: Search, address: str, password: str) -> Checked:
+    from troubleshooter.probes import smtp
+
+    started = time.monotonic()
+    addresses = await search.resolve(candidate.host)
+    if addresses == []:
+        return Checked(candidate, "dns-not-found", "resolve", time.monotonic() - started)
+    local = address.split("@", 1)[0]
+    args = {"host": candidate.host, "port": str(candidate.port), "security": candidate.security,
+            "ca_file": search.options.ca_file or "", "addresses": ",".join(addresses or [])}
+    if password:
+        username = candidate.username.replace("%EMAILADDRESS%", address).replace("%EMAILLOCALPART%", local)
+        args |= {"username": username, "password": password}
+        probe = smtp.probe_login
+    else:
+        probe = smtp.probe_connection
+    outcome: ProbeOutcome = await probe(args, deadline=max(0.05, search.remaining()))
+    failed = next((s for s in outcome.stages if not s.ok), None)
+    return Checked(candidate, outcome.outcome, outcome.stage, time.monotonic() - started, addresses or
+                   list(outcome.facts.get("addresses") or []), failed.detail[:200] if failed else "")
+
+
+async def prove(candidates: list[Candidate], search: Search, address: str, password: str) -> list[Checked]:
+    """Check all at once; stop when the best-ranked passing one is known, or at the deadline."""
+    tasks = [asyncio.ensure_future(_prove(c, search, address, password)) for c in candidates]
+    done: dict[int, Checked] = {}
+    try:
+        while len(done) < len(tasks):
+            pending = [t for i, t in enumerate(tasks) if i not in done]
+            finished, _ = await asyncio.wait(pending, timeout=search.remaining() + 0.2,
+                                             return_when=asyncio.FIRST_COMPLETED)
+            if not finished:
+                break
+            for index, task in enumerate(tasks):
+                if task in finished:
+                    done[index] = task.result()
+            if _settled(done, len(tasks)):
+                break
+    finally:
+        for task in tasks:
+            task.cancel()
+    winner = next((i for i in sorted(done) if done[i].outcome == "ok"), None)
+    return [done.get(i) or Checked(c, "not-needed" if winner is not None and i > winner else "deadline")
+            for i, c in enumerate(candidates)]
+
+
+def _settled(done: dict[int, Checked], count: int) -> bool:
+    for index in range(count):
+        if index not in done:
+            return False
+        if done[index].outcome == "ok":
+            return True
+    return True
+
+
+def build_card(checked: list[Checked], address: str, password: str) -> SettingsCard | None:
+    """The card from the best candidate that passed, else from one that proved the server right."""
+    winner = next((c for c in checked if c.outcome == "ok"), None)
+    server_right = winner or next((c for c in checked if c.outcome in _SERVER_RIGHT), None)
+    chosen = server_right
+    if chosen is None:
+        return None
+    cand = chosen.candidate
+    local = address.split("@", 1)[0]
+    username = cand.username.replace("%EMAILADDRESS%", address).replace("%EMAILLOCALPART%", local)
+    login_ok = bool(password) and chosen.outcome == "ok"
+    needs, articles = "", []
+    if chosen.outcome in _SERVER_RIGHT:
+        needs = _SERVER_RIGHT[chosen.outcome]
+        articles = ["could-not-authenticate"] if needs == "login-failed" else list(NEEDS_ARTICLES[needs])
+    elif not login_ok and cand.authentication and cand.authentication[0] == "OAuth2":
+        needs, articles = _SPECIAL_LOGIN.get(cand.provider_article, (
+            "app-password" if "password-cleartext" in cand.authentication else "oauth",
+            list(NEEDS_ARTICLES["app-password"])))
+        articles = list(articles)
+    if cand.provider_article and cand.provider_article not in articles and needs:
+        articles.append(cand.provider_article)
+    source = Evidence(cand.source, cand.source_detail, True)
+    user_source = cand.source if cand.source in ("provider", "autoconfig", "mx") else "assumed"
+    evidence = {
+        "host": source, "port": source,
+        "encryption": Evidence(cand.source, cand.source_detail, True),
+        "username": Evidence(user_source, cand.username, login_ok),
+        "sender": Evidence("address", address, login_ok),
+    }
+    return SettingsCard(address, cand.host, cand.port, cand.security, FORM_ENCRYPTION[cand.security], username,
+                        address, evidence, winner is not None, bool(password), needs, articles,
+                        cand.source_detail if cand.source in ("provider", "mx") else "")
+
+
+def _outcome(card: SettingsCard | None, checked: list[Checked]) -> str:
+    if card is not None:
+        if card.needs == "login-failed":
+            return "login-failed"
+        return "found-needs-app-password" if card.needs else "found"
+    if any(c.outcome in ("deadline", "connection-timeout") for c in checked):
+        return "deadline"
+    return "not-found"
+
+
+async def find_settings(address: str, password: str = "", *, deadline: float = 15.0,
+                        options: FinderOptions | None = None) -> FinderResult:
+    """Search, prove, build the card. Raises ValueError only for an address that is not one."""
+    options = options or FinderOptions()
+    started = time.monotonic()
+    split_address(address)
+    end = started + deadline
+    search = Search(address, options, DnsClient(options.nameserver, deadline), end)
+    candidates = dedupe(await search.candidates())
+    checked = await prove(candidates, search, search.address, password) if candidates else []
+    card = build_card(checked, search.address, password)
+    return FinderResult(search.address, _outcome(card, checked), search.steps, checked, card,
+                        time.monotonic() - started)
+
+
+async def probe_find_settings(args: dict[str, str], *, deadline: float = 15.0,
+                              on_stage: StageCallback | None = None) -> ProbeOutcome:
+    """The registry's ``find-settings``: the result as facts (``card``, ``steps``, ``compare``)."""
+    started = time.monotonic()
+    sender = str(args.get("sender") or "").strip()
+    if on_stage:
+        on_stage("find", "start", None)
+    try:
+        result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline)
+    except ValueError:
+        return ProbeOutcome("find-settings", "not-found", "find", {"invalid_address": True},
+                            elapsed=time.monotonic() - started)
+    facts = result.to_json()
+    if result.card is not None:
+        compare = compare_entered(result.card, args)
+        if compare:
+            facts["compare"] = compare
+    stage = StageResult("find", result.outcome.startswith("found"), round(result.elapsed, 4), result.outcome)
+    if on_stage:
+        on_stage("find", "done", stage)
+    return ProbeOutcome("find-settings", result.outcome, "find", facts, [stage], elapsed=result.elapsed)
+
+
+def compare_entered(card: SettingsCard, args: dict[str, str]) -> list[dict[str, str]]:
+    """Values the user typed (``entered_*`` args or the session's host/port/security/username) next
+    to the found ones, where they differ."""
+    from troubleshooter.probes.security import security_mode
+
+    rows = []
+    entered = {name: str(args.get(f"entered_{name}") or args.get(name) or "").strip()
+               for name in ("host", "port", "security", "username")}
+    found = {"host": card.host, "port": str(card.port), "security": card.security, "username": card.username}
+    for name, value in entered.items():
+        if not value:
+            continue
+        same = (security_mode(value) == card.security if name == "security"
+                else value.lower().rstrip(".") == found[name].lower())
+        if not same:
+            shown = FORM_ENCRYPTION.get(str(security_mode(value)), value) if name == "security" else value
+            rows.append({"field": name, "entered": shown,
+                         "found": card.encryption if name == "security" else found[name]})
+    return rows
