@@ -20,6 +20,11 @@ _BREAKS = re.compile(r"<br\s*/?>|\\r\\n|\\n|\r\n|\n|\r")
 _MARKERS = re.compile(r"(?=(?:\d{4}-\d\d-\d\d[ T][\d:]+\s+)?(?:SERVER -> CLIENT:|CLIENT -> SERVER:|SMTP ERROR:"
                       r"|SMTP Error:|Chyba SMTP:|Connection:))")
 _CLIENT_LINE = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[ T][\d:]+\s+)?(?:CLIENT -> SERVER:|->|~>|\*\*>|C:\s)")
+# A 2xx/3xx server reply (greeting, capabilities, "go ahead") is never the failure; skipping it
+# also keeps long transcripts fast.
+_SUCCESS_REPLY = re.compile(
+    r"^\s*(?:\d{4}-\d\d-\d\d[ T][\d:]+\s+)?(?:SERVER -> CLIENT:|<-|<~|S:)?\s*[23]\d\d[ -]"
+)
 _REPLY_CODE = re.compile(r"(?<![\d.:/#\w])([2-5][0-5]\d)(?=[ \-,)'\"]|$)")
 _ENHANCED = re.compile(r"(?<![\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.])")
 _STAGE_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -109,7 +114,7 @@ def score_line(
 def best_match(text: str) -> Match | None:
     best: Match | None = None
     for position, line in enumerate(split_lines(text)):
-        if _CLIENT_LINE.match(line):
+        if _CLIENT_LINE.match(line) or _SUCCESS_REPLY.match(line):
             continue
         folded = fold(line)
         codes = {int(c) for c in _REPLY_CODE.findall(line)}

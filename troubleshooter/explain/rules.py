@@ -63,3 +63,4 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
 @cache
 def rules() -> tuple[Rule, ...]:
     return load_rules()
+
