@@ -23,6 +23,7 @@ from typing import Any
 from troubleshooter.i18n import LANGS, Lang
 from troubleshooter.knowledge.articles import ArticleSet
 from troubleshooter.knowledge.text import (
+    CZECH_ENDINGS,
     STOPWORDS,
     add_inflections,
     fold,
@@ -35,7 +36,8 @@ from troubleshooter.knowledge.text import (
 # BM25F: (weight, length normalisation) per field. Titles and keywords say what an article
 # is about; bodies ramble, so a word met only in a body counts less. Keyword terms count once
 # each, so a keyword list that repeats "heslo" in ten spellings does not drown the rest.
-FIELDS = {"title": (4.0, 0.3), "keywords": (2.5, 0.3), "summary": (1.0, 0.5), "body": (0.5, 0.75)}
+FIELDS = {"title": (4.0, 0.3), "keywords": (2.5, 0.3), "summary": (1.0, 0.5), "body": (0.3, 0.75)}
+IDF_POWER = 1.0
 K1 = 8.0  # fields are weighted before saturation, so frequencies run high; tuned on questions.yaml
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
 FUZZY_PENALTY = 0.8
@@ -92,13 +94,15 @@ def build_index(articles: ArticleSet) -> Index:
     totals: dict[str, float] = defaultdict(float)
     surface: dict[str, set[str]] = {}
     lemmas: dict[str, set[str]] = defaultdict(set)
+    unknown: set[str] = set()  # Czech words simplemma does not know
     for article in sorted(articles, key=lambda a: (a.id, a.lang)):
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.node))
         texts = {"title": article.title, "keywords": " ".join(article.keywords),
                  "summary": article.summary, "body": _plain(article.body)}
         fields: dict[str, dict[str, int]] = {}
         for name, content in texts.items():
-            terms = index_terms(content, article.lang, surface, lemmas[article.lang])
+            terms = index_terms(content, article.lang, surface, lemmas[article.lang],
+                                unknown if article.lang == "cs" else None)
             if name == "keywords":
                 terms = sorted(set(terms))
             fields[name] = dict(Counter(terms))
@@ -116,13 +120,32 @@ def build_index(articles: ArticleSet) -> Index:
             norm = 1 - b + b * length / average[name]
             for term, count in terms.items():
                 frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
+    _join_declined_loanwords(frequencies, surface, unknown)
     # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
     postings: dict[str, dict[int, float]] = {}
     for term, per_doc in frequencies.items():
         idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
-        postings[term] = {d: idf * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
+        postings[term] = {d: idf ** IDF_POWER * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
     vocabulary = set(postings)
     return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary})
+
+
+def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
+                             unknown: set[str]) -> None:
+    """``webu`` → ``web`` when simplemma does not know the word and the bare form is in the KB."""
+    for term in sorted(unknown):
+        if term not in frequencies:
+            continue
+        for ending in CZECH_ENDINGS:
+            stem = term[: -len(ending)]
+            if term.endswith(ending) and len(stem) >= 3 and stem in frequencies and stem != term:
+                for number, tf in frequencies.pop(term).items():
+                    frequencies[stem][number] = frequencies[stem].get(number, 0.0) + tf
+                for targets in surface.values():
+                    if term in targets:
+                        targets.discard(term)
+                        targets.add(stem)
+                break
 
 
 _MARKUP = re.compile(r"\]\([^)]*\)|<(?:kb|flow|https?):[^>]*>|https?://\S+|[#*_`>|]")
@@ -243,7 +266,7 @@ def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
 
     from troubleshooter.knowledge.articles import article_files
 
-    digest = hashlib.sha256(b"kb-index-v3\0")
+    digest = hashlib.sha256(b"kb-index-v4\0")
     for path in article_files(kb_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]

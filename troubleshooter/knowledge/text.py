@@ -55,8 +55,20 @@ def lemma(word: str, lang: Lang) -> str:
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
+@lru_cache(maxsize=65536)
+def is_known(word: str, lang: Lang) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang)
+
+
+# Case endings of Czech nouns, folded. Loanwords missing from simplemma's dictionary (web,
+# spam, e-mail) still decline: "webu", "spamu", "emaily" are joined to the bare word.
+CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove")
+
+
 def index_terms(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
-                lemmas: set[str] | None = None) -> list[str]:
+                lemmas: set[str] | None = None, unknown: set[str] | None = None) -> list[str]:
     """Folded lemmas of ``text``, stopwords dropped.
 
     ``surface`` collects folded surface form → folded lemmas, the vocabulary map that lets
@@ -73,6 +85,8 @@ def index_terms(text: str, lang: Lang, surface: dict[str, set[str]] | None = Non
             continue
         if lemmas is not None:
             lemmas.add(raw)
+        if unknown is not None and raw == word and not word.isdigit() and not is_known(word, lang):
+            unknown.add(term)
         terms.append(term)
         if surface is not None:
             surface.setdefault(folded_word, set()).add(term)
