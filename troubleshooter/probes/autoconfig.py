@@ -105,6 +105,8 @@ async def _fetch(url: str, address: str, resolve: Resolve, ca_file: str | None) 
             status, headers, body = await _get(host, port, parts.path or "/", resolve, ca_file)
         except ssl.SSLError as exc:
             return AutoconfigFetch(url, "tls-error", detail=str(exc)[:200])
+        except _NoSuchHost:
+            return AutoconfigFetch(url, "none", detail=f"no such host {host}")
         except _TooLarge:
             return AutoconfigFetch(url, "too-large", detail=f"more than {MAX_BODY} bytes")
         except (OSError, ValueError, EOFError) as exc:
@@ -133,11 +135,15 @@ class _TooLarge(Exception):
     pass
 
 
+class _NoSuchHost(Exception):
+    pass
+
+
 async def _get(host: str, port: int, path: str, resolve: Resolve, ca_file: str | None
                ) -> tuple[int, dict[str, str], bytes]:
     addresses = await resolve(host)
     if addresses == []:
-        raise OSError(f"{host}: no such host")
+        raise _NoSuchHost(host)
     context = ssl.create_default_context()
     if ca_file:
         context.load_verify_locations(cafile=ca_file)
