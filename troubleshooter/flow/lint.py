@@ -22,18 +22,12 @@ from typing import Any
 
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
-from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node, NodeRef
+from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
 from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.yamlio import YamlDocument
 
 Key = tuple[str, str]  # (flow id, node id)
 _ARTICLE_SUFFIXES = (".cs.md", ".en.md")
-
-
-@dataclass(slots=True)
-class _Edge:
-    path: tuple  # where the target is written, for positions
-    via: str  # "next", "choice yes", "outcome ok", "default"
-    target: str
 
 
 @dataclass(slots=True)
@@ -43,7 +37,7 @@ class _RawNode:
     flow: str
     id: str
     kind: Any
-    edges: list[_Edge] = field(default_factory=list)
+    edges: list[tuple[str, tuple]]  # (target as written, where in the node it is written)
 
 
 @dataclass(slots=True)
@@ -71,23 +65,27 @@ class _Linter:
                     self.nodes[(flow.id, node_id)] = _raw_node(flow.id, node_id, raw)
 
     def resolve(self, target: str, flow_id: str) -> Key | None:
-        ref = NodeRef.parse(target, flow_id)
-        if ref.node == ESCALATE_NODE and ref.flow in self.load.flows:
-            return (ref.flow, ESCALATE_NODE)
-        key = (ref.flow, ref.node)
-        return key if key in self.nodes else None
+        """``node`` or ``flow:node`` as a graph key, or None when there is no such node."""
+        flow, sep, node = target.partition(":")
+        key = (flow, node) if sep else (flow_id, target)
+        if key in self.nodes:
+            return key
+        return key if key[1] == ESCALATE_NODE and key[0] in self.load.flows else None
 
     def check_targets(self) -> dict[Key, list[Key]]:
         """Report dangling targets; return the resolved edges of every node."""
         edges: dict[Key, list[Key]] = {}
-        for key, node in self.nodes.items():
+        nodes = self.nodes
+        for key, node in nodes.items():
             out: list[Key] = []
-            for edge in node.edges:
-                resolved = self.resolve(edge.target, node.flow)
+            for target, where in node.edges:
+                local = (node.flow, target)  # the common case, resolved inline
+                resolved = local if local in nodes else self.resolve(target, node.flow)
                 if resolved is not None:
                     out.append(resolved)
-                elif self._knowable(edge.target, node.flow):
-                    self.report(node.flow, edge.path, "unknown-target", via=edge.via, target=edge.target)
+                elif self._knowable(target, node.flow):
+                    self.report(node.flow, ("nodes", node.id, *where), "unknown-target",
+                                via=_via(self.load.documents[node.flow], node.id, where), target=target)
             edges[key] = out
         for flow in self.load.flows:
             if self.resolve(flow.start, flow.id) is None:
@@ -99,8 +97,8 @@ class _Linter:
 
     def _knowable(self, target: str, flow_id: str) -> bool:
         """False when the target names a flow that may sit in a file that failed to load."""
-        ref = NodeRef.parse(target, flow_id)
-        return ref.flow in self.load.flows or not self.incomplete
+        flow, sep, _ = target.partition(":")
+        return not sep or flow in self.load.flows or not self.incomplete
 
     def check_reachability(self, edges: dict[Key, list[Key]]) -> None:
         roots = []
@@ -191,31 +189,43 @@ class _Linter:
 
 
 def _raw_node(flow_id: str, node_id: str, raw: Any) -> _RawNode:
-    """Every well-formed target written in a node, with where it is written."""
-    base = ("nodes", node_id)
-    if not isinstance(raw, dict):
-        return _RawNode(flow_id, node_id, None)
-    node = _RawNode(flow_id, node_id, raw.get("kind"))
-    candidates: list[tuple[tuple, str, Any]] = [((*base, "next"), "next", raw.get("next"))]
+    """Every well-formed target written in a node, with where in the node it is written."""
+    if type(raw) is not dict:
+        return _RawNode(flow_id, node_id, None, [])
+    edges: list[tuple[str, tuple]] = []
+    target = _target_text(raw.get("next"))
+    if target:
+        edges.append((target, ("next",)))
     choices = raw.get("choices")
-    if isinstance(choices, list):
+    if type(choices) is list:
         for i, choice in enumerate(choices):
-            if isinstance(choice, dict):
-                candidates.append(((*base, "choices", i, "next"), f"choice {choice.get('id')}",
-                                   choice.get("next")))
+            if type(choice) is dict:
+                target = _target_text(choice.get("next"))
+                if target:
+                    edges.append((target, ("choices", i, "next")))
     outcomes = raw.get("outcomes")
-    if isinstance(outcomes, dict):
-        candidates.extend(((*base, "outcomes", o), f"outcome {o}", t) for o, t in outcomes.items())
-    candidates.append(((*base, "default"), "default", raw.get("default")))
-    for path, via, target in candidates:
-        text = _target_text(target)
-        if text:
-            node.edges.append(_Edge(path, via, text))
-    return node
+    if type(outcomes) is dict:
+        for outcome, value in outcomes.items():
+            target = _target_text(value)
+            if target:
+                edges.append((target, ("outcomes", outcome)))
+    target = _target_text(raw.get("default"))
+    if target:
+        edges.append((target, ("default",)))
+    return _RawNode(flow_id, node_id, raw.get("kind"), edges)
+
+
+def _via(doc: YamlDocument, node_id: str, where: tuple) -> str:
+    """How a target is named in messages: next, choice <id>, outcome <id>, default."""
+    if where[0] == "choices":
+        return f"choice {doc.data['nodes'][node_id]['choices'][where[1]].get('id')}"
+    if where[0] == "outcomes":
+        return f"outcome {where[1]}"
+    return where[0]
 
 
 def _target_text(value: Any) -> str | None:
-    if isinstance(value, str):
+    if type(value) is str:
         return value.strip() or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)

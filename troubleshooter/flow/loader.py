@@ -92,6 +92,12 @@ class _Reader:
         return text
 
     def text(self, value: Any, key: tuple, field_name: str) -> Text | None:
+        if type(value) is dict and len(value) == 2:  # the common, correct case, quickly
+            cs, en = value.get("cs"), value.get("en")
+            if type(cs) is str and type(en) is str:
+                cs, en = cs.strip(), en.strip()
+                if cs and en:
+                    return Text(cs=cs, en=en)
         table = self.mapping(value, key, f"{field_name} (a map with cs and en)")
         if table is None:
             return None
@@ -115,6 +121,8 @@ class _Reader:
         return Text(cs=parts["cs"], en=parts["en"])
 
     def unknown_keys(self, table: dict, allowed: set[str], key: tuple) -> None:
+        if table.keys() <= allowed:
+            return
         for name in sorted(table.keys() - allowed):
             self.report((*key, name), "unknown-key", at_key=True, key=name,
                         allowed=", ".join(sorted(allowed)))
