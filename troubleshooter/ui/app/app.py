@@ -265,7 +265,7 @@ class TroubleshooterApp(App[int]):
         with self.batch_update():
             await chat.remove_children()
             await chat.mount_all(widgets)
-        chat.call_after_refresh(chat.scroll_end, animate=False)
+        chat.anchor()
 
     def _aside_widgets(self, position: int) -> list:
         found: list = []
@@ -338,7 +338,8 @@ class TroubleshooterApp(App[int]):
                 if not (node_changed or self.probe_running):
                     widgets.append(numbered(tr("probe.run-again", self.lang), "probe:run"))
         elif view.is_end:
-            widgets.append(Static(tr("app.end-hint", self.lang), classes="status"))
+            status = tr(f"app.end-{view.status}", self.lang) if view.status else ""
+            widgets.append(Static(f"{status}. {tr('app.end-hint', self.lang)}", classes="status"))
             widgets.append(numbered(tr("key.export", self.lang), "cmd:export"))
             widgets.append(numbered(tr("key.restart", self.lang), "cmd:restart"))
         for choice in view.choices:
@@ -346,8 +347,7 @@ class TroubleshooterApp(App[int]):
         with self.batch_update():
             await area.remove_children()
             await area.mount_all(widgets)
-        chat = self.query_one(ChatLog)
-        chat.call_after_refresh(chat.scroll_end, animate=False)
+        self.query_one(ChatLog).anchor()
         if focus_input:
             area.query(Input).first().focus()
         else:
@@ -355,7 +355,7 @@ class TroubleshooterApp(App[int]):
             if buttons:
                 buttons.first().focus()
         if view.kind == "probe" and node_changed and not session.missing_values():
-            self.start_probe()
+            self.call_later(self.start_probe)  # not from inside the previous probe's worker
 
     # -- answering -----------------------------------------------------------------------
     async def after_step(self) -> None:
