@@ -161,3 +161,8 @@ def test_cli_json_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     dead = next(d for d in report["diagnostics"] if d["code"] == "dead-end")
     assert (Path(dead["path"]).name, dead["line"], dead["col"]) == ("dead_end.yaml", 12, 3)
     assert dead["message"] == "uzel 'stuck' nikam nevede a není koncový"
+
+
+def test_missing_start_is_reported_once(tmp_path: Path) -> None:
+    path = _flow(tmp_path, "  a: {kind: info, text: {cs: A, en: A}, next: done}\n" + END, start="nope")
+    assert _found(path) == [(4, 8, "error", "missing-start")]

@@ -77,3 +77,9 @@ def test_not_utf8_is_a_located_error(tmp_path) -> None:
     with pytest.raises(YamlError) as caught:
         yamlio.load(bad, "bad.yaml")
     assert (caught.value.path, caught.value.code) == ("bad.yaml", "encoding")
+
+
+def test_merge_keys_are_refused() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("base: {a: 1}\nx:\n  !!merge <<: {b: 2}\n")
+    assert (caught.value.line, caught.value.col, caught.value.code) == (3, 3, "yaml-merge")

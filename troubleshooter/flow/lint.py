@@ -106,8 +106,9 @@ class _Linter:
             roots.extend(k for k in (self.resolve(flow.start, flow.id),
                                      self.resolve(flow.escalate or "", flow.id)) if k)
         seen = _walk(roots, edges)
+        startless = {f.id for f in self.load.flows if self.resolve(f.start, f.id) is None}
         for key, node in self.nodes.items():
-            if key not in seen:
+            if key not in seen and node.flow not in startless:  # missing-start says it all
                 self.report(node.flow, ("nodes", node.id), "unreachable-node", "warning",
                             at_key=True, node=node.id)
 
