@@ -7,11 +7,8 @@ failure into a spam verdict.
 
 from __future__ import annotations
 
-import quopri
 import re
 import time
-from datetime import UTC, datetime
-from email.utils import format_datetime, make_msgid
 
 from troubleshooter.probes.smtp_session import Reply
 
@@ -96,6 +93,10 @@ def data_outcome(reply: Reply) -> str:
 
 def test_message(sender: str, recipient: str) -> list[str]:
     """The short bilingual test e-mail, with the time it was sent."""
+    import quopri  # only when a message is sent: diagnose's start-up stays short
+    from datetime import UTC, datetime
+    from email.utils import format_datetime, make_msgid
+
     now = datetime.now(UTC).astimezone()
     stamp = now.strftime("%Y-%m-%d %H:%M:%S %Z")
     domain = sender.rpartition("@")[2] or "localhost"

@@ -26,8 +26,6 @@ from troubleshooter.probes.smtp_session import (
 SWEEP_PORTS = (587, 465, 25, 2525)
 # how long a port that connected may stay silent before we try TLS on it instead
 _GREETING_WAIT = 2.0
-_PREFERENCE = ((465, "tls"), (587, "starttls"), (2525, "starttls"), (25, "starttls"), (587, "none"),
-               (2525, "none"), (25, "none"))
 
 
 async def _open(address: str, port: int, deadline: Deadline) -> tuple[str, Any]:
@@ -96,18 +94,21 @@ async def _one_port(address: str, host: str, port: int, deadline: Deadline) -> d
 
 
 def suggestion(ports: list[dict[str, Any]]) -> dict[str, Any] | None:
-    by_port = {p["port"]: p for p in ports}
-    for port, security in _PREFERENCE:
-        found = by_port.get(port)
-        if not found or found.get("state") != "open":
+    """The port and encryption that work, preferring implicit TLS, then STARTTLS, then none;
+    among equals the usual submission ports first (465, 587, 2525, 25), then any other."""
+    usual = {465: 0, 587: 1, 2525: 2, 25: 3}
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for entry in ports:
+        if entry.get("state") != "open":
             continue
-        if security == "tls" and found.get("speaks") == "tls":
-            return {"port": port, "security": "tls"}
-        if security == "starttls" and found.get("speaks") == "smtp" and found.get("starttls"):
-            return {"port": port, "security": "starttls"}
-        if security == "none" and found.get("speaks") == "smtp":
-            return {"port": port, "security": "none"}
-    return None
+        if entry.get("speaks") == "tls":
+            rank, security = 0, "tls"
+        elif entry.get("speaks") == "smtp":
+            rank, security = (1, "starttls") if entry.get("starttls") else (2, "none")
+        else:
+            continue
+        found.append((rank, usual.get(entry["port"], 9), {"port": entry["port"], "security": security}))
+    return min(found, key=lambda item: item[:2])[2] if found else None
 
 
 async def probe_port_sweep(args: dict[str, str], *, deadline: float = 10.0,
