@@ -145,6 +145,15 @@ REGISTRY: dict[str, ProbeSpec] = {
                        "dkim-missing", "domain-not-found", "dns-failed", "deadline"}),
             "troubleshooter.probes.domain:probe_domain_health",
         ),
+        ProbeSpec(
+            "find-settings",
+            (ProbeParam("sender"), ProbeParam("password", required=False, secret=True),
+             *(ProbeParam(f"entered_{name}", required=False)
+               for name in ("host", "port", "security", "username"))),
+            frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline",
+                       REFUSED_BY_POLICY}),
+            "troubleshooter.probes.finder_proof:probe_find_settings",
+        ),
     )
 }
 
