@@ -185,6 +185,11 @@ class PlainConversation:
         outcome = asyncio.run(spec.run(self.session.probe_arguments(), on_stage=on_stage))
         info = describe(outcome.outcome)
         self.say(tr("plain.probe-result", self.lang, outcome=self.t(info.title)))
+        if "steps" in outcome.facts and "checked" in outcome.facts:  # the settings finder's card
+            from troubleshooter.probes.finder_card import result_lines
+
+            for line in result_lines(outcome.facts, self.lang, steps=False):
+                self.say(line)
         self.session.record_probe(outcome)
 
     def show_article(self, article_id: str | None) -> None:
