@@ -193,3 +193,54 @@ async def test_policy_vetted_addresses_skip_the_lookup():
 async def test_bad_arguments_do_not_raise():
     outcome = await probe_connection({"host": "", "port": "x"}, deadline=1)
     assert outcome.outcome == "protocol-error"
+
+
+async def test_auth_login_challenges_and_answers_are_redacted():
+    import asyncio
+
+    async def scripted(reader, writer):
+        writer.write(b"220 scripted.example ESMTP\r\n")
+        replies = {b"EHLO": b"250-scripted.example\r\n250 AUTH LOGIN\r\n", b"AUTH": b"334 VXNlcm5hbWU6\r\n"}
+        answers = iter([b"334 UGFzc3dvcmQ6\r\n", b"535 5.7.8 Authentication credentials invalid\r\n"])
+        while line := await reader.readline():
+            word = line.split()[0].upper() if line.split() else b""
+            if word not in replies:
+                replies_now = b"221 bye\r\n" if word == b"QUIT" else next(answers, b"500 ?\r\n")
+            else:
+                replies_now = replies[word]
+            writer.write(replies_now)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(scripted, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        outcome = await probe_login({"host": "127.0.0.1", "port": str(port), "security": "none",
+                                     "username": "u@example.test", "password": "pa55-word"}, deadline=3)
+    finally:
+        server.close()
+    assert outcome.outcome == "auth-failed"
+    assert "C: AUTH LOGIN" in outcome.transcript
+    assert outcome.transcript.count("S: 334 ***") == 2
+    assert outcome.transcript.count("C: ***") == 2
+    _secret_free(outcome, "pa55-word")
+    assert base64.b64encode(b"u@example.test").decode() not in repr(outcome.transcript)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestWarning")
+def test_close_names_come_from_the_providers_module():
+    from troubleshooter.probes.smtp import _close_names
+
+    assert "smtp.seznam.cz" in _close_names("smtp.seznan.cz")
+
+
+@pytest.mark.parametrize(("security", "port", "mode", "resolved_port"), [
+    ("auto", "465", "tls", 465), ("auto", "587", "starttls", 587), ("auto", "2526", "opportunistic", 2526),
+    ("ssl", "", "tls", 465), ("", "", "starttls", 587), ("none", "25", "none", 25),
+])
+@pytest.mark.filterwarnings("ignore::pytest.PytestWarning")
+def test_settings_by_port_and_security(security, port, mode, resolved_port):
+    from troubleshooter.probes.smtp import settings_from
+
+    settings = settings_from({"host": "smtp.example.test", "port": port, "security": security})
+    assert (settings.security, settings.port) == (mode, resolved_port)
