@@ -60,7 +60,7 @@ class Index:
     docs: list[Doc]
     postings: dict[str, dict[int, float]]  # term -> doc number -> BM25F pseudo term frequency
     surface: dict[str, list[str]]  # folded surface word -> folded lemmas
-    _fuzzy_choices: list[str] | None = field(default=None, repr=False)
+    _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -82,10 +82,15 @@ class Index:
             data["surface"],
         )
 
-    def fuzzy_choices(self) -> list[str]:
+    def fuzzy_choices(self, length: int, spread: int) -> list[str]:
+        """Known words within ``spread`` letters of ``length`` (an edit distance can't bridge more)."""
         if self._fuzzy_choices is None:
-            self._fuzzy_choices = sorted(set(self.postings) | set(self.surface))
-        return self._fuzzy_choices
+            buckets: dict[int, list[str]] = defaultdict(list)
+            for word in sorted(set(self.postings) | set(self.surface)):
+                buckets[len(word)].append(word)
+            self._fuzzy_choices = buckets
+        sizes = range(length - spread, length + spread + 1)
+        return [word for size in sizes for word in self._fuzzy_choices.get(size, ())]
 
 
 def build_index(articles: ArticleSet) -> Index:
@@ -192,7 +197,7 @@ def _typo(folded: str, index: Index) -> tuple[str, ...]:
 
     # Short words only forgive swapped letters (smpt → smtp); "bake" must not become "make".
     limit = 1 if len(folded) < 8 else 2
-    candidates = process.extract(folded, index.fuzzy_choices(), scorer=OSA.distance,
+    candidates = process.extract(folded, index.fuzzy_choices(len(folded), limit), scorer=OSA.distance,
                                  score_cutoff=limit, limit=8)
     if len(folded) < 6:
         candidates = [c for c in candidates if sorted(c[0]) == sorted(folded)]
