@@ -111,7 +111,6 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
               kb_dir: str | os.PathLike[str] | None = None, file=None) -> None:
     """``troubleshooter ask`` output with rich: answers, their start node, or the offer of the flow."""
     from rich.console import Console
-    from rich.markdown import Markdown
     from rich.padding import Padding
 
     console = Console(file=file, highlight=False, soft_wrap=False)
@@ -128,11 +127,13 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
     for number, match in enumerate(result.matches, 1):
         console.print()
         console.print(f"[bold]{number}. {match.title}[/bold]  [dim]({match.article_id})[/dim]")
-        console.print(Padding(match.answer, (0, 0, 0, 3)))
+        console.print(Padding(match.answer, (0, 0, 0, 3), expand=False))
         if match.node:
-            console.print(Padding(f"[dim]{tr('kb.ask-start-at', lang, node=match.node)}[/dim]", (0, 0, 0, 3)))
+            console.print(Padding(f"[dim]{tr('kb.ask-start-at', lang, node=match.node)}[/dim]", (0, 0, 0, 3), expand=False))
     if full and result.confident and result.matches:
         markdown = article_markdown(result.matches[0].article_id, lang, kb_dir)
         if markdown:
+            from rich.markdown import Markdown  # markdown-it and friends: only for --full
+
             console.print()
             console.print(Markdown(markdown, hyperlinks=False))

@@ -264,6 +264,7 @@ def is_confident(hits: list[Hit]) -> bool:
 # --- the index for a kb directory, cached by content ---------------------------------------
 
 _MEMORY: dict[str, Index] = {}
+KEEP_CACHED = 4
 
 
 def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
@@ -318,8 +319,15 @@ def _store(path: str, text: str) -> None:
     from troubleshooter.yamlio import write_atomic
 
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
         write_atomic(path, text)
+        # Keep the few newest indexes (shipped KB, a working copy): each content edit makes one.
+        old = sorted((entry for entry in os.scandir(folder)
+                      if entry.name.startswith("kb-index-") and entry.name.endswith(".json")),
+                     key=lambda entry: entry.stat().st_mtime, reverse=True)[KEEP_CACHED:]
+        for entry in old:
+            os.unlink(entry.path)
     except OSError:
         pass
 
