@@ -129,7 +129,8 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
         console.print(f"[bold]{number}. {match.title}[/bold]  [dim]({match.article_id})[/dim]")
         console.print(Padding(match.answer, (0, 0, 0, 3), expand=False))
         if match.node:
-            console.print(Padding(f"[dim]{tr('kb.ask-start-at', lang, node=match.node)}[/dim]", (0, 0, 0, 3), expand=False))
+            start = tr("kb.ask-start-at", lang, node=match.node)
+            console.print(Padding(f"[dim]{start}[/dim]", (0, 0, 0, 3), expand=False))
     if full and result.confident and result.matches:
         markdown = article_markdown(result.matches[0].article_id, lang, kb_dir)
         if markdown:
