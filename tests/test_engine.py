@@ -203,3 +203,12 @@ def test_back_over_the_password_forgets_it(flows):
     assert at(session) == "enter-password" and session.secret_values() == []
     session.submit("another-one")
     assert session.secret_values() == ["another-one"]
+
+
+def test_unset_optional_values_are_left_out_and_only_required_ones_reported(flows):
+    session = Session.begin(flows, "smtp", "find-settings", lang="en")
+    # nothing typed yet: the finder's optional typed-value parameters are simply absent
+    args = session.probe_arguments()
+    assert not any(name.startswith("entered_") for name in args)
+    assert session.missing_values() == []  # no secret was ever given, so none is "forgotten"
+    assert session.unset_values() == ["sender"]  # required by the probe, never typed

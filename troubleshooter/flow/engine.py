@@ -209,13 +209,38 @@ class Session:
         return resolved
 
     def missing_values(self) -> list[str]:
-        """Value names the current probe node refers to that the session does not hold
-        (typically a password after a resume)."""
+        """Secret values the current probe needs that this session no longer holds — after a
+        resume, passwords are gone. Front ends ask for them again (:meth:`provide_secret`)."""
         node = self.node()
         if not node.probe:
             return []
-        have = self.values.keys() | self._secret_values().keys()
-        return [s[1:] for s in node.probe.args.values() if s.startswith("$") and s[1:] not in have]
+        secret_inputs = {
+            spec.name for step in self.steps
+            if step.kind == "submit" and (spec := self.node(step.ref).input) and spec.secret
+        }
+        held = self._secret_values()
+        return [s[1:] for s in node.probe.args.values()
+                if s.startswith("$") and s[1:] in secret_inputs and s[1:] not in held]
+
+    def unset_values(self) -> list[str]:
+        """Values a required parameter of the current probe refers to that nothing stored yet
+        (a flow that lets a user reach the probe without typing them). Optional parameters
+        whose value is unset are simply left out of :meth:`probe_arguments`."""
+        from troubleshooter.probes.registry import get as probe_spec
+
+        node = self.node()
+        if not node.probe:
+            return []
+        spec = probe_spec(node.probe.name)
+        have = self.values.keys() | self._secret_values().keys() | set(self.missing_values())
+        unset = []
+        for param, source in node.probe.args.items():
+            declared = spec.param(param) if spec else None
+            if source.startswith("$") and source[1:] not in have and (
+                declared is None or declared.required
+            ):
+                unset.append(source[1:])
+        return unset
 
     def provide_secret(self, name: str, value: str) -> None:
         """Give back a secret a resumed session forgot; kept in memory only."""

@@ -249,7 +249,7 @@ def _do(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
         spec = registry.get(node.probe.name)
         if spec is not None and step.arg not in spec.outcomes:
             raise _StepFailed("unknown-outcome", probe=spec.name, outcome=step.arg)
-        missing = [] if mid_flow else session.missing_values()
+        missing = [] if mid_flow else session.unset_values()
         if missing:
             raise _StepFailed("scenario-missing-values", node=str(session.current),
                               values=", ".join(missing))
