@@ -192,3 +192,17 @@ def test_knowledge_and_ask_never_import_textual() -> None:
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_real_explain_puts_the_red_message_article_first() -> None:
+    pytest.importorskip("troubleshooter.explain")
+    result = search.ask("SMTP Error: Could not authenticate.", "cs")
+    assert result.explanation is not None and result.explanation.outcome == "auth-failed"
+    assert result.matches[0].article_id == "could-not-authenticate"
+    assert result.to_json()["matches"][0]["score"] < float("inf")
+
+
+def test_declined_words_avoid_loading_the_dictionary() -> None:
+    index = search.index_for()
+    (word,) = search.analyse("formulářem", index)
+    assert word.terms == ("formular",) and not word.fuzzy

@@ -179,6 +179,8 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
         if folded in index.postings:
             terms.add(folded)
         if not terms and not word.isdigit():
+            terms = _declined(folded, index)
+        if not terms and not word.isdigit():
             langs = ("cs",) if has_diacritics(word) else LANGS
             terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
         if terms:
@@ -187,6 +189,20 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
         guess = _typo(folded, index)
         found.append(QueryWord(word, guess, fuzzy=bool(guess)))
     return found
+
+
+def _declined(folded: str, index: Index) -> set[str]:
+    """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``: a known word under a Czech
+    case ending or negation. Saves loading simplemma's dictionary (~1-2 s) for most questions."""
+    candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else []
+    candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
+    for candidate in candidates:
+        terms = set(index.surface.get(candidate, ()))
+        if candidate in index.postings:
+            terms.add(candidate)
+        if terms:
+            return terms
+    return set()
 
 
 def _typo(folded: str, index: Index) -> tuple[str, ...]:
@@ -353,8 +369,9 @@ class AskResult:
     def to_json(self) -> dict[str, Any]:
         explanation = None
         if self.explanation is not None:
-            explanation = {name: _jsonable(getattr(self.explanation, name, None))
-                           for name in ("outcome", "stage", "article", "node", "confidence", "evidence")}
+            explanation = self.explanation.to_json() if hasattr(self.explanation, "to_json") else {
+                name: _jsonable(getattr(self.explanation, name, None))
+                for name in ("outcome", "stage", "article", "node", "confidence", "evidence")}
         return {
             "confident": self.confident,
             "matches": [{"article": m.article_id, "title": m.title, "answer": m.answer,
@@ -398,6 +415,8 @@ def _explain(text: str) -> Any:
     explanation = explain(text)
     if explanation is None or getattr(explanation, "outcome", "unknown") in (None, "unknown"):
         return None
+    if getattr(explanation, "confidence", "high") in ("none", "low"):
+        return None  # a weak guess must not push the articles that match the words aside
     return explanation
 
 
@@ -423,7 +442,8 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
     confident = is_confident(hits)
     if explanation is not None:
         article = getattr(explanation, "article", None)
-        first = _match(index, article, lang, float("inf")) if article else None
+        top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
+        first = _match(index, article, lang, top) if article else None
         node = getattr(explanation, "node", None)
         if first is not None:
             first = Match(first.article_id, first.title, first.answer, first.score, node or first.node)
