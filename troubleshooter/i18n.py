@@ -64,15 +64,14 @@ def detect_lang(explicit: str | None = None, environ: Mapping[str, str] | None =
 @cache
 def catalog() -> dict[str, Text]:
     """All UI strings, merged from the per-area catalogue files; a key may be defined once."""
-    from troubleshooter import yamlio
+    from troubleshooter.cache import load_yaml_data
 
     merged: dict[str, Text] = {}
     folder = Path(__file__).parent / "data" / "strings"  # not importlib.resources: it costs ~50 ms to import
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".yaml"):
             continue
-        doc = yamlio.loads(entry.read_text(encoding="utf-8"), f"strings/{entry.name}")
-        for key, value in (doc.data or {}).items():
+        for key, value in (load_yaml_data(entry, f"strings/{entry.name}") or {}).items():
             if key in merged:
                 raise KeyError(f"UI string {key!r} defined twice (strings/{entry.name})")
             merged[key] = Text(cs=str(value["cs"]), en=str(value["en"]))

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 
@@ -50,14 +49,11 @@ def _rule(entry: dict) -> Rule:
 
 
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
-    from troubleshooter import yamlio
+    from troubleshooter.cache import load_yaml_data
 
-    if path is None:
-        source = resources.files("troubleshooter") / "data" / "red_messages.yaml"
-        doc = yamlio.loads(source.read_text(encoding="utf-8"), "data/red_messages.yaml")
-    else:
-        doc = yamlio.load(path)
-    return tuple(_rule(entry) for entry in (doc.data or {}).get("rules", []))
+    source = path or Path(__file__).parent.parent / "data" / "red_messages.yaml"
+    data = load_yaml_data(source, str(path) if path else "data/red_messages.yaml")
+    return tuple(_rule(entry) for entry in (data or {}).get("rules", []))
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from troubleshooter.i18n import Text
 
@@ -22,12 +22,11 @@ class OutcomeInfo:
 
 @cache
 def catalog() -> dict[str, OutcomeInfo]:
-    from troubleshooter import yamlio
+    from troubleshooter.cache import load_yaml_data
 
-    source = resources.files("troubleshooter") / "data" / "outcomes.yaml"
-    doc = yamlio.loads(source.read_text(encoding="utf-8"), "data/outcomes.yaml")
+    source = Path(__file__).parent.parent / "data" / "outcomes.yaml"
     found: dict[str, OutcomeInfo] = {}
-    for outcome_id, entry in (doc.data or {}).items():
+    for outcome_id, entry in (load_yaml_data(source, "data/outcomes.yaml") or {}).items():
         found[outcome_id] = OutcomeInfo(
             outcome_id,
             Text(**entry["title"]),

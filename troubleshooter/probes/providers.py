@@ -12,7 +12,6 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -93,15 +92,12 @@ def _server(entry: dict) -> OutgoingServer:
 
 def load_providers(path: Path | None = None) -> dict[str, Provider]:
     """Read the provider data (the shipped file unless ``path`` is given)."""
-    from troubleshooter import yamlio
+    from troubleshooter.cache import load_yaml_data
 
-    if path is None:
-        source = resources.files("troubleshooter") / "data" / "providers.yaml"
-        doc = yamlio.loads(source.read_text(encoding="utf-8"), "data/providers.yaml")
-    else:
-        doc = yamlio.load(path)
+    source = path or Path(__file__).parent.parent / "data" / "providers.yaml"
+    data = load_yaml_data(source, str(path) if path else "data/providers.yaml")
     found: dict[str, Provider] = {}
-    for provider_id, entry in (doc.data or {}).items():
+    for provider_id, entry in (data or {}).items():
         notes = entry.get("notes")
         found[provider_id] = Provider(
             id=provider_id,

@@ -1,0 +1,104 @@
+"""Files the program writes for itself: atomic writes, and a JSON cache of parsed data.
+
+The shipped data (UI strings, outcome texts, provider data, red-message rules, the search
+index) is authored as YAML or Markdown. Parsing it — and importing PyYAML — costs tens of
+milliseconds, which help-desk commands such as ``diagnose`` and ``explain`` would pay on
+every start. A JSON copy keyed by the source's path, size and modification time makes a
+warm start cheap; a missing, stale or unwritable cache only costs the parse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+KEEP_PER_PREFIX = 3
+_DATA_FORMAT = "1"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so readers see the old or the new content, never half of it."""
+    import tempfile
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cache_dir() -> Path:
+    """``$TROUBLESHOOTER_CACHE``, else ``$XDG_CACHE_HOME/troubleshooter``, else ~/.cache/…"""
+    explicit = os.environ.get("TROUBLESHOOTER_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "troubleshooter"
+
+
+def read_cached(prefix: str, key: str) -> Any | None:
+    """The cached JSON for ``prefix``/``key``, or None when absent or unreadable."""
+    try:
+        with open(cache_dir() / f"{prefix}-{key}.json", encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def store_cached(prefix: str, key: str, data: Any) -> None:
+    """Best effort: a read-only home must not break a command. Keeps the newest few per prefix."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{prefix}-{key}.json",
+                     json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        old = sorted(
+            (entry for entry in os.scandir(folder)
+             if entry.name.startswith(f"{prefix}-") and entry.name.endswith(".json")),
+            key=lambda entry: entry.stat().st_mtime, reverse=True,
+        )[KEEP_PER_PREFIX:]
+        for entry in old:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def cached(prefix: str, key: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s JSON-able result, from the cache when ``key`` matches."""
+    found = read_cached(prefix, key)
+    if found is not None:
+        return found
+    data = build()
+    store_cached(prefix, key, data)
+    return data
+
+
+def file_key(*paths: Path) -> str:
+    """A key that changes whenever one of the files changes (path, size, mtime)."""
+    parts = [_DATA_FORMAT]
+    for path in paths:
+        stat = path.stat()
+        parts.append(f"{zlib.crc32(str(path.resolve()).encode()):08x}{stat.st_size:x}{stat.st_mtime_ns:x}")
+    return "-".join(parts)
+
+
+def load_yaml_data(path: Path, display: str) -> Any:
+    """Plain data of a shipped YAML file, through the cache (positions are not kept: use
+    :func:`troubleshooter.yamlio.load` where messages need file:line:col)."""
+
+    def parse() -> Any:
+        from troubleshooter import yamlio
+
+        return yamlio.load(path, display).data
+
+    return cached(f"data-{path.stem}", file_key(path), parse)
