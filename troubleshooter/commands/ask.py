@@ -38,8 +38,13 @@ def run(args: argparse.Namespace) -> int:
     if not question:
         print("troubleshooter ask: a question is needed", file=sys.stderr)
         return 2
-    from troubleshooter.knowledge.search import ask
+    from troubleshooter.content import kb_dir
+    from troubleshooter.i18n import tr
+    from troubleshooter.knowledge.search import ask, index_for
 
+    if not index_for(args.kb).docs:
+        print(tr("kb.ask-no-articles", lang, path=kb_dir(args.kb)), file=sys.stderr)
+        return 2
     result = ask(question, lang, args.kb)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)

@@ -56,15 +56,14 @@ def load_questions(path: str | os.PathLike[str] = DEFAULT_QUESTIONS) -> list[Que
 
 def evaluate(questions: list[Question], kb_dir: str | os.PathLike[str] | None = None,
              lang: Lang | None = None) -> EvalReport:
-    """Plain search ranking (no error-message routing), optionally for one language only."""
-    from troubleshooter.knowledge.search import index_for, rank
+    """What users get from ``ask`` (pasted errors go through explain), optionally one language."""
+    from troubleshooter.knowledge.search import ask
 
-    index = index_for(kb_dir)
     report = EvalReport()
     for question in questions:
         if lang and question.lang != lang:
             continue
-        found = [hit.article_id for hit in rank(question.text, question.lang, index, limit=3)]
+        found = [match.article_id for match in ask(question.text, question.lang, kb_dir, limit=3).matches]
         report.total += 1
         report.hit1 += bool(found[:1] and found[0] in question.expect)
         in_top3 = any(article in question.expect for article in found[:3])
