@@ -206,3 +206,15 @@ def test_declined_words_avoid_loading_the_dictionary() -> None:
     index = search.index_for()
     (word,) = search.analyse("formulářem", index)
     assert word.terms == ("formular",) and not word.fuzzy
+
+
+def test_ask_command_exit_codes_and_json(capsys) -> None:
+    import json
+
+    from troubleshooter.cli import main
+
+    assert main(["ask", "--json", "--lang", "cs", "nechodi emaily z formulare"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["confident"] and answer["matches"][0]["node"].startswith("smtp:")
+    assert main(["ask", "--lang", "en", "bake a cake"]) == 1
+    assert "guided check" in capsys.readouterr().out
