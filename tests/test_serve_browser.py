@@ -201,6 +201,18 @@ class Page:
                 return
         raise AssertionError(f"{needle!r} is not on the screen")
 
+    async def press(self, char: str) -> None:
+        """A key typed into the focused terminal (xterm.js's helper textarea)."""
+        await self.call("Input.dispatchKeyEvent", type="keyDown", key=char, text=char,
+                        unmodifiedText=char)
+        await self.call("Input.dispatchKeyEvent", type="keyUp", key=char)
+
+    async def press_enter(self) -> None:
+        await self.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
+                        windowsVirtualKeyCode=13, text="\r", unmodifiedText="\r")
+        await self.call("Input.dispatchKeyEvent", type="keyUp", key="Enter", code="Enter",
+                        windowsVirtualKeyCode=13)
+
     async def screenshot(self, path: Path) -> None:
         shot = await self.call("Page.captureScreenshot", format="png")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -303,4 +315,39 @@ async def test_sessions_over_the_cap_get_a_busy_screen_and_no_app():
             await first.close()
             await second.close()
     finally:
+        served.stop()
+
+
+@needs_chromium
+async def test_transcript_export_downloads_in_the_browser(tmp_path):
+    served = ServeProcess("--lang", "en")
+    page = Page()
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    try:
+        await page.open()
+        await page.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+        await page.call("Page.navigate", url=served.url)
+        _first, label, second = expected_walk("en")
+        await page.wait_for(label)
+        await page.click_text(label)  # one step, so the transcript has an answer in it
+        await page.wait_for(first_words(second))
+        for _ in range(3):  # the key may arrive while the app is still redrawing
+            await page.press("e")  # the app's export key
+            try:
+                await page.wait_for("Save the transcript", timeout=10)
+                break
+            except AssertionError:
+                continue
+        await page.wait_for("Save the transcript", timeout=1)
+        await page.screenshot(OUTPUT / "serve-export.png")
+        await page.press_enter()  # the file-name field has the focus: Enter saves
+        end = time.monotonic() + 30
+        while time.monotonic() < end and not list(downloads.glob("*.md")):
+            await asyncio.sleep(0.3)
+        saved = list(downloads.glob("*.md"))
+        assert saved, f"no transcript downloaded; the screen:\n{await page.text()}"
+        assert label in saved[0].read_text(encoding="utf-8")
+    finally:
+        await page.close()
         served.stop()
