@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from troubleshooter.i18n import LANGS, Lang
@@ -286,9 +287,12 @@ KEEP_CACHED = 4
 def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
     import hashlib
 
+    from troubleshooter.knowledge import text as text_module
     from troubleshooter.knowledge.articles import article_files
 
-    digest = hashlib.sha256(b"kb-index-v4\0")
+    digest = hashlib.sha256(b"kb-index\0")
+    for module_file in (__file__, text_module.__file__):  # an analyser change invalidates the cache
+        digest.update(Path(module_file).read_bytes())
     for path in article_files(kb_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
