@@ -208,3 +208,20 @@ async def test_the_policy_file_round_trips(dns, tmp_path):
     assert loaded.ledger.path == tmp_path / "l.json"
     refused = await loaded.admit({"host": "smtp.looks-public.test", "port": "587"})
     assert isinstance(refused, PolicyRefusal) and refused.code == "private-target"
+
+
+async def test_served_settings_finder_vets_every_candidate_it_finds():
+    """The finder takes its targets from provider data, DNS and autoconfig files a visitor's
+    domain controls: under the policy each one is vetted, and no login is attempted."""
+    from troubleshooter.probes.registry import get
+
+    zone = {"smtp.seznam.cz": {"A": ["127.0.0.1"]}}
+    with dns_server(zone) as dns:
+        policy = TargetPolicy(resolver=nameserver_resolver(dns.address, timeout=3.0))
+        outcome = await get("find-settings").run(
+            {"sender": "jan@seznam.cz", "password": "not-sent"}, deadline=5.0, policy=policy)
+    checked = outcome.facts["checked"]
+    assert outcome.outcome == "not-found"
+    assert checked and {c["outcome"] for c in checked} == {REFUSED_BY_POLICY}
+    assert "127.0.0.1" in checked[0]["detail"]
+    assert policy.auth_attempts == 0

@@ -15,7 +15,7 @@ import asyncio
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from troubleshooter.probes import autoconfig
 from troubleshooter.probes.dns import DnsClient
@@ -28,6 +28,9 @@ from troubleshooter.probes.providers import (
     providers,
 )
 from troubleshooter.probes.security import security_mode
+
+if TYPE_CHECKING:
+    from troubleshooter.probes.policy import PolicyRefusal, TargetPolicy
 
 # source -> rank (lower is more trustworthy); also the evidence ids of the card
 SOURCES = ("provider", "autoconfig", "srv", "mx", "guess")
@@ -80,6 +83,9 @@ class FinderOptions:
     providers_file: Path | None = None  # --providers FILE instead of the shipped data
     autoconfig_port: int = 443  # --autoconfig-port (self-hosted/test autoconfig servers)
     guess_ports: tuple[tuple[int, str], ...] = DEFAULT_GUESS_PORTS  # --guess-ports 465/ssl,587/starttls
+    # Served mode only (not an option): every host the finder would connect to is vetted,
+    # because the candidates come from DNS and files a visitor's domain controls.
+    policy: TargetPolicy | None = None
 
 
 def parse_guess_ports(text: str) -> tuple[tuple[int, str], ...]:
@@ -128,12 +134,26 @@ class Search:
         self.steps: list[FinderStep] = []
         self.catalogue = (load_providers(options.providers_file) if options.providers_file else providers())
         self.mx_hosts: list[str] = []
+        self.refusals: dict[str, PolicyRefusal] = {}  # host -> why the policy refused it
 
     def remaining(self) -> float:
         return max(0.0, self.end - time.monotonic())
 
-    async def resolve(self, host: str) -> list[str] | None:
-        """Addresses from the chosen DNS server; None means "let the system resolver connect"."""
+    async def resolve(self, host: str, port: int = 443) -> list[str] | None:
+        """Addresses from the chosen DNS server; None means "let the system resolver connect".
+        Under a policy, only vetted public addresses ([] when refused or unresolvable)."""
+        policy = self.options.policy
+        if policy is not None:
+            from troubleshooter.probes.policy import PolicyRefusal, Unresolved
+
+            try:
+                vetted = await policy.vet_host(host, port)
+            except Unresolved:
+                return []
+            if isinstance(vetted, PolicyRefusal):
+                self.refusals[host] = vetted
+                return []
+            return vetted
         if not self.options.nameserver:
             return None
         answer = await self.dns.addresses(host)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from troubleshooter.probes.dns import DnsClient
 from troubleshooter.probes.finder import (
@@ -24,6 +24,9 @@ from troubleshooter.probes.finder import (
     split_address,
 )
 from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResult
+
+if TYPE_CHECKING:
+    from troubleshooter.probes.policy import TargetPolicy
 
 FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline"})
 # a probe outcome that proves the server is the right one even though the login did not pass
@@ -110,9 +113,17 @@ async def _prove(candidate: Candidate, search: Search, address: str, password: s
     from troubleshooter.probes import smtp
 
     started = time.monotonic()
-    addresses = await search.resolve(candidate.host)
+    policy = search.options.policy
+    if policy is not None and (refusal := policy.check_port(candidate.port)):
+        return Checked(candidate, "refused-by-policy", "policy", detail=refusal.message.en)
+    addresses = await search.resolve(candidate.host, candidate.port)
+    if candidate.host in search.refusals:
+        return Checked(candidate, "refused-by-policy", "policy", time.monotonic() - started,
+                       detail=search.refusals[candidate.host].message.en)
     if addresses == []:
         return Checked(candidate, "dns-not-found", "resolve", time.monotonic() - started)
+    if policy is not None and password and (refusal := policy.take_auth_attempt(candidate.host)):
+        return Checked(candidate, "refused-by-policy", "policy", detail=refusal.message.en)
     local = address.split("@", 1)[0]
     args = {"host": candidate.host, "port": str(candidate.port), "security": candidate.security,
             "ca_file": search.options.ca_file or "", "addresses": ",".join(addresses or [])}
@@ -222,14 +233,16 @@ async def find_settings(address: str, password: str = "", *, deadline: float = 1
 
 
 async def probe_find_settings(args: dict[str, str], *, deadline: float = 15.0,
-                              on_stage: StageCallback | None = None) -> ProbeOutcome:
+                              on_stage: StageCallback | None = None,
+                              policy: TargetPolicy | None = None) -> ProbeOutcome:
     """The registry's ``find-settings``: the result as facts (``card``, ``steps``, ``compare``)."""
     started = time.monotonic()
     sender = str(args.get("sender") or "").strip()
     if on_stage:
         on_stage("find", "start", None)
     try:
-        result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline)
+        result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline,
+                                     options=FinderOptions(policy=policy))
     except ValueError:
         return ProbeOutcome("find-settings", "not-found", "find", {"invalid_address": True},
                             elapsed=time.monotonic() - started)

@@ -188,6 +188,11 @@ class TargetPolicy:
         refusal = self.check_port(port)
         if refusal:
             return refusal
+        return await self.vet_host(host, port)
+
+    async def vet_host(self, host: str, port: int) -> list[str] | PolicyRefusal:
+        """The addresses ``host`` resolves to unless one is private or loopback (any port: the
+        settings finder also fetches autoconfig files over HTTPS); raises :class:`Unresolved`."""
         addresses = await self.resolver(host.strip().strip("[]"), port)
         if not self.allow_private:
             for address in addresses:

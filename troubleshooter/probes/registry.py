@@ -37,6 +37,9 @@ class ProbeSpec:
     params: tuple[ProbeParam, ...]
     outcomes: frozenset[str]
     runner: str  # "module:function", an ``async def (args, *, deadline, on_stage) -> ProbeOutcome``
+    # True when the probe finds its own targets (the settings finder): under a policy it is
+    # handed the policy (``policy=`` keyword) and vets every connection itself.
+    vets_targets: bool = False
 
     def param(self, name: str) -> ProbeParam | None:
         return next((p for p in self.params if p.name == name), None)
@@ -57,7 +60,10 @@ class ProbeSpec:
         """
         started = time.monotonic()
         try:
-            if policy is not None:
+            extra: dict[str, object] = {}
+            if policy is not None and self.vets_targets:
+                extra["policy"] = policy
+            elif policy is not None:
                 from troubleshooter.probes.policy import Admission, PolicyRefusal
 
                 admitted = await asyncio.wait_for(policy.admit(args), timeout=deadline)
@@ -73,7 +79,7 @@ class ProbeSpec:
             module_name, _, func_name = self.runner.partition(":")
             func = getattr(importlib.import_module(module_name), func_name)
             return await asyncio.wait_for(
-                func(dict(args), deadline=deadline, on_stage=on_stage), timeout=deadline + 0.5
+                func(dict(args), deadline=deadline, on_stage=on_stage, **extra), timeout=deadline + 0.5
             )
         except TimeoutError:
             return ProbeOutcome(self.name, "deadline", elapsed=time.monotonic() - started)
@@ -153,6 +159,7 @@ REGISTRY: dict[str, ProbeSpec] = {
             frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline",
                        REFUSED_BY_POLICY}),
             "troubleshooter.probes.finder_proof:probe_find_settings",
+            vets_targets=True,
         ),
     )
 }
