@@ -34,13 +34,13 @@ def _state_dir(tmp_path, monkeypatch):
 
 
 async def settle(pilot) -> None:
+    from contextlib import suppress
+
     from textual.worker import WorkerCancelled
 
     for _ in range(3):  # a finished probe may start the next one
-        try:
+        with suppress(WorkerCancelled):  # a probe cancelled by leaving its node
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # a probe cancelled by leaving its node
-            pass
         await pilot.pause()
 
 

@@ -31,6 +31,7 @@ from troubleshooter.ui.app.widgets import (
     ChatLog,
     ProbePanel,
     TopBar,
+    ValueInput,
     bubble,
     choice_button,
     stage_line,
@@ -229,42 +230,65 @@ class TroubleshooterApp(App[int]):
             await self._render_answer(node_changed)
         self.show_article(view.article)
         self.query_one("#ask", Input).placeholder = tr("ask.placeholder", self.lang)
-        self.refresh_bindings()
 
     async def _render_problem(self) -> None:
         chat = self.query_one(ChatLog)
         await chat.remove_children()
+        self._chat_keys, self._chat_widgets = [], []
         await chat.mount(bubble(tr("app.bot", self.lang), self.problem or tr("app.loading", self.lang)))
 
     def t(self, value: Text | None) -> str:
         return value.get(self.lang) if value else ""
 
     async def _render_chat(self) -> None:
+        """Rebuild only the blocks that changed (usually: the last answer and the new node)."""
         from troubleshooter.transcript import entries
 
         session = self.session
         assert session is not None
         bot, you = tr("app.bot", self.lang), tr("app.you", self.lang)
-        widgets: list = []
+        blocks: list[tuple[tuple, object]] = []
+        asides = tuple(len(a.reply.lines) for a in self.asides)
         for position, entry in enumerate(entries(session)):
-            question = self.t(entry.question) or self.t(entry.title)
-            widgets.append(bubble(bot, question))
-            widgets += self._aside_widgets(position)
-            widgets.append(bubble(you, self.t(entry.answer), user=True))
-            for stage in (entry.probe or {}).get("stages", []):
-                widgets.append(Static(stage_line(stage.get("stage", "?"), stage), classes="user"))
+            def build(entry=entry, position=position) -> list:
+                found = [bubble(bot, self.t(entry.question) or self.t(entry.title))]
+                found += self._aside_widgets(position)
+                found.append(bubble(you, self.t(entry.answer), user=True))
+                for stage in (entry.probe or {}).get("stages", []):
+                    found.append(Static(stage_line(stage.get("stage", "?"), stage), classes="user"))
+                return found
+
+            key = (self.lang, str(entry.ref), entry.kind, entry.answer, entry.findings,
+                   sum(1 for a in self.asides if a.position == position), asides)
+            blocks.append((key, build))
         view = session.view()
-        body = self.t(view.text)
-        if view.is_end and view.status:
-            body = f"{tr(f'app.end-{view.status}', self.lang)} — {body}"
-        widgets.append(bubble(bot, body, style="bold" if view.is_end else ""))
-        for finding in view.findings:
-            widgets.append(Static(f"⚠ {self.t(finding.message)}", classes="warning user"))
-        widgets += self._aside_widgets(len(session.steps))
+
+        def build_current() -> list:
+            body = self.t(view.text)
+            if view.is_end and view.status:
+                body = f"{tr(f'app.end-{view.status}', self.lang)} — {body}"
+            found = [bubble(bot, body, style="bold" if view.is_end else "")]
+            found += [Static(f"⚠ {self.t(f.message)}", classes="warning user") for f in view.findings]
+            return found + self._aside_widgets(len(session.steps))
+
+        blocks.append(((self.lang, "current", str(view.ref), view.findings, len(self.asides), asides),
+                       build_current))
+        old_keys: list[tuple] = getattr(self, "_chat_keys", [])
+        old_widgets: list[list] = getattr(self, "_chat_widgets", [])
+        keep = 0
+        while keep < min(len(old_keys), len(blocks)) and old_keys[keep] == blocks[keep][0]:
+            keep += 1
         chat = self.query_one(ChatLog)
+        stale = [w for group in old_widgets[keep:] for w in group]
+        fresh = [build() for _key, build in blocks[keep:]]
         with self.batch_update():
-            await chat.remove_children()
-            await chat.mount_all(widgets)
+            if stale:
+                await chat.remove_children(stale)
+            new_widgets = [w for group in fresh for w in group]
+            if new_widgets:
+                await chat.mount_all(new_widgets)
+        self._chat_keys = [key for key, _ in blocks]
+        self._chat_widgets = old_widgets[:keep] + fresh
         chat.anchor()
 
     def _aside_widgets(self, position: int) -> list:
@@ -302,7 +326,7 @@ class TroubleshooterApp(App[int]):
         if view.kind == "input" and view.input:
             spec = view.input
             hint = "input.placeholder-optional" if spec.optional else "input.placeholder"
-            field = Input(typed or (view.input.current or ""), placeholder=tr(hint, self.lang),
+            field = ValueInput(typed or (view.input.current or ""), placeholder=tr(hint, self.lang),
                           password=spec.secret, id="value", compact=True)
             field.cursor_blink = self.blink
             if spec.secret:
@@ -329,7 +353,7 @@ class TroubleshooterApp(App[int]):
             missing = session.missing_values()
             if missing:
                 widgets.append(Static(tr("input.secret-again", self.lang, name=missing[0])))
-                field = Input(password=True, id="secret-again", compact=True)
+                field = ValueInput(password=True, id="secret-again", compact=True)
                 field.cursor_blink = self.blink
                 widgets.append(field)
                 focus_input = True
@@ -587,6 +611,7 @@ class TroubleshooterApp(App[int]):
             state.save(self.session.to_json())
         self._bindings = BindingsMap(make_bindings(self.lang))
         await self.refresh_view(keep_answer=True)
+        self.refresh_bindings()
         self.notify(tr("app.lang-now", self.lang), timeout=2)
 
     def action_question(self) -> None:

@@ -7,8 +7,9 @@ render time, so a language switch is one re-render.
 from __future__ import annotations
 
 from rich.text import Text as RichText
+from textual import events
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.probes.outcome import StageResult
@@ -126,3 +127,16 @@ def choice_button(number: int, label: Text | str, lang: Lang, name: str) -> Butt
     caption = label.get(lang) if isinstance(label, Text) else label
     prefix = f"{number} " if number <= 9 else "  "
     return Button(f"{prefix} {caption}", name=name, compact=True, classes="choice")
+
+
+class ValueInput(Input):
+    """The answer field. ``/`` in an empty field goes to the question box (as it does
+    everywhere else); in a non-empty field it is just a character."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "slash" and not self.value:
+            event.stop()
+            event.prevent_default()
+            self.app.query_one("#ask", Input).focus()
+            return
+        await super()._on_key(event)
