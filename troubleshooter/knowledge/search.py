@@ -281,7 +281,6 @@ def is_confident(hits: list[Hit]) -> bool:
 # --- the index for a kb directory, cached by content ---------------------------------------
 
 _MEMORY: dict[str, Index] = {}
-KEEP_CACHED = 4
 
 
 def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
@@ -298,58 +297,28 @@ def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
     return digest.hexdigest()[:24]
 
 
-def cache_dir() -> str:
-    """``$TROUBLESHOOTER_CACHE``, else ``$XDG_CACHE_HOME/troubleshooter``, else ~/.cache/…"""
-    explicit = os.environ.get("TROUBLESHOOTER_CACHE")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "troubleshooter")
-
-
 def index_for(kb_dir: os.PathLike[str] | str | None = None, *, use_cache: bool = True) -> Index:
     """The index of a kb directory: from memory, the on-disk cache, or built (and cached)."""
-    import json
-
-    from troubleshooter import content
+    from troubleshooter import cache, content
     from troubleshooter.knowledge.articles import load_articles
 
     folder = content.kb_dir(kb_dir)
     key = kb_fingerprint(folder)
     if key in _MEMORY:
         return _MEMORY[key]
-    cached = os.path.join(cache_dir(), f"kb-index-{key}.json")
     index: Index | None = None
     if use_cache:
+        stored = cache.read_cached("kb-index", key)
         try:
-            with open(cached, encoding="utf-8") as handle:
-                index = Index.from_json(json.load(handle))
-        except (OSError, ValueError, KeyError, TypeError):
+            index = Index.from_json(stored) if stored is not None else None
+        except (ValueError, KeyError, TypeError):
             index = None
     if index is None:
         index = build_index(load_articles(folder))
         if use_cache:
-            _store(cached, json.dumps(index.to_json(), ensure_ascii=False, separators=(",", ":")))
+            cache.store_cached("kb-index", key, index.to_json())
     _MEMORY[key] = index
     return index
-
-
-def _store(path: str, text: str) -> None:
-    """Best effort: a read-only home must not break ``ask``."""
-    from troubleshooter.yamlio import write_atomic
-
-    try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        write_atomic(path, text)
-        # Keep the few newest indexes (shipped KB, a working copy): each content edit makes one.
-        old = sorted((entry for entry in os.scandir(folder)
-                      if entry.name.startswith("kb-index-") and entry.name.endswith(".json")),
-                     key=lambda entry: entry.stat().st_mtime, reverse=True)[KEEP_CACHED:]
-        for entry in old:
-            os.unlink(entry.path)
-    except OSError:
-        pass
 
 
 # --- ask: what the command line and the app's chat box call ---------------------------------
