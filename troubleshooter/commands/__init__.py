@@ -8,8 +8,10 @@ Textual or the probes.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
-from troubleshooter.i18n import LANGS
+from troubleshooter.i18n import LANGS, Lang
 
 
 def add_content_options(parser: argparse.ArgumentParser) -> None:
@@ -23,3 +25,43 @@ def add_content_options(parser: argparse.ArgumentParser) -> None:
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGS,
                         help="language (default: from LANG/LC_ALL, else cs)")
+
+
+def add_password_options(parser: argparse.ArgumentParser, purpose: str = "the password") -> None:
+    """``--password-env VAR`` / ``--password-stdin``; a plain ``--password`` is accepted by the
+    parser only so that it can be refused with the reason (shell history, process list)."""
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", metavar="VAR", help=f"{purpose}: from this environment variable")
+    secret.add_argument("--password-stdin", action="store_true",
+                        help=f"{purpose}: from the first line of stdin")
+    secret.add_argument("--password", help=argparse.SUPPRESS)
+
+
+class UsageError(Exception):
+    """A command line that cannot work; ``key`` names its message in the string catalogue."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def read_password(args: argparse.Namespace) -> str:
+    """The password the user handed over safely, or "" when none; never from argv."""
+    if args.password is not None:
+        raise UsageError("cli.password-argv")
+    if args.password_env:
+        if args.password_env not in os.environ:
+            raise UsageError("cli.password-env-missing", name=args.password_env)
+        return os.environ[args.password_env]
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return ""
+
+
+def usage_error(command: str, error: UsageError, lang: Lang) -> int:
+    """Print a usage error in the user's language; exit code 2."""
+    from troubleshooter.i18n import tr
+
+    print(f"troubleshooter {command}: {tr(error.key, lang, **error.params)}", file=sys.stderr)
+    return 2

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import Any
 
-from troubleshooter.commands import add_lang_option
+from troubleshooter.commands import (
+    UsageError,
+    add_lang_option,
+    add_password_options,
+    read_password,
+    usage_error,
+)
+from troubleshooter.i18n import Lang
 
 HELP = "check an SMTP server stage by stage and explain the result (swaks-like)"
 
@@ -24,12 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--security", choices=("auto", "starttls", "tls", "none"), default="auto",
                         help="tls = implicit TLS (\"SSL\"), starttls, none; auto = by port (default)")
     parser.add_argument("--user", help="username for AUTH (usually the full e-mail address)")
-    secret = parser.add_mutually_exclusive_group()
-    secret.add_argument("--password-env", metavar="VAR",
-                        help="read the password from this environment variable")
-    secret.add_argument("--password-stdin", action="store_true",
-                        help="read the password from the first line of stdin")
-    secret.add_argument("--password", help=argparse.SUPPRESS)  # only to refuse it with the reason
+    add_password_options(parser, "the AUTH password")
     parser.add_argument("--from", dest="sender", metavar="ADDR", help="sender address for the test e-mail")
     parser.add_argument("--send-test-to", metavar="ADDR", help="send a short test e-mail to this address")
     parser.add_argument("--sweep", action="store_true", help="also try ports 587, 465, 25 and 2525")
@@ -41,34 +42,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable result")
 
 
-def _usage_error(key: str, lang: str, **params: object) -> int:
-    from troubleshooter.i18n import tr
-
-    print(f"troubleshooter diagnose: {tr(key, lang, **params)}", file=sys.stderr)  # type: ignore[arg-type]
-    return 2
-
-
-def _password(args: argparse.Namespace) -> str | None:
-    if args.password_env:
-        return os.environ.get(args.password_env)
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return ""
+def _usage_error(key: str, lang: Lang, **params: object) -> int:
+    return usage_error("diagnose", UsageError(key, **params), lang)
 
 
 def run(args: argparse.Namespace) -> int:
     from troubleshooter.i18n import detect_lang
 
     lang = detect_lang(args.lang)
-    if args.password is not None:
-        return _usage_error("diagnose.password-argv", lang)
+    try:
+        password = read_password(args)
+    except UsageError as error:
+        return usage_error("diagnose", error, lang)
     if args.timeout is None or not args.timeout > 0:
         return _usage_error("diagnose.timeout-invalid", lang)
     if args.ca_file and not os.path.isfile(args.ca_file):
         return _usage_error("diagnose.ca-file-missing", lang, path=args.ca_file)
-    password = _password(args)
-    if password is None:
-        return _usage_error("diagnose.password-env-missing", lang, name=args.password_env)
     if args.user and not password:
         return _usage_error("diagnose.password-needed", lang)
     sender = args.sender or (args.user if args.user and "@" in args.user else "")

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
-from troubleshooter.commands import add_lang_option
+from troubleshooter.commands import (
+    UsageError,
+    add_lang_option,
+    add_password_options,
+    read_password,
+    usage_error,
+)
+from troubleshooter.i18n import Lang
 
 HELP = "find the SMTP settings for a sender address and check them on the live server"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("address", help="the sender mailbox, e.g. info@mojefirma.cz")
-    secret = parser.add_mutually_exclusive_group()
-    secret.add_argument("--password-env", metavar="VAR",
-                        help="check the login too: password from this variable")
-    secret.add_argument("--password-stdin", action="store_true",
-                        help="check the login too: password from the first line of stdin")
-    secret.add_argument("--password", help=argparse.SUPPRESS)  # only to refuse it with the reason
+    add_password_options(parser, "check the login too")
     parser.add_argument("--timeout", type=float, default=15.0, metavar="S",
                         help="total time limit in seconds (default 15)")
     parser.add_argument("--dns-server", metavar="HOST:PORT",
@@ -40,11 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable result")
 
 
-def _usage_error(key: str, lang: str, **params: object) -> int:
-    from troubleshooter.i18n import tr
-
-    print(f"troubleshooter find-settings: {tr(key, lang, **params)}", file=sys.stderr)  # type: ignore[arg-type]
-    return 2
+def _usage_error(key: str, lang: Lang, **params: object) -> int:
+    return usage_error("find-settings", UsageError(key, **params), lang)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     from troubleshooter.probes.finder import FinderOptions, parse_guess_ports, split_address
 
     lang = detect_lang(args.lang)
-    if args.password is not None:
-        return _usage_error("finder.password-argv", lang)
+    try:
+        password = read_password(args)
+    except UsageError as error:
+        return usage_error("find-settings", error, lang)
     try:
         split_address(args.address)
     except ValueError:
@@ -85,13 +85,6 @@ def run(args: argparse.Namespace) -> int:
             load_providers(Path(args.providers))
         except (YamlError, KeyError, TypeError, ValueError, AttributeError) as exc:
             return _usage_error("finder.providers-invalid", lang, path=args.providers, reason=str(exc))
-    password = ""
-    if args.password_env:
-        password = os.environ.get(args.password_env) or ""
-        if args.password_env not in os.environ:
-            return _usage_error("finder.password-env-missing", lang, name=args.password_env)
-    elif args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
     options = FinderOptions(nameserver=args.dns_server, ca_file=args.ca_file,
                             providers_file=Path(args.providers) if args.providers else None,
                             autoconfig_port=args.autoconfig_port, guess_ports=guess_ports)
