@@ -42,6 +42,8 @@ class _RawNode:
 
 @dataclass(slots=True)
 class _Linter:
+    """The checks that need every loaded flow at once; findings collect in ``found``."""
+
     load: FlowLoad
     incomplete: bool  # some flow file could not be built: unknown flow ids may live there
     found: list[Diagnostic] = field(default_factory=list)
