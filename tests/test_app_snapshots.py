@@ -35,6 +35,8 @@ async def _settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.app.article_settled()
+        await pilot.pause()
 
 
 def keys(*pressed: str):

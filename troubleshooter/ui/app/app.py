@@ -557,8 +557,15 @@ class TroubleshooterApp(App[int]):
             markdown.update("")
             return
         title.update(found[0])
-        markdown.update(found[1])
+        self._article_update = markdown.update(found[1])
         self.query_one("#article", VerticalScroll).scroll_home(animate=False)
+
+    async def article_settled(self) -> None:
+        """Wait until the article pane has finished rendering (tests, snapshots)."""
+        pending = getattr(self, "_article_update", None)
+        self._article_update = None
+        if pending is not None:
+            await pending
 
     def open_article(self, article_id: str) -> None:
         self.show_article(article_id, force=True)
