@@ -702,6 +702,7 @@ class TroubleshooterApp(App[int]):
         if flows is not None and len(flows) and session is not None and session.start.flow in flows:
             kept = session.rebase(flows)
             self.shown_ref = None
+            self._chat_keys = []  # texts may have changed: rebuild the whole chat
             self.article_id = None
             self._article_key = None
             await self.after_step()
