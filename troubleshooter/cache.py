@@ -1,10 +1,10 @@
 """Files the program writes for itself: atomic writes, and a JSON cache of parsed data.
 
-The shipped data (UI strings, outcome texts, provider data, red-message rules, the search
-index) is authored as YAML or Markdown. Parsing it — and importing PyYAML — costs tens of
-milliseconds, which help-desk commands such as ``diagnose`` and ``explain`` would pay on
-every start. A JSON copy keyed by the source's path, size and modification time makes a
-warm start cheap; a missing, stale or unwritable cache only costs the parse.
+Authored content (flows, UI strings, outcome texts, provider data, red-message rules, the
+search index over the articles) is YAML or Markdown. Parsing it — and importing PyYAML —
+costs tens of milliseconds for the shipped files and about a second for a 10,000-node
+flow, paid on every start. A JSON copy keyed by the exact content makes a warm start
+cheap; a missing, stale or unwritable cache only costs the parse.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,32 +72,7 @@ def store_cached(prefix: str, key: str, data: Any) -> None:
         pass
 
 
-def cached(prefix: str, key: str, build: Callable[[], Any]) -> Any:
-    """``build()``'s JSON-able result, from the cache when ``key`` matches."""
-    found = read_cached(prefix, key)
-    if found is not None:
-        return found
-    data = build()
-    store_cached(prefix, key, data)
-    return data
-
-
-def file_key(*paths: Path) -> str:
-    """A key that changes whenever one of the files changes (path, size, mtime)."""
-    parts = [_DATA_FORMAT]
-    for path in paths:
-        stat = path.stat()
-        parts.append(f"{zlib.crc32(str(path.resolve()).encode()):08x}{stat.st_size:x}{stat.st_mtime_ns:x}")
-    return "-".join(parts)
-
-
-def load_yaml_data(path: Path, display: str) -> Any:
-    """Plain data of a shipped YAML file, through the cache (positions are not kept: use
-    :func:`troubleshooter.yamlio.load` where messages need file:line:col)."""
-
-    def parse() -> Any:
-        from troubleshooter import yamlio
-
-        return yamlio.load(path, display).data
-
-    return cached(f"data-{path.stem}", file_key(path), parse)
+def content_key(path: Path, raw: bytes) -> str:
+    """A key for a file's exact content (a same-size edit within one mtime tick counts too)."""
+    where = zlib.crc32(str(path.resolve()).encode())
+    return f"{_DATA_FORMAT}-{where:08x}-{zlib.crc32(raw):08x}-{len(raw):x}"

@@ -64,14 +64,14 @@ def detect_lang(explicit: str | None = None, environ: Mapping[str, str] | None =
 @cache
 def catalog() -> dict[str, Text]:
     """All UI strings, merged from the per-area catalogue files; a key may be defined once."""
-    from troubleshooter.cache import load_yaml_data
+    from troubleshooter import yamlio
 
     merged: dict[str, Text] = {}
     folder = Path(__file__).parent / "data" / "strings"  # not importlib.resources: it costs ~50 ms to import
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for key, value in (load_yaml_data(entry, f"strings/{entry.name}") or {}).items():
+        for key, value in (yamlio.load(entry, f"strings/{entry.name}").data or {}).items():
             if key in merged:
                 raise KeyError(f"UI string {key!r} defined twice (strings/{entry.name})")
             merged[key] = Text(cs=str(value["cs"]), en=str(value["en"]))

@@ -232,7 +232,7 @@ def export(session: Session, path: str, *,
     the Markdown text (what a front end copies to the clipboard)."""
     from pathlib import Path
 
-    from troubleshooter.yamlio import write_atomic
+    from troubleshooter.cache import write_atomic
 
     data = build(session, versions=versions)
     target = Path(path)

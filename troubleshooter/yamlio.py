@@ -16,23 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-try:  # libyaml composes ~10x faster; the pure-Python parser gives the same marks.
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
 PathKey = tuple[str | int, ...]
 
-
-class _Core12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A loader whose implicit resolvers follow the YAML 1.2 core schema."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
-for _tag, _regexp, _first in (
+# The YAML 1.2 core schema's implicit types, by the first character of a plain scalar.
+_IMPLICIT = (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
@@ -42,8 +29,18 @@ for _tag, _regexp, _first in (
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         "-+0123456789.",
     ),
-):
-    _Core12Loader.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+)
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _regexp, _first in _IMPLICIT:
+    for _char in _first:
+        _RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_regexp)))
+
+
+def _yaml() -> Any:
+    """PyYAML, imported on first parse: a warm start reads cached JSON and never needs it."""
+    import yaml
+
+    return yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +78,13 @@ class YamlDocument:
     key_positions: dict[PathKey, Position] = field(default_factory=dict, repr=False)
     first_line: str = ""
     source: str | None = field(default=None, repr=False)  # text whose positions are not yet recorded
+    source_file: Path | None = field(default=None, repr=False)  # read for positions when cached
 
     def where(self, key: PathKey, *, prefer_key: bool = False) -> Position:
         """Position of a value; falls back to the nearest enclosing value that has one."""
+        if self.source is None and self.source_file is not None:
+            self.source = self.source_file.read_text(encoding="utf-8")
+            self.source_file = None
         if self.source is not None:
             _, self.positions, self.key_positions = _parse(self.source, self.path, record=True)
             self.source = None
@@ -120,7 +121,6 @@ def _scalar(tag: str, value: str, mark: Any, path: str) -> Any:
 
 
 _STR = "tag:yaml.org,2002:str"
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = _Core12Loader.yaml_implicit_resolvers
 
 
 class _DuplicateKey(Exception):
@@ -141,12 +141,14 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
     # A frame: [container, its path, pending mapping key (or _NO_KEY)]
     stack: list[list[Any]] = []
     documents = 0
+    yaml = _yaml()
     scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
     sequence_start = yaml.SequenceStartEvent
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     alias_event, document_start, stream_end = yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     resolvers, no_key, str_tag = _RESOLVERS, _NO_KEY, _STR
-    loader = _Core12Loader(text)
+    # Only libyaml's scanner and parser are used (events); scalars are resolved above.
+    loader = (yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)(text)
     get_event = loader.get_event
     try:
         while True:
@@ -261,34 +263,35 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
 
 
 def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:
-    """Read and parse a file. ``display`` is the path shown in messages (defaults to ``path``)."""
+    """Read and parse a file. ``display`` is the path shown in messages (defaults to ``path``).
+
+    A file that parsed before is read from a JSON copy keyed by its exact content
+    (:mod:`troubleshooter.cache`): parsing is most of what loading a large flow costs, and
+    commands such as ``diagnose`` then start without importing PyYAML at all.
+    """
+    from troubleshooter import cache
+
     shown = display or str(path)
+    source = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
+        raw = source.read_bytes()
     except OSError as exc:
         raise YamlError(shown, 1, 1, "unreadable", exc.strerror or str(exc)) from None
-    return loads(text, shown)
+    prefix, key = f"yaml-{source.stem}", cache.content_key(source, raw)
+    stored = cache.read_cached(prefix, key)
+    if isinstance(stored, dict) and "data" in stored:
+        return YamlDocument(path=shown, data=stored["data"], first_line=stored.get("first_line", ""),
+                            source_file=source)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
+    doc = loads(text, shown)
+    cache.store_cached(prefix, key, {"data": doc.data, "first_line": doc.first_line})
+    return doc
 
 
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML (used for generated files and exports)."""
+    yaml = _yaml()
     return yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False)
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so readers see the old or the new content, never half of it."""
-    import tempfile  # here, not at the top: most readers never write, and it is slow to import
-
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -49,10 +49,10 @@ def _rule(entry: dict) -> Rule:
 
 
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
-    from troubleshooter.cache import load_yaml_data
+    from troubleshooter import yamlio
 
     source = path or Path(__file__).parent.parent / "data" / "red_messages.yaml"
-    data = load_yaml_data(source, str(path) if path else "data/red_messages.yaml")
+    data = yamlio.load(source, str(path) if path else "data/red_messages.yaml").data
     return tuple(_rule(entry) for entry in (data or {}).get("rules", []))
 
 

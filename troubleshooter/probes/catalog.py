@@ -22,11 +22,11 @@ class OutcomeInfo:
 
 @cache
 def catalog() -> dict[str, OutcomeInfo]:
-    from troubleshooter.cache import load_yaml_data
+    from troubleshooter import yamlio
 
     source = Path(__file__).parent.parent / "data" / "outcomes.yaml"
     found: dict[str, OutcomeInfo] = {}
-    for outcome_id, entry in (load_yaml_data(source, "data/outcomes.yaml") or {}).items():
+    for outcome_id, entry in (yamlio.load(source, "data/outcomes.yaml").data or {}).items():
         found[outcome_id] = OutcomeInfo(
             outcome_id,
             Text(**entry["title"]),

@@ -92,10 +92,10 @@ def _server(entry: dict) -> OutgoingServer:
 
 def load_providers(path: Path | None = None) -> dict[str, Provider]:
     """Read the provider data (the shipped file unless ``path`` is given)."""
-    from troubleshooter.cache import load_yaml_data
+    from troubleshooter import yamlio
 
     source = path or Path(__file__).parent.parent / "data" / "providers.yaml"
-    data = load_yaml_data(source, str(path) if path else "data/providers.yaml")
+    data = yamlio.load(source, str(path) if path else "data/providers.yaml").data
     found: dict[str, Provider] = {}
     for provider_id, entry in (data or {}).items():
         notes = entry.get("notes")

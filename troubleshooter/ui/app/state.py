@@ -26,7 +26,7 @@ def state_dir() -> Path:
 
 def save(data: dict[str, Any]) -> None:
     """Best effort: a read-only home must not stop the conversation."""
-    from troubleshooter.yamlio import write_atomic
+    from troubleshooter.cache import write_atomic
 
     try:
         folder = state_dir()
