@@ -32,6 +32,8 @@ def _start(port: int, *faults: str) -> tuple[subprocess.Popen[str], dict[str, st
             found["username"] = m.group(1)
         if m := re.search(r"CA certificate: (\S+)", line):
             found["ca_file"] = m.group(1)
+        if m := re.search(r"--providers (\S+)", line):
+            found["providers"] = m.group(1)
         if "Ctrl+C" in line:
             return process, found
     process.kill()
@@ -97,3 +99,27 @@ def test_accepted_messages_are_kept_not_delivered():
         outcome = asyncio.run(probe_test_message(args, deadline=5))
         assert outcome.ok
         assert [m.recipients for m in server.mailbox] == [["a@example.test"]]
+
+
+def test_the_settings_finder_can_be_practised_on_it():
+    """The printed find-settings line works: the practice provider data leads to a card
+    whose login the server confirms."""
+    port = free_port_pair()
+    process, found = _start(port)
+    try:
+        env = {**os.environ, "PW": found["password"]}
+        result = subprocess.run(
+            [sys.executable, "-m", "troubleshooter", "find-settings", found["username"], "--password-env", "PW",
+             "--providers", found["providers"], "--ca-file", found["ca_file"], "--lang", "en", "--json"],
+            capture_output=True, text=True, env=env, timeout=30)
+    finally:
+        process.terminate()
+        process.wait(10)
+    import json
+
+    card = json.loads(result.stdout)["card"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (card["host"], card["port"], card["encryption"]) == ("localhost", port + 1, "SSL")
+    assert card["verified"] and card["login_checked"]
+    assert found["password"] not in result.stdout + result.stderr
+    assert not os.path.exists(found["providers"])  # removed with the CA

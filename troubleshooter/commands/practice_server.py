@@ -25,6 +25,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_lang_option(parser)
 
 
+def write_practice_providers(server) -> str:
+    """Provider data naming the practice server (beside its CA, removed with it), so the
+    settings finder can be tried too: ``find-settings --providers FILE``."""
+    from pathlib import Path
+
+    from troubleshooter.cache import write_atomic
+    from troubleshooter.yamlio import dump
+
+    domain = server.config.username.partition("@")[2]
+    entry = {"name": "Practice server", "domains": [domain], "outgoing": [
+        {"hostname": "localhost", "port": server.tls_port, "socketType": "SSL",
+         "username": "%EMAILADDRESS%", "authentication": ["password-cleartext"]},
+        {"hostname": "localhost", "port": server.starttls_port, "socketType": "STARTTLS",
+         "username": "%EMAILADDRESS%", "authentication": ["password-cleartext"]},
+    ], "source": "troubleshooter practice-server"}
+    path = Path(server.ca_file).with_name("practice-providers.yaml")
+    write_atomic(path, dump({"practice": entry}))
+    return str(path)
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import signal
@@ -55,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  PW='{config.password}' troubleshooter diagnose --host localhost "
               f"--port {server.starttls_port} --security starttls --user {config.username} --password-env PW "
               f"--ca-file {server.ca_file}", flush=True)
+        providers = write_practice_providers(server)
+        print(f"  PW='{config.password}' troubleshooter find-settings {config.username} --password-env PW "
+              f"--providers {providers} --ca-file {server.ca_file}", flush=True)
         say("practice.stop")
         stop = asyncio.Event()
         for signal_number in (signal.SIGTERM, signal.SIGINT):  # stop cleanly: the CA files go too

@@ -144,9 +144,9 @@ async def _get(host: str, port: int, path: str, resolve: Resolve, ca_file: str |
     addresses = await resolve(host)
     if addresses == []:
         raise _NoSuchHost(host)
-    context = ssl.create_default_context()
-    if ca_file:
-        context.load_verify_locations(cafile=ca_file)
+    from troubleshooter.probes.tls import verifying_context
+
+    context = verifying_context(ca_file)
     target = addresses[0] if addresses else host
     reader, writer = await asyncio.open_connection(target, port, ssl=context, server_hostname=host)
     try:
