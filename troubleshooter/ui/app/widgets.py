@@ -18,10 +18,25 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
 class TopBar(Static):
-    """Flow title and language on the first line, the breadcrumb of the path on the second."""
+    """Flow title and language on the first line, the breadcrumb of the path on the second.
+
+    Laid out in ``render`` from the widget's real width: the content may arrive before the
+    first layout (or the terminal may be resized), and the language tag must stay right-aligned.
+    """
+
+    def on_mount(self) -> None:
+        self._parts: tuple[str, Lang, list[str]] | None = None
 
     def show(self, flow_title: str, lang: Lang, crumbs: list[str]) -> None:
-        width = max(20, (self.size.width or 80) - 2)
+        self._parts = (flow_title, lang, list(crumbs))
+        self.refresh()
+
+    def render(self) -> RichText:
+        parts = getattr(self, "_parts", None)
+        if parts is None:
+            return RichText(" …")
+        flow_title, lang, crumbs = parts
+        width = max(20, self.content_size.width - 2)
         head = RichText(f" {flow_title}", style="bold")
         tag = f"[{lang.upper()} · {tr('app.lang-name', lang)}] "
         head.append(" " * max(1, width - len(head) - len(tag) + 1))
@@ -37,7 +52,7 @@ class TopBar(Static):
             if index:
                 trail.append(" › ", style="dim")
             trail.append(crumb, style="bold" if index == len(shown) - 1 else "")
-        self.update(RichText("\n").join([head, trail]))
+        return RichText("\n").join([head, trail])
 
 
 def bubble(who: str, body: str, *, user: bool = False, style: str = "") -> Static:
