@@ -44,7 +44,12 @@ OTHER_LANG = 0.85  # an article in the other language still answers, just a bit 
 FUZZY_PENALTY = 0.8
 MIN_SCORE = 3.0  # calibrated on tests/data/questions.yaml and the off-topic questions in test_search
 MIN_COVERAGE = 0.5
-COMMON_SHARE = 0.5  # a word in more than half the documents barely ranks; skip its postings
+COMMON_SHARE = 1.01  # a word in more than half the documents barely ranks; skip its postings
+# A short question that is (nearly) an article's title — "co je smtp", "jak zapnout smtp" —
+# is answered by that article, even though its words ("smtp") are in every document and
+# its other words are stopwords that BM25 never sees. Credit the share of the question's
+# words that stand in the title.
+TITLE_MATCH = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,13 @@ class Index:
     postings: dict[str, dict[int, float]]  # term -> doc number -> BM25F pseudo term frequency
     surface: dict[str, list[str]]  # folded surface word -> folded lemmas
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
+    _title_words: list[frozenset[str]] | None = field(default=None, repr=False)
+
+    def title_words(self, number: int) -> frozenset[str]:
+        """Folded words of a document's title, stopwords included."""
+        if self._title_words is None:
+            self._title_words = [frozenset(fold(w) for w in words(d.title)) for d in self.docs]
+        return self._title_words[number]
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -261,6 +273,12 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
+    asked = {fold(w) for w in words(question) if len(w) > 1 or w.isdigit()}
+    if asked:
+        for number in list(scores):
+            share = len(asked & index.title_words(number)) / len(asked)
+            if share >= 0.5:
+                scores[number] += TITLE_MATCH * share
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     per_article: dict[str, Hit] = {}
     for number, score in top:

@@ -24,10 +24,11 @@ ji jsem jsme jsou jste k kam kde kdy kdyz ke ktera ktere ktery kteri mam me mi m
 my na nam nas nebo nej neni nez o od po pod pokud pro proc protoze pri s se si sve svuj ta tak take
 tam tato te ted ten tento teto tim to tom tu ty u uz v ve vam vas vy z za ze zda ji jim mate muze
 muzu mohu chci potrebuji potrebuju prosim dobry den dekuji ahoj pomoc pomozte poradte problem
+dat davat dal dala musim musime musi mel mela melo udelat delat nejak vubec
 the an and or of to in on at for from by with is are was were be been being it its this that
 these those i me my we our you your he she they them do does did have has had not no can could
 should would will how what why where when which who there here as if then so but about into
-any some please hi hello thanks am need help want problem issue
+any some please hi hello thanks am need help want problem issue put
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
