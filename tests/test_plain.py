@@ -16,7 +16,7 @@ SEED_PATH_NUMBERS = ["1", "1", "1", "1", "1", "1", "1", "2", "1", "1"]
 
 
 def plain(lines: list[str], *args: str, env_lang: dict[str, str] | None = None,
-          close_early: bool = False) -> subprocess.CompletedProcess[str]:
+          close_early: bool = False, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "TROUBLESHOOTER_LANG")}
     env.update(env_lang or {})
@@ -26,7 +26,7 @@ def plain(lines: list[str], *args: str, env_lang: dict[str, str] | None = None,
         text = text.rstrip("\n")  # a last line without newline, then end of input
     return subprocess.run(
         [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(ROOT / "flows"), *args],
-        input=text, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
+        input=text, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
     )
 
 
@@ -102,3 +102,17 @@ def test_from_a_node_and_unknown_node():
     assert done.returncode == 0 and "Resolved: Done" in done.stdout
     bad = plain([], "--from", "no-such-node")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_e_saves_a_transcript_for_support_without_the_password(tmp_path):
+    answers = ["set-up", "mioweb", "next", "on", "have-values", "together",
+               "smtp.example.cz", "465", "ssl", "web@example.cz", "web@example.cz",
+               "Tajne-Heslo-42", ":e", "q"]
+    done = plain(answers, "--lang", "en", cwd=tmp_path)
+    saved = sorted(tmp_path.glob("troubleshooter-*"))
+    assert done.returncode == 0, done.stderr
+    assert [p.suffix for p in saved] == [".json", ".md"]
+    markdown = saved[1].read_text(encoding="utf-8")
+    assert "smtp.example.cz" in markdown  # the path and the values are there ...
+    assert all("Tajne-Heslo-42" not in p.read_text(encoding="utf-8") for p in saved)  # ... the password not
+    assert "Transcript saved" in done.stdout

@@ -17,7 +17,8 @@ from troubleshooter.probes import registry
 from troubleshooter.probes.catalog import describe
 from troubleshooter.ui.conversation import load_content, start_session
 
-COMMANDS = {"b": "back", "r": "restart", "l": "lang", "a": "article", "q": "quit", "h": "help"}
+COMMANDS = {"b": "back", "r": "restart", "l": "lang", "a": "article", "e": "export", "q": "quit",
+            "h": "help"}
 
 
 class EndOfInput(Exception):
@@ -109,7 +110,20 @@ class PlainConversation:
             self.say(tr("plain.language-now", self.lang))
         elif action == "article":
             self.show_article(self.session.view().article)
+        elif action == "export":
+            self.export()
         return True
+
+    def export(self) -> None:
+        """The transcript for a ticket (Markdown + JSON, never a password) in the current folder."""
+        from troubleshooter import transcript
+
+        try:
+            markdown, json_path, _ = transcript.export(self.session, transcript.default_name())
+        except OSError as exc:
+            self.say(tr("plain.export-failed", self.lang, reason=exc.strerror or str(exc)))
+            return
+        self.say(tr("plain.exported", self.lang, markdown=markdown, json=json_path))
 
     def ask_choice(self, view: NodeView) -> None:
         for number, choice in enumerate(view.choices, 1):
