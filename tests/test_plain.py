@@ -116,3 +116,17 @@ def test_e_saves_a_transcript_for_support_without_the_password(tmp_path):
     assert "smtp.example.cz" in markdown  # the path and the values are there ...
     assert all("Tajne-Heslo-42" not in p.read_text(encoding="utf-8") for p in saved)  # ... the password not
     assert "Transcript saved" in done.stdout
+
+
+def test_question_box_explains_a_pasted_red_message_and_jumps_there():
+    done = plain(["?SMTP Error: Could not authenticate.", "1", "q"], "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Continue the guide at smtp:fix-credentials" in done.stdout
+    after = done.stdout.split("Continue the guide at smtp:fix-credentials", 1)[1]
+    assert "Could not authenticate" in after and "login" in after  # the fix-credentials node shows
+
+
+def test_question_box_says_so_when_nothing_fits():
+    done = plain(["?bake a cake", "2", "q"], "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "did not find" in done.stdout

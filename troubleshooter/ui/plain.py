@@ -93,7 +93,10 @@ class PlainConversation:
             self.say(f"  [a] {view.article}")
 
     def command(self, word: str) -> bool:
-        """Run a one-letter command; True when it was one."""
+        """Run a one-letter command, or ``?question``; True when it was one."""
+        if word.startswith("?"):
+            self.ask_box(word[1:].strip())
+            return True
         action = COMMANDS.get(word.strip().lower())
         if action is None:
             return False
@@ -113,6 +116,26 @@ class PlainConversation:
         elif action == "export":
             self.export()
         return True
+
+    def ask_box(self, question: str) -> None:
+        """The question box: a question or a pasted red message → answers, and a jump."""
+        if not question:
+            self.say(tr("plain.ask-hint", self.lang))
+            return
+        from troubleshooter.knowledge.render import print_ask
+        from troubleshooter.knowledge.search import ask
+
+        result = ask(question, self.lang, self.kb)
+        print_ask(result, self.lang, file=self.out)
+        explained = getattr(result.explanation, "node", None) if result.explanation else None
+        target = explained or (result.matches[0].node if result.confident and result.matches else None)
+        target = target or result.offer_flow
+        if not target or self.session.flows.resolve(target, self.session.current.flow) is None:
+            return
+        self.say(f"  1) {tr('plain.ask-go', self.lang, node=target)}")
+        self.say(f"  2) {tr('plain.ask-stay', self.lang)}")
+        if self.read(tr("plain.prompt-choice", self.lang)).strip() == "1":
+            self.session.jump(target)
 
     def export(self) -> None:
         """The transcript for a ticket (Markdown + JSON, never a password) in the current folder."""
