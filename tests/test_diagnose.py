@@ -127,3 +127,16 @@ def test_sweep_lists_ports(monkeypatch, capsys):
     result = json.loads(out)
     assert code == 0
     assert [p["port"] for p in result["sweep"]["facts"]["ports"]] == [587, 465, 25, 2525]
+
+
+def test_pasted_mistakes_in_the_host_are_named_and_cleaned_or_refused(capsys):
+    """A stray space and a scheme are said and cleaned (the check then runs); a value that
+    cannot be a host name stops with a suggestion, never a guess checked on the user's behalf."""
+    code = main(["diagnose", "--host", " smtp://localhost", "--port", "1", "--timeout", "2", "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert "start or end" in err and 'smtp://' in err and 'checking with "localhost"' in err
+    assert code == 1 and "localhost:1" in out  # checked with the cleaned name: nothing listens on port 1
+    code = main(["diagnose", "--host", "smtp seznam.cz", "--lang", "cs"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert "mezery" in err and "smtpseznam.cz" in err

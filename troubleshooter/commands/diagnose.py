@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 from troubleshooter.commands import (
@@ -64,12 +65,42 @@ def run(args: argparse.Namespace) -> int:
     if args.send_test_to and not sender:
         return _usage_error("diagnose.from-needed", lang)
 
+    values = _checked_values({"host": args.host, "port": str(args.port or ""), "sender": sender,
+                              "username": args.user or "", "recipient": args.send_test_to or ""}, lang)
+    if values is None:
+        return 2
     probe_args = {
-        "host": args.host, "security": args.security, "port": str(args.port or ""),
-        "username": args.user or "", "password": password, "sender": sender,
-        "recipient": args.send_test_to or "", "ca_file": args.ca_file or "", "helo_name": args.helo or "",
+        **values, "security": args.security, "password": password,
+        "ca_file": args.ca_file or "", "helo_name": args.helo or "",
     }
     return _diagnose(probe_args, args, lang)
+
+
+def _checked_values(values: dict[str, str], lang: Lang) -> dict[str, str] | None:
+    """The seed's common mistakes in what was typed or pasted (a stray space, a scheme in the
+    host, a username that is not an address …), said on stderr before the check runs. A value
+    that can be cleaned is cleaned — and the note says so; one that cannot work stops here."""
+    from troubleshooter.flow.checks import check_value
+    from troubleshooter.i18n import tr
+
+    known: dict[str, tuple[str, str]] = {}
+    for name, value in values.items():
+        if not value:
+            continue
+        findings = [f for f in check_value(name, value, known) if f.code != "port-unusual"]  # type: ignore[arg-type]
+        cleaned = next((f.cleaned for f in reversed(findings) if f.cleaned is not None), None)
+        for finding in findings:
+            note = tr("diagnose.input-note", lang, field=name, message=finding.message.get(lang))
+            print(note, file=sys.stderr)
+        if any(f.severity == "error" for f in findings):  # a guess is not checked on anyone's behalf
+            if cleaned is not None:
+                print(tr("diagnose.input-suggestion", lang, value=cleaned), file=sys.stderr)
+            return None
+        if cleaned is not None and cleaned != value:
+            print(tr("diagnose.input-cleaned", lang, value=cleaned), file=sys.stderr)
+            values = {**values, name: cleaned}
+        known[name] = (name, values[name])  # type: ignore[assignment]
+    return values
 
 
 def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -> int:
