@@ -37,7 +37,17 @@ SESSION_FORMAT = 1
 
 
 class FlowError(Exception):
-    """An answer the current node cannot take, or a target that does not exist."""
+    """An answer the current node cannot take, or a target that does not exist.
+
+    ``text`` says it to a person in both languages where the cause is theirs (a mistyped
+    ``--flow`` or ``--from``); the English ``str()`` is for logs and programming errors."""
+
+    def __init__(self, message: str, text: Text | None = None) -> None:
+        super().__init__(message)
+        self.text = text
+
+    def say(self, lang: Lang) -> str:
+        return self.text.get(lang) if self.text else str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +161,11 @@ class Session:
         """Start a conversation at a flow's start, or at ``node_id`` (maintainers' preview)."""
         flow_id = flow_id or flows.default_flow()
         if flow_id not in flows:
-            raise FlowError(f"unknown flow {flow_id!r}")
+            known = ", ".join(sorted(flows.flows))
+            raise FlowError(f"unknown flow {flow_id!r}", text("engine.unknown-flow", flow=flow_id, known=known))
         ref = NodeRef(flow_id, node_id) if node_id else flows.start_of(flow_id)
         if flows.resolve(str(ref), flow_id) is None:
-            raise FlowError(f"unknown node {ref}")
+            raise FlowError(f"unknown node {ref}", text("engine.unknown-node", node=str(node_id), flow=flow_id))
         return cls(flows, ref, lang)
 
     # -- reading ------------------------------------------------------------------------

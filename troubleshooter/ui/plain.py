@@ -255,6 +255,6 @@ def run_plain(args: argparse.Namespace, stdin: TextIO | None = None,
     try:
         session = start_session(startup, args)
     except FlowError as exc:
-        print(f"troubleshooter: {exc}", file=sys.stderr)
+        print(f"troubleshooter: {exc.say(startup.lang)}", file=sys.stderr)
         return 2
     return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None)).run()

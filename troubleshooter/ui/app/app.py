@@ -157,7 +157,7 @@ class TroubleshooterApp(App[int]):
                 session = start_session(startup, self.args)
                 session.set_lang(self.lang)
             except FlowError as exc:
-                problem = str(exc)
+                problem = exc.say(self.lang)
             if session is not None and self.offer_resume:
                 resumable = self._resumable(startup.flows)
         self.call_from_thread(self._content_ready, startup, session, resumable, problem)
