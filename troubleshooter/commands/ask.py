@@ -21,8 +21,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full", action="store_true", help="also show the best article in full")
     parser.add_argument("--kb", metavar="DIR",
                         help="articles directory (default: $TROUBLESHOOTER_KB or the shipped articles)")
-    parser.add_argument("--eval", nargs="?", const="", metavar="QUESTIONS",
-                        help="maintainers: print hit@1/hit@3 over the labelled question set")
     add_lang_option(parser)
 
 
@@ -30,13 +28,11 @@ def run(args: argparse.Namespace) -> int:
     from troubleshooter.i18n import detect_lang
 
     lang = detect_lang(args.lang)
-    if args.eval is not None:
-        from troubleshooter.knowledge.evaluate import DEFAULT_QUESTIONS, print_eval
-
-        return print_eval(args.kb, lang, args.eval or DEFAULT_QUESTIONS)
     question = " ".join(args.question).strip()
     if not question:
-        print("troubleshooter ask: a question is needed", file=sys.stderr)
+        from troubleshooter.i18n import tr
+
+        print(f"troubleshooter ask: {tr('kb.ask-question-needed', lang)}", file=sys.stderr)
         return 2
     from troubleshooter.content import kb_dir
     from troubleshooter.i18n import tr

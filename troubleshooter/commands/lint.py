@@ -22,18 +22,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="flow files or directories (default: the flows directory)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
-    parser.add_argument("--eval", action="store_true",
-                        help="knowledge base: print hit@1/hit@3 of ask over tests/data/questions.yaml")
+    parser.add_argument("--eval", nargs="?", const="", metavar="QUESTIONS",
+                        help="knowledge base: print hit@1/hit@3 of ask over a labelled question set "
+                             "(default: tests/data/questions.yaml of the source tree)")
     add_lang_option(parser)
     add_content_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.eval:
+    if args.eval is not None:
         from troubleshooter.i18n import detect_lang
-        from troubleshooter.knowledge.evaluate import print_eval
+        from troubleshooter.knowledge.evaluate import DEFAULT_QUESTIONS, print_eval
 
-        return print_eval(args.kb, detect_lang(args.lang))
+        return print_eval(args.kb, detect_lang(args.lang), args.eval or DEFAULT_QUESTIONS)
     return lint_flows(args)
 
 

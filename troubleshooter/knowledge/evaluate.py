@@ -8,6 +8,7 @@ the figures, so a content change that hurts findability shows before it ships.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +78,17 @@ def print_eval(kb_dir: str | os.PathLike[str] | None, lang: Lang,
                path: str | os.PathLike[str] = DEFAULT_QUESTIONS, verbose: bool = True) -> int:
     """Print hit@1/hit@3 (overall and per language) and the misses; exit 1 below the bar."""
     from troubleshooter.i18n import tr
+    from troubleshooter.yamlio import YamlError
 
-    questions = load_questions(path)
+    try:
+        questions = load_questions(path)
+    except YamlError as exc:
+        print(f"{exc.path}:{exc.line}:{exc.col}: {tr('kb.eval-unreadable', lang, detail=exc.message)}",
+              file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     overall = evaluate(questions, kb_dir)
     for subset in (None, *LANGS):
         report = overall if subset is None else evaluate(questions, kb_dir, subset)
