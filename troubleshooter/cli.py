@@ -60,13 +60,21 @@ def _conversation_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
     try:
         return _main(argv)
     except BrokenPipeError:  # `troubleshooter … | head`: the reader left, nothing is wrong
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug of ours: a short note, not a traceback that might quote input
+        if os.environ.get("TROUBLESHOOTER_DEBUG"):
+            raise
+        from troubleshooter.i18n import detect_lang, tr
+
+        print(f"troubleshooter: {tr('cli.internal-error', detect_lang(), error=type(exc).__name__)}",
+              file=sys.stderr)
+        return 70
 
 
 def _main(argv: Sequence[str] | None) -> int:
