@@ -168,3 +168,13 @@ def test_the_cleaned_value_is_offered_and_taken_only_when_chosen(flows):
     assert session.submit(held.suggestion, keep=True).accepted
     assert session.values["host"] == "smtp.seznam.cz"
     assert session.steps[-1].findings == ()
+
+
+def test_a_pasted_message_with_login_data_must_be_cleaned():
+    from troubleshooter.flow.checks import check_value
+
+    pasted = "CLIENT -> SERVER: AUTH PLAIN AGpvaG5AZXguY3oAc2VjcmV0"
+    (finding,) = check_value("message", pasted)
+    assert finding.code == "message-has-credentials" and finding.severity == "error"
+    assert finding.cleaned == "CLIENT -> SERVER: AUTH PLAIN ***"
+    assert check_value("message", "  SMTP Error: Could not authenticate.  ") == []  # pasted as is

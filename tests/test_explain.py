@@ -93,3 +93,29 @@ def test_command_human_output_in_czech():
     done = _cli("--lang", "cs", "Chyba SMTP: Autentizace selhala.")
     assert done.returncode == 0
     assert "Nesprávné jméno nebo heslo" in done.stdout and "could-not-authenticate" in done.stdout
+
+
+async def test_a_flow_node_explains_a_pasted_message_without_keeping_login_data():
+    """``explain-message`` is what the main flow's "paste the red message" step runs."""
+    import json
+
+    from troubleshooter.probes.registry import get
+
+    secret = "AGpvaG5AZXguY3oAc2VjcmV0"  # base64 of the user and the password
+    pasted = f"CLIENT -> SERVER: AUTH PLAIN {secret}\nSERVER -> CLIENT: 535 5.7.8 Error: authentication failed"
+    outcome = await get("explain-message").run({"message": pasted}, deadline=2.0)
+    assert outcome.outcome == "auth-failed"
+    assert outcome.facts["node"] == "smtp:fix-credentials"
+    assert secret not in json.dumps(outcome.to_json())
+
+
+def test_login_data_is_taken_out_of_a_paste():
+    from troubleshooter.explain.redact import redact_credentials
+
+    login = ("CLIENT -> SERVER: AUTH LOGIN\nSERVER -> CLIENT: 334 VXNlcm5hbWU6\n"
+             "CLIENT -> SERVER: am9obkBleGFtcGxlLmNvbQ==\nSERVER -> CLIENT: 334 UGFzc3dvcmQ6\n"
+             "CLIENT -> SERVER: c2VjcmV0\nCLIENT -> SERVER: QUIT")
+    cleaned = redact_credentials(login)
+    assert "am9obkBleGFtcGxlLmNvbQ==" not in cleaned and "c2VjcmV0" not in cleaned
+    assert "334 VXNlcm5hbWU6" in cleaned and "QUIT" in cleaned  # the server's side stays
+    assert redact_credentials("SMTP ERROR: AUTH command failed: 535") == "SMTP ERROR: AUTH command failed: 535"

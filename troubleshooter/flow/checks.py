@@ -173,4 +173,15 @@ def check_value(
         findings += _check_address(cleaned)
     elif kind == "username":
         findings += _check_username(cleaned, by_kind.get("sender"))
+    elif kind == "message":
+        return _check_message(value)
     return findings
+
+
+def _check_message(value: str) -> list[InputFinding]:
+    """A pasted red message is kept as pasted (spaces and all), except login data: a debug
+    transcript can hold the password in base64, and it must not reach a transcript."""
+    from troubleshooter.explain.redact import redact_credentials
+
+    redacted = redact_credentials(value)
+    return [_finding("message-has-credentials", "error", redacted)] if redacted != value else []

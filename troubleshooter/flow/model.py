@@ -19,10 +19,10 @@ END_STATUSES: tuple[EndStatus, ...] = ("resolved", "not-resolved", "escalate")
 
 # What an input value is; input checks and cross-field checks are chosen by kind.
 InputKind = Literal[
-    "host", "port", "security", "sender", "username", "password", "recipient", "text"
+    "host", "port", "security", "sender", "username", "password", "recipient", "message", "text"
 ]
 INPUT_KINDS: tuple[InputKind, ...] = (
-    "host", "port", "security", "sender", "username", "password", "recipient", "text",
+    "host", "port", "security", "sender", "username", "password", "recipient", "message", "text",
 )
 
 # Choice ids the engine supplies itself; authors may not use them.

@@ -138,6 +138,12 @@ REGISTRY: dict[str, ProbeSpec] = {
             "troubleshooter.probes.smtp:probe_test_message",
         ),
         ProbeSpec(
+            "explain-message",
+            (ProbeParam("message"),),
+            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown"},
+            "troubleshooter.explain.probe:probe_explain",
+        ),
+        ProbeSpec(
             "port-sweep",
             (ProbeParam("host"), ProbeParam("ports", required=False)),
             frozenset({"ok", "ports-blocked", "nothing-listens", "network-unreachable", "protocol-error",

@@ -210,7 +210,7 @@ class PlainConversation:
             self.say(tr("plain.probe-missing-value", self.lang, name=name))
             self.session.provide_secret(name, self.read(tr("plain.prompt-secret", self.lang),
                                                         secret=True))
-        self.say(tr("plain.probe-running", self.lang, probe=view.probe.name))
+        self.say(tr("plain.probe-running", self.lang, probe=self.t(view.title) or view.probe.name))
 
         def on_stage(stage: str, state: str, result) -> None:
             if state == "done" and result is not None:
