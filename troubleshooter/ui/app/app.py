@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 
 from troubleshooter.flow.engine import FlowError, Session, SubmitResult
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
@@ -29,6 +30,7 @@ from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
 from troubleshooter.ui.app.widgets import (
     AnswerArea,
     ChatLog,
+    KeyBar,
     ProbePanel,
     TopBar,
     ValueInput,
@@ -120,14 +122,14 @@ class TroubleshooterApp(App[int]):
                 yield ChatLog(id="chat")
                 yield AnswerArea(id="answer")
             with VerticalScroll(id="article"):
-                yield Static(id="article-title")
-                yield Markdown(open_links=False, id="article-md")
+                yield Static(id="article-title")  # the Markdown widget is mounted with the first article
         yield Input(placeholder=tr("ask.placeholder", self.lang), id="ask", compact=True)
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#ask", Input).cursor_blink = self.blink
         self._apply_width(self.size.width)
+        self.show_keys()
         self.load_content()
 
     def on_resize(self, event) -> None:
@@ -179,7 +181,10 @@ class TroubleshooterApp(App[int]):
         if errors:
             self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
         await self.refresh_view()
-        self.load_articles()
+        if self.exit_on_ready:  # `bench/bench_startup.py`: the first screen is ready here
+            self.call_after_refresh(self._ready_exit)
+            return
+        self.call_after_refresh(self.load_articles)  # after the first screen, never before it
         if resumable is not None:
             from troubleshooter.transcript import node_title
             from troubleshooter.ui.app.dialogs import ResumeScreen
@@ -195,12 +200,20 @@ class TroubleshooterApp(App[int]):
                 await self.refresh_view()
 
             self.push_screen(ResumeScreen(self.lang, where), decided)
-        if self.exit_on_ready:
-            self.call_after_refresh(self.exit, 0)
+
+    def _ready_exit(self) -> None:
+        """Tell the bench the first screen is painted (``TROUBLESHOOTER_READY_FD``), then quit."""
+        ready_fd = os.environ.get("TROUBLESHOOTER_READY_FD")
+        if ready_fd and ready_fd.isdigit():
+            with contextlib.suppress(OSError):
+                os.write(int(ready_fd), b"ready\n")
+        self.exit(0)
 
     @work(thread=True, exit_on_error=False, group="articles")
     def load_articles(self) -> None:
         try:
+            import textual.widgets._markdown  # noqa: F401  (imported here, off the main thread)
+
             self.articles.load()
         finally:
             self.call_from_thread(self._articles_loaded)
@@ -230,12 +243,19 @@ class TroubleshooterApp(App[int]):
             await self._render_answer(node_changed)
         self.show_article(view.article)
         self.query_one("#ask", Input).placeholder = tr("ask.placeholder", self.lang)
+        self.show_keys()
 
     async def _render_problem(self) -> None:
         chat = self.query_one(ChatLog)
         await chat.remove_children()
         self._chat_keys, self._chat_widgets = [], []
         await chat.mount(bubble(tr("app.bot", self.lang), self.problem or tr("app.loading", self.lang)))
+
+    def show_keys(self) -> None:
+        """The key line: the footer keys that can act now, in the current language."""
+        shown = [("/" if key == "slash" else key, action, tr(desc, self.lang))
+                 for key, action, desc, _bid, show in KEYS if show and self.check_action(action, ())]
+        self.query_one(KeyBar).show(shown)
 
     def t(self, value: Text | None) -> str:
         return value.get(self.lang) if value else ""
@@ -539,14 +559,13 @@ class TroubleshooterApp(App[int]):
         self._article_key = key
         self.article_id = article_id
         title = self.query_one("#article-title", Static)
-        markdown = self.query_one("#article-md", Markdown)
         if not article_id:
             title.update(tr("article.none", self.lang))
-            markdown.update("")
+            self._show_markdown("")
             return
         if not self.articles.available:
             title.update(tr("article.unavailable", self.lang))
-            markdown.update("")
+            self._show_markdown("")
             return
         if not self.articles_ready:
             title.update(tr("app.loading", self.lang))
@@ -554,16 +573,35 @@ class TroubleshooterApp(App[int]):
         found = self.articles.get(article_id, self.lang)
         if found is None:
             title.update(tr("article.missing", self.lang, article=article_id))
-            markdown.update("")
+            self._show_markdown("")
             return
         title.update(found[0])
-        self._article_update = markdown.update(found[1])
+        self._show_markdown(found[1])
         self.query_one("#article", VerticalScroll).scroll_home(animate=False)
+
+    def _show_markdown(self, body: str) -> None:
+        """Queue ``body`` for the article pane; updates apply in order (``article_settled``)."""
+        previous = getattr(self, "_article_update", None)
+        self._article_update = asyncio.ensure_future(self._put_markdown(body, previous))
+
+    async def _put_markdown(self, body: str, previous) -> None:
+        if previous is not None:
+            await previous
+        found = self.query("#article-md")
+        if found:
+            markdown = found.first()
+        elif not body:
+            return
+        else:  # the widget (and markdown-it) cost start-up time: mounted with the first article
+            from textual.widgets import Markdown
+
+            markdown = Markdown(open_links=False, id="article-md")
+            await self.query_one("#article", VerticalScroll).mount(markdown)
+        await markdown.update(body)
 
     async def article_settled(self) -> None:
         """Wait until the article pane has finished rendering (tests, snapshots)."""
         pending = getattr(self, "_article_update", None)
-        self._article_update = None
         if pending is not None:
             await pending
 
@@ -573,7 +611,7 @@ class TroubleshooterApp(App[int]):
             self.article_open = True
             self._apply_width(self.size.width)
 
-    async def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+    async def on_markdown_link_clicked(self, event) -> None:  # Markdown.LinkClicked
         event.stop()
         link = route_link(event.href)
         if link.kind == "article":

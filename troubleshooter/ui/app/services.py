@@ -6,11 +6,15 @@ failing. UI-free; imports happen on first use (they cost start-up time).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
-from troubleshooter.i18n import Lang
+from troubleshooter.i18n import LANGS, Lang
+
+ARTICLES_FORMAT = "1"  # bump when the cached shape changes
 
 
 def has(module: str) -> bool:
@@ -63,27 +67,47 @@ def _normal_kind(kind: str) -> str:
 
 
 class Articles:
-    """Loaded on demand in a worker thread; ``body`` returns None when unknown."""
+    """The articles the pane shows: ``(id, lang) -> (title, Markdown body)``.
+
+    Loaded in a worker thread after the first screen. Parsing every article's front matter
+    (and importing PyYAML for it) costs more than the whole first screen, so the set is kept
+    as JSON in :mod:`troubleshooter.cache`, keyed by the exact bytes of every article file:
+    a warm start reads one JSON file; any edit, addition or removal re-parses.
+    """
 
     def __init__(self, kb_dir: str | None) -> None:
         self.kb_dir = kb_dir
-        self._store: Any = None
+        self._store: dict[tuple[str, str], tuple[str, str]] | None = None
         self.available = has("troubleshooter.knowledge.articles")
 
     def load(self) -> None:
         if not self.available:
             return
+        from troubleshooter import cache
         from troubleshooter.content import kb_dir
+
+        folder = Path(kb_dir(self.kb_dir))
+        files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+        digest = zlib.crc32(str(folder.resolve()).encode())
+        for path in files:
+            digest = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes(), digest)
+        key = f"{ARTICLES_FORMAT}-{digest:08x}-{len(files):x}"
+        stored = cache.read_cached("app-articles", key)
+        if isinstance(stored, list):
+            self._store = {(a[0], a[1]): (a[2], a[3]) for a in stored}
+            return
         from troubleshooter.knowledge.articles import load_articles
 
-        self._store = load_articles(kb_dir(self.kb_dir))
+        loaded = load_articles(folder)
+        self._store = {(a.id, a.lang): (a.title, a.body) for a in loaded}
+        cache.store_cached("app-articles", key, [[i, lang, t, b] for (i, lang), (t, b) in self._store.items()])
 
     def reload(self) -> None:
         self._store = None
         self.load()
 
     def get(self, article_id: str, lang: Lang) -> tuple[str, str] | None:
-        """(title, Markdown body) of an article in ``lang``."""
+        """(title, Markdown body) of an article in ``lang``, else in the other language."""
         if self._store is None:
             try:
                 self.load()
@@ -91,14 +115,11 @@ class Articles:
                 return None
         if self._store is None:
             return None
-        try:
-            best = getattr(self._store, "best", None)
-            article = best(article_id, lang) if best else self._store.get(article_id, lang)
-        except (KeyError, LookupError):
-            return None
-        if article is None:
-            return None
-        return str(getattr(article, "title", article_id)), str(getattr(article, "body", ""))
+        for code in (lang, *LANGS):
+            found = self._store.get((article_id, code))
+            if found is not None:
+                return found
+        return None
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text as RichText
 from textual import events
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from troubleshooter.i18n import Lang, Text, tr
@@ -61,6 +62,22 @@ def bubble(who: str, body: str, *, user: bool = False, style: str = "") -> Stati
     content.append(f"{who}: ", style="bold green" if user else "bold cyan")
     content.append(body, style=style)
     return Static(content, classes="user" if user else "bot")
+
+
+class KeyBar(Static):
+    """The keys line at the bottom, in the current language; a click on a key runs it.
+
+    Textual's Footer mounts a widget per key and recomposes on every focus change: about
+    0.2 s of the first screen. This is one line of text, redrawn when the keys change.
+    """
+
+    def show(self, keys: list[tuple[str, str, str]]) -> None:
+        """``keys``: (key as shown, action, description)."""
+        parts: list[Content | tuple[str, str] | str] = []
+        for shown, action, description in keys:
+            parts.append((f" {shown} ", f"@click=app.{action}"))  # coloured by link-* in app.tcss
+            parts.append(f"{description} ")
+        self.update(Content.assemble(*parts))
 
 
 class ChatLog(VerticalScroll):
