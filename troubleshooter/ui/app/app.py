@@ -33,9 +33,12 @@ from troubleshooter.ui.app.widgets import (
     KeyBar,
     ProbePanel,
     TopBar,
+    COPY_KEYS,
     ValueInput,
     bubble,
     choice_button,
+    copy_value,
+    finder_card,
     stage_line,
 )
 
@@ -57,7 +60,7 @@ KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 HELP_KEYS = (("F1", "key.help"), ("1–9", "key.digits"), ("↑ ↓ Tab", "key.tab"), ("Enter", "key.enter"),
              ("b", "key.back"), ("r", "key.restart"), ("l", "key.lang"), ("e", "key.export"),
-             ("/", "key.question"), ("a", "key.article"), ("Esc", "key.cancel"),
+             ("/", "key.question"), ("a", "key.article"), ("h p s u m", "key.copy"), ("Esc", "key.cancel"),
              ("ctrl+p", "key.palette"), ("ctrl+r", "key.reload"), ("q", "key.quit"))
 
 
@@ -67,6 +70,8 @@ def make_bindings(lang: Lang) -> list[Binding]:
              for key, action, desc, bid, show in KEYS]
     found += [Binding(str(n), f"choose({n})", tr("key.digits", lang), show=False, id=f"choice-{n}")
               for n in range(1, 10)]
+    found += [Binding(key, f"copy('{field}')", tr("key.copy", lang), show=False, id=f"copy-{field}")
+              for key, field in COPY_KEYS]
     return found
 
 
@@ -269,6 +274,7 @@ class TroubleshooterApp(App[int]):
         bot, you = tr("app.bot", self.lang), tr("app.you", self.lang)
         blocks: list[tuple[tuple, object]] = []
         asides = tuple(len(a.reply.lines) for a in self.asides)
+        latest_card = self._card_step()
         for position, entry in enumerate(entries(session)):
             def build(entry=entry, position=position) -> list:
                 found = [bubble(bot, self.t(entry.question) or self.t(entry.title))]
@@ -276,10 +282,12 @@ class TroubleshooterApp(App[int]):
                 found.append(bubble(you, self.t(entry.answer), user=True))
                 for stage in (entry.probe or {}).get("stages", []):
                     found.append(Static(stage_line(stage.get("stage", "?"), stage), classes="user"))
+                if _is_finder(entry.probe):
+                    found += finder_card(entry.probe["facts"], self.lang, with_keys=position == latest_card)
                 return found
 
             key = (self.lang, str(entry.ref), entry.kind, entry.answer, entry.findings,
-                   sum(1 for a in self.asides if a.position == position), asides)
+                   sum(1 for a in self.asides if a.position == position), asides, position == latest_card)
             blocks.append((key, build))
         view = session.view()
 
@@ -310,6 +318,28 @@ class TroubleshooterApp(App[int]):
         self._chat_keys = [key for key, _ in blocks]
         self._chat_widgets = old_widgets[:keep] + fresh
         chat.anchor()
+
+    def _card_step(self) -> int | None:
+        """The step holding the latest settings card (the copy keys act on it)."""
+        if self.session is None:
+            return None
+        for index in range(len(self.session.steps) - 1, -1, -1):
+            probe = self.session.steps[index].probe
+            if _is_finder(probe) and probe["facts"].get("card"):
+                return index
+        return None
+
+    def _card(self) -> dict | None:
+        index = self._card_step()
+        return None if index is None or self.session is None else self.session.steps[index].probe["facts"]["card"]
+
+    def action_copy(self, field: str) -> None:
+        card = self._card()
+        if not card:
+            return
+        value = copy_value(card, field, self.lang)
+        self.copy_to_clipboard(value)
+        self.notify(tr("app.copied", self.lang, value=value), timeout=3)
 
     def _aside_widgets(self, position: int) -> list:
         found: list = []
@@ -442,6 +472,8 @@ class TroubleshooterApp(App[int]):
             await self._render_answer(False)
         elif kind == "cmd":
             await self.run_action(target)
+        elif kind == "copy":
+            self.action_copy(target)
         elif kind == "article":
             self.open_article(target)
         elif kind == "node":
@@ -631,6 +663,8 @@ class TroubleshooterApp(App[int]):
             return int(parameters[0]) <= count  # type: ignore[call-overload]
         if action == "back":
             return bool(self.session and self.session.steps)
+        if action == "copy":
+            return self.is_mounted and self._card() is not None
         return True
 
     async def action_choose(self, number: int) -> None:
@@ -768,3 +802,9 @@ class TroubleshooterApp(App[int]):
             await self.run_action(action)
 
         return run
+
+
+def _is_finder(probe: dict | None) -> bool:
+    """A recorded ``find-settings`` result with the facts the card needs."""
+    return bool(probe and probe.get("probe") == "find-settings" and isinstance(probe.get("facts"), dict)
+                and "steps" in probe["facts"])

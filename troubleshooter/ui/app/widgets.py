@@ -172,3 +172,31 @@ class ValueInput(Input):
             self.app.query_one("#ask", Input).focus()
             return
         await super()._on_key(event)
+
+
+# the settings finder's card: a letter per value copies it (letters the app does not use;
+# the same in both languages, so the hands learn them once)
+COPY_KEYS: tuple[tuple[str, str], ...] = (("h", "host"), ("p", "port"), ("s", "encryption"),
+                                          ("u", "username"), ("m", "sender"))
+
+
+def copy_value(card: dict, field: str, lang: Lang) -> str:
+    """What the website's form wants for ``field``: the encryption as the form names it."""
+    if field == "encryption" and card.get("encryption") == "none":
+        return tr("finder.encryption.none", lang)
+    return str(card.get(field, ""))
+
+
+def finder_card(facts: dict, lang: Lang, *, with_keys: bool) -> list:
+    """The ``find-settings`` result in the chat: the search steps, the card with the evidence per
+    value, rejected candidates, typed-vs-found differences; copy buttons for the latest card."""
+    from troubleshooter.probes.finder_card import result_lines
+
+    found: list = [Static(RichText("\n".join(result_lines(facts, lang))), classes="finder-card")]
+    card = facts.get("card")
+    if card and with_keys:
+        for key, field in COPY_KEYS:
+            label = tr("app.copy-button", lang, key=key, field=tr(f"finder.field.{field}", lang),
+                       value=copy_value(card, field, lang))
+            found.append(Button(label, name=f"copy:{field}", compact=True, classes="copy"))
+    return found

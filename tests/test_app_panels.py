@@ -1,0 +1,89 @@
+"""The app's panels driven by Pilot: the settings finder's card with its copy keys, the
+question box when nothing fits, and Esc / leaving the node cancelling a running check
+(against a silent SMTP server on loopback)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("textual")
+
+from test_app import make_app, node, press, settle, type_value, visible_text  # noqa: E402
+
+from troubleshooter.probes.finder import Candidate, FinderStep  # noqa: E402
+from troubleshooter.probes.finder_proof import Checked, Evidence, FinderResult, SettingsCard  # noqa: E402
+from troubleshooter.probes.outcome import ProbeOutcome, StageResult  # noqa: E402
+
+ADDRESS = "web@example.cz"
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+
+
+def finder_outcome() -> ProbeOutcome:
+    """What ``find-settings`` reports for a custom domain found through MX: one candidate proved,
+    one rejected for its certificate, and a typed host that differs."""
+    chosen = Candidate("smtp.provider.test", 465, "tls", "mx", "mx1.provider.test")
+    rejected = Candidate("mail.example.cz", 587, "starttls", "guess", "mail.example.cz")
+    evidence = {name: Evidence("mx", "mx1.provider.test", True) for name in ("host", "port", "encryption")}
+    evidence |= {name: Evidence("address", ADDRESS, False) for name in ("username", "sender")}
+    card = SettingsCard(ADDRESS, "smtp.provider.test", 465, "tls", "SSL", ADDRESS, ADDRESS, evidence,
+                        verified=True, login_checked=False)
+    result = FinderResult(ADDRESS, "found",
+                          [FinderStep("provider", "example.cz", "none"),
+                           FinderStep("mx", "example.cz", "found", ["smtp.provider.test:465"])],
+                          [Checked(chosen, "ok", "tls", 0.12), Checked(rejected, "certificate-invalid", "tls", 0.2)],
+                          card, elapsed=0.4)
+    facts = result.to_json()
+    facts["compare"] = [{"field": "host", "entered": "smtp.example.cz", "found": "smtp.provider.test"}]
+    return ProbeOutcome("find-settings", "found", "find", facts, [StageResult("find", True, 0.4, "found")],
+                        elapsed=0.4)
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+async def test_finder_card_shows_values_and_copies_them(monkeypatch, lang):
+    seen: dict[str, str] = {}
+
+    async def stub(args, *, deadline, on_stage=None, **_):
+        seen.update(args)
+        if on_stage:
+            on_stage("find", "start", None)
+        outcome = finder_outcome()
+        if on_stage:
+            on_stage("find", "done", outcome.stages[0])
+        return outcome
+
+    monkeypatch.setattr("troubleshooter.probes.finder_proof.probe_find_settings", stub)
+    app = make_app(lang, flow="smtp", from_node="find-sender")
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await type_value(pilot, ADDRESS)
+        await settle(pilot)
+        assert seen["sender"] == ADDRESS
+        assert node(app) == "fill-values"
+        shown = visible_text(app)
+        for value in ("smtp.provider.test", "465", "mail.example.cz:587", "smtp.example.cz"):
+            assert value in shown, shown
+        copy = "Zkopírovat" if lang == "cs" else "Copy"
+        assert f"h  {copy}" in shown and f"m  {copy}" in shown
+        await press(pilot, "h")
+        assert app.clipboard == "smtp.provider.test"
+        await press(pilot, "p")
+        assert app.clipboard == "465"
+        await press(pilot, "s")
+        assert app.clipboard == "SSL"
+        await press(pilot, "m")
+        assert app.clipboard == ADDRESS
+        assert node(app) == "fill-values"  # copying is not an answer
+
+
+async def test_copy_keys_do_nothing_without_a_card():
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "h", "p")
+        assert app.clipboard == ""
+        assert node(app) == "intro"
