@@ -35,7 +35,8 @@ def finder_outcome() -> ProbeOutcome:
     result = FinderResult(ADDRESS, "found",
                           [FinderStep("provider", "example.cz", "none"),
                            FinderStep("mx", "example.cz", "found", ["smtp.provider.test:465"])],
-                          [Checked(chosen, "ok", "tls", 0.12), Checked(rejected, "certificate-invalid", "tls", 0.2)],
+                          [Checked(chosen, "ok", "tls", 0.12),
+                           Checked(rejected, "certificate-invalid", "tls", 0.2)],
                           card, elapsed=0.4)
     facts = result.to_json()
     facts["compare"] = [{"field": "host", "entered": "smtp.example.cz", "found": "smtp.provider.test"}]

@@ -28,12 +28,12 @@ from troubleshooter.i18n import Lang, Text, detect_lang, tr
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
 from troubleshooter.ui.app.widgets import (
+    COPY_KEYS,
     AnswerArea,
     ChatLog,
     KeyBar,
     ProbePanel,
     TopBar,
-    COPY_KEYS,
     ValueInput,
     bubble,
     choice_button,
@@ -331,7 +331,9 @@ class TroubleshooterApp(App[int]):
 
     def _card(self) -> dict | None:
         index = self._card_step()
-        return None if index is None or self.session is None else self.session.steps[index].probe["facts"]["card"]
+        if index is None or self.session is None:
+            return None
+        return self.session.steps[index].probe["facts"]["card"]
 
     def action_copy(self, field: str) -> None:
         card = self._card()
