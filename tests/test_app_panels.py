@@ -88,3 +88,32 @@ async def test_copy_keys_do_nothing_without_a_card():
         await press(pilot, "h", "p")
         assert app.clipboard == ""
         assert node(app) == "intro"
+
+
+def buttons_named(app, name: str) -> list:
+    from textual.widgets import Button
+
+    return [b for b in app.query(Button) if b.name == name]
+
+
+async def test_question_nothing_fits_offers_the_guided_flow_and_follows_language():
+    app = make_app("en")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1")  # one step in, so the jump back to the start is a step
+        await press(pilot, "slash")
+        await type_value(pilot, "zzzz qqqq xyzzy")
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Nothing in the help fits that well" in shown, shown
+        assert "Open:" not in shown  # no random article
+        assert len(buttons_named(app, "node:smtp:intro")) == 1
+        await press(pilot, "escape", "l")  # back from the question box to the choices
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "K tomu v nápovědě nic dobře nesedí" in shown, shown
+        assert "Nothing in the help fits" not in shown
+        buttons_named(app, "node:smtp:intro")[0].press()
+        await settle(pilot)
+        assert node(app) == "intro"
+        assert app.session.steps[-1].kind == "jump"

@@ -585,6 +585,27 @@ class TroubleshooterApp(App[int]):
         self.asides.append(Aside(len(self.session.steps), question, reply))
         await self._render_chat()
 
+    @work(thread=True, exit_on_error=False, group="reask", exclusive=True)
+    def reask(self) -> None:
+        """After a language switch: the same questions, answered again in the new language."""
+        lang = self.lang
+        asides = list(self.asides)
+        replies = []
+        for aside in asides:
+            try:
+                replies.append(answer(aside.question, lang, getattr(self.args, "kb", None)))
+            except Exception:  # keep the old answer rather than lose it
+                replies.append(aside.reply)
+        self.call_from_thread(self._reasked, lang, asides, replies)
+
+    async def _reasked(self, lang: Lang, asides: list[Aside], replies: list[Reply]) -> None:
+        if lang != self.lang or self.session is None:
+            return  # switched again meanwhile: a newer re-ask follows
+        for aside, reply in zip(asides, replies, strict=True):
+            aside.reply = reply
+        self._chat_keys = []  # answers changed in place: rebuild the chat
+        await self._render_chat()
+
     # -- article pane ---------------------------------------------------------------------
     def show_article(self, article_id: str | None, force: bool = False) -> None:
         key = (article_id, self.lang, self.articles_ready)
@@ -693,6 +714,8 @@ class TroubleshooterApp(App[int]):
         self._bindings = BindingsMap(make_bindings(self.lang))
         await self.refresh_view(keep_answer=True)
         self.refresh_bindings()
+        if self.asides:
+            self.reask()
         self.notify(tr("app.lang-now", self.lang), timeout=2)
 
     def action_question(self) -> None:

@@ -144,6 +144,9 @@ def answer(question: str, lang: Lang, kb: str | None) -> Reply:
     explained = explain_reply(getattr(result, "explanation", None), lang)
     if explained is not None:
         return explained
+    offer = getattr(result, "offer_flow", None)
+    if offer and not getattr(result, "confident", False):  # nothing fits: the walk-through, not a guess
+        return Reply([tr("ask.nothing-fits", lang)], [(tr("ask.start-flow", lang), f"node:{offer}")])
     matches = list(getattr(result, "matches", []) or [])
     if not matches:
         return Reply([tr("ask.no-answer", lang)], [])
