@@ -117,3 +117,61 @@ async def test_question_nothing_fits_offers_the_guided_flow_and_follows_language
         await settle(pilot)
         assert node(app) == "intro"
         assert app.session.steps[-1].kind == "jump"
+
+
+async def _until(pilot, condition, limit: float = 5.0) -> None:
+    """Pause until ``condition()`` (a running probe never lets ``settle`` return early)."""
+    for _ in range(int(limit / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
+async def _start_check_against(pilot, port: int) -> None:
+    from test_app import walk_to_values
+
+    app = pilot.app
+    await walk_to_values(pilot, port, "any-password")
+    assert node(app) == "offer-check"
+    await pilot.press("1")  # check the connection: the server accepts and never says a word
+    await _until(pilot, lambda: app.probe_running and node(app) == "check-connection")
+    await pilot.pause(0.3)
+    assert app.probe_running
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+async def test_escape_cancels_a_running_check(lang):
+    from smtp_servers import misbehaving_server
+
+    async with misbehaving_server("silent") as port:
+        app = make_app(lang)
+        async with app.run_test(size=(80, 30)) as pilot:
+            await settle(pilot)
+            await _start_check_against(pilot, port)
+            await pilot.press("escape")
+            await _until(pilot, lambda: not app.probe_running)
+            await settle(pilot)
+            cancelled = "Test byl zrušen." if lang == "cs" else "The check was cancelled."
+            assert cancelled in visible_text(app), visible_text(app)
+            assert node(app) == "check-connection"  # nothing recorded: the check did not finish
+            assert all(step.kind != "probe" for step in app.session.steps)
+            await press(pilot, "b")  # still usable
+            assert node(app) == "offer-check"
+
+
+async def test_leaving_the_node_cancels_the_check():
+    from smtp_servers import misbehaving_server
+
+    async with misbehaving_server("silent") as port:
+        app = make_app("en")
+        async with app.run_test(size=(80, 30)) as pilot:
+            await settle(pilot)
+            await _start_check_against(pilot, port)
+            await pilot.press("b")
+            await _until(pilot, lambda: not app.probe_running)
+            await settle(pilot)
+            assert node(app) == "offer-check"
+            assert app.probe_ref is None
+            await press(pilot, "3")  # skip to the test in Mioweb: the app answers at once
+            assert node(app) == "test"

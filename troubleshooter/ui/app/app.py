@@ -410,7 +410,8 @@ class TroubleshooterApp(App[int]):
                 widgets.append(field)
                 focus_input = True
             else:
-                widgets.append(ProbePanel(id="probe"))
+                old_panel = None if node_changed else next(iter(area.query(ProbePanel)), None)
+                widgets.append(ProbePanel(id="probe", carry=old_panel))
                 if not (node_changed or self.probe_running):
                     widgets.append(numbered(tr("probe.run-again", self.lang), "probe:run"))
         elif view.is_end:

@@ -89,12 +89,21 @@ class ChatLog(VerticalScroll):
 class ProbePanel(Static):
     """A probe's stages as they run: spinner while running, ✓/✗ with milliseconds when done."""
 
-    def on_mount(self) -> None:
+    def __init__(self, *, carry: ProbePanel | None = None, **kwargs) -> None:
+        """``carry``: the panel this one replaces on the same node (keeps "cancelled", the stages)."""
+        super().__init__(**kwargs)
         self._stages: list[tuple[str, StageResult | None]] = []
-        self._frame = 0
         self._title = ""
         self._footer = ""
+        if carry is not None and carry.is_mounted:
+            self._stages = [(name, result) for name, result in carry._stages if result is not None]
+            self._title, self._footer = carry._title, carry._footer
+
+    def on_mount(self) -> None:
+        self._frame = 0
         self._timer = self.set_interval(0.1, self._tick, pause=True)
+        if self._title or self._footer:
+            self._draw()
 
     def begin(self, title: str, running: str) -> None:
         self._stages, self._title, self._footer = [], title, running
