@@ -74,12 +74,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server():
-    try:
-        from tests.smtp_servers import start_server  # the shared factory, when it exists
-    except ImportError:
-        start_server = None
-    if start_server is not None:  # pragma: no cover - depends on the shared helper's shape
-        pass
+    """Plain SMTP with AUTH on loopback (the practice server insists on TLS, which the walk's
+    "no encryption" answer would not get past)."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
