@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -66,36 +65,13 @@ def visible_text(app: TroubleshooterApp) -> str:
 
 
 # -- an SMTP server on loopback -------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
-    """Plain SMTP with AUTH on loopback (the practice server insists on TLS, which the walk's
-    "no encryption" answer would not get past)."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
+    """The practice server on loopback, plain SMTP with AUTH (the walk answers "no encryption")."""
+    from smtp_servers import practice_server
 
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER \
-            and auth_data.password.decode() == PASSWORD
-        return AuthResult(success=ok, handled=False)  # handled=True would send no reply at all
-
-    class Sink:
-        async def handle_DATA(self, server, session, envelope):
-            return "250 OK"
-
-    port = _free_port()
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port, authenticator=authenticator,
-                            auth_require_tls=False, auth_exclude_mechanism=["DONT"])
-    controller.start()
-    try:
-        yield port
-    finally:
-        controller.stop()
+    with practice_server(["no-starttls"], username=USER, password=PASSWORD) as server:
+        yield server.config.port
 
 
 # -- the walks ------------------------------------------------------------------------------
