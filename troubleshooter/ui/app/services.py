@@ -118,7 +118,11 @@ class Articles:
         for code in (lang, *LANGS):
             found = self._store.get((article_id, code))
             if found is not None:
-                return found
+                title, body = found
+                first, _, rest = body.lstrip("\n").partition("\n")
+                if first.strip() == f"# {title}":  # the pane's title bar already says it
+                    body = rest.lstrip("\n")
+                return title, body
         return None
 
 
