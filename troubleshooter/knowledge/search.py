@@ -67,13 +67,17 @@ class Index:
     postings: dict[str, dict[int, float]]  # term -> doc number -> BM25F pseudo term frequency
     surface: dict[str, list[str]]  # folded surface word -> folded lemmas
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
-    _title_words: list[frozenset[str]] | None = field(default=None, repr=False)
+    _titles: dict[str, list[int]] | None = field(default=None, repr=False)
 
-    def title_words(self, number: int) -> frozenset[str]:
-        """Folded words of a document's title, stopwords included."""
-        if self._title_words is None:
-            self._title_words = [frozenset(fold(w) for w in words(d.title)) for d in self.docs]
-        return self._title_words[number]
+    def title_postings(self, word: str) -> list[int]:
+        """Documents whose title has this folded word (stopwords included)."""
+        if self._titles is None:
+            titles: dict[str, list[int]] = defaultdict(list)
+            for number, doc in enumerate(self.docs):
+                for title_word in {fold(w) for w in words(doc.title)}:
+                    titles[title_word].append(number)
+            self._titles = dict(titles)
+        return self._titles.get(word, [])
 
     def idf(self, term: str) -> float:
         df = len(self.postings.get(term, ()))
@@ -274,11 +278,13 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
             scores[number] += value * factor
             matched[number] += credit
     asked = {fold(w) for w in words(question) if len(w) > 1 or w.isdigit()}
-    if asked:
-        for number in list(scores):
-            share = len(asked & index.title_words(number)) / len(asked)
-            if share >= 0.5:
-                scores[number] += TITLE_MATCH * share
+    in_title: Counter[int] = Counter()
+    for word in asked:
+        in_title.update(index.title_postings(word))
+    for number, count in in_title.items():
+        share = count / len(asked)
+        if share >= 0.5 and number in scores:
+            scores[number] += TITLE_MATCH * share
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     per_article: dict[str, Hit] = {}
     for number, score in top:
