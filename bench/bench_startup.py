@@ -22,6 +22,24 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A second reference: the smallest Textual app (a text and a button) to its first screen —
+# what any Textual program pays on this machine before doing anything of its own.
+MINIMAL_APP = """
+import os
+from textual.app import App
+from textual.widgets import Button, Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("Hello")
+        yield Button("One")
+
+    def on_ready(self):
+        os.write(int(os.environ["TROUBLESHOOTER_READY_FD"]), b"ready")
+        self.exit()
+
+Minimal().run()
+"""
 
 
 def run_once(cmd: list[str], env: dict[str, str], use_pty: bool) -> tuple[float, float, int]:
@@ -76,6 +94,7 @@ def main() -> int:
         floor_cmd = [sys.executable, "-c", "import textual.app"]
         app_cmd = [sys.executable, "-m", "troubleshooter", "--lang", "en"]
         floor = [run_once(floor_cmd, env, False)[0] for _ in range(opts.runs)]
+        minimal = [run_once([sys.executable, "-c", MINIMAL_APP], env, True)[0] for _ in range(opts.runs)]
         app_runs = [run_once(app_cmd, env, True) for _ in range(opts.runs)]
     ready = [r for r, _, _ in app_runs]
     exits = [e for _, e, _ in app_runs]
@@ -83,6 +102,9 @@ def main() -> int:
     f_med, r_med, e_med = statistics.median(floor), statistics.median(ready), statistics.median(exits)
     print(f"runs: {opts.runs}  python {sys.version.split()[0]}")
     print(f"floor  python -c 'import textual.app'      median {f_med * 1000:7.0f} ms")
+    m_med = statistics.median(minimal)
+    print(f"ref    minimal Textual app → first screen   median {m_med * 1000:7.0f} ms  "
+          f"({m_med / f_med:.2f}× floor)")
     print(f"app    troubleshooter → first screen ready  median {r_med * 1000:7.0f} ms  "
           f"({r_med / f_med:.2f}× floor; target < 600 ms and ≤ 2.5×)")
     print(f"app    … → process exit (Textual shutdown)  median {e_med * 1000:7.0f} ms  "
