@@ -178,3 +178,13 @@ def test_a_pasted_message_with_login_data_must_be_cleaned():
     assert finding.code == "message-has-credentials" and finding.severity == "error"
     assert finding.cleaned == "CLIENT -> SERVER: AUTH PLAIN ***"
     assert check_value("message", "  SMTP Error: Could not authenticate.  ") == []  # pasted as is
+
+
+@pytest.mark.parametrize(("port", "protocol"),
+                         [("993", "IMAP"), ("995", "POP3"), ("143", "IMAP"), ("110", "POP3")])
+def test_a_port_for_receiving_mail_is_named(port, protocol):
+    from troubleshooter.flow.checks import check_value
+
+    (finding,) = check_value("port", port)
+    assert finding.code == "port-is-incoming" and finding.severity == "warning"
+    assert protocol in finding.message.en and "465" in finding.message.cs

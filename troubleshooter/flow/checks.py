@@ -25,6 +25,7 @@ INVISIBLE = {
     "\ufeff": "BOM", "\u00ad": "SHY", "\u202f": "NNBSP", "\u2007": "FIGSP",
 }
 SMTP_PORTS = {25, 465, 587, 2525}
+INCOMING_PORTS = {110: "POP3", 995: "POP3", 143: "IMAP", 993: "IMAP"}  # for receiving, not sending
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
@@ -108,7 +109,10 @@ def _check_port(value: str, security: str | None) -> list[InputFinding]:
     if not 1 <= port <= 65535:
         return [_finding("port-out-of-range", "error")]
     findings = []
-    if port not in SMTP_PORTS:
+    if port in INCOMING_PORTS:
+        findings.append(_finding("port-is-incoming", "warning", None, port=port,
+                                 protocol=INCOMING_PORTS[port]))
+    elif port not in SMTP_PORTS:
         findings.append(_finding("port-unusual", "warning"))
     findings.extend(_port_security(port, security))
     return findings
