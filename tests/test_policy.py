@@ -215,10 +215,13 @@ async def test_served_settings_finder_vets_every_candidate_it_finds():
     domain controls: under the policy each one is vetted, and no login is attempted."""
     from troubleshooter.probes.registry import get
 
+    spec = get("find-settings")
+    # Checked first: without the policy the finder would look the shipped host up for real.
+    assert spec is not None and spec.vets_targets
     zone = {"smtp.seznam.cz": {"A": ["127.0.0.1"]}}
     with dns_server(zone) as dns:
         policy = TargetPolicy(resolver=nameserver_resolver(dns.address, timeout=3.0))
-        outcome = await get("find-settings").run(
+        outcome = await spec.run(
             {"sender": "jan@seznam.cz", "password": "not-sent"}, deadline=5.0, policy=policy)
     checked = outcome.facts["checked"]
     assert outcome.outcome == "not-found"
