@@ -10,6 +10,7 @@ the ratio, the time to process exit (adds Textual's shutdown: its input thread p
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import pty
 import resource
@@ -88,19 +89,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--runs", type=int, default=7)
     opts = parser.parse_args()
+    # `pip install .` compiles the package's bytecode; an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every module on every run.
+    compileall.compile_dir(ROOT / "troubleshooter", quiet=1)
     with tempfile.TemporaryDirectory() as state:
         env = {**os.environ, "TROUBLESHOOTER_EXIT_ON_READY": "1", "TROUBLESHOOTER_STATE_DIR": state,
                "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
         floor_cmd = [sys.executable, "-c", "import textual.app"]
         app_cmd = [sys.executable, "-m", "troubleshooter", "--lang", "en"]
-        floor = [run_once(floor_cmd, env, False)[0] for _ in range(opts.runs)]
-        minimal = [run_once([sys.executable, "-c", MINIMAL_APP], env, True)[0] for _ in range(opts.runs)]
-        app_runs = [run_once(app_cmd, env, True) for _ in range(opts.runs)]
+        floor, minimal, app_runs = [], [], []
+        for _ in range(opts.runs):  # alternated, so a slow spell of the machine hits all alike
+            floor.append(run_once(floor_cmd, env, False)[0])
+            minimal.append(run_once([sys.executable, "-c", MINIMAL_APP], env, True)[0])
+            app_runs.append(run_once(app_cmd, env, True))
     ready = [r for r, _, _ in app_runs]
     exits = [e for _, e, _ in app_runs]
     rss_mb = max(m for _, _, m in app_runs) / 1024
     f_med, r_med, e_med = statistics.median(floor), statistics.median(ready), statistics.median(exits)
-    print(f"runs: {opts.runs}  python {sys.version.split()[0]}")
+    load = os.getloadavg()[0]
+    print(f"runs: {opts.runs}  python {sys.version.split()[0]}  load average {load:.1f} "
+          f"on {os.cpu_count()} CPUs")
     print(f"floor  python -c 'import textual.app'      median {f_med * 1000:7.0f} ms")
     m_med = statistics.median(minimal)
     print(f"ref    minimal Textual app → first screen   median {m_med * 1000:7.0f} ms  "
