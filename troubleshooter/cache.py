@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,12 @@ KEEP_PER_PREFIX = 3
 _DATA_FORMAT = "1"
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a file so readers see the old or the new content, never half of it."""
+def write_atomic(path: str | os.PathLike[str], text: str, *, durable: bool = True) -> None:
+    """Write a file so readers see the old or the new content, never half of it.
+
+    ``durable`` also flushes it to the disk before it replaces the old one (a user's export);
+    a cache can skip that.
+    """
     import tempfile
 
     target = Path(path)
@@ -28,8 +33,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -54,18 +60,38 @@ def read_cached(prefix: str, key: str) -> Any | None:
         return None
 
 
-def store_cached(prefix: str, key: str, data: Any) -> None:
-    """Best effort: a read-only home must not break a command. Keeps the newest few per prefix."""
+def has_cached(prefix: str, key: str) -> bool:
+    return (cache_dir() / f"{prefix}-{key}.json").is_file()
+
+
+def store_cached(prefix: str, key: str, data: Any, *, prune: bool = True) -> None:
+    """Best effort: a read-only home must not break a command. Keeps the newest few per prefix.
+
+    Not fsync'd: a cache entry torn by a crash reads as invalid JSON, which is a miss.
+    """
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(folder / f"{prefix}-{key}.json",
-                     json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+                     json.dumps(data, ensure_ascii=False, separators=(",", ":")), durable=False)
+    except OSError:
+        return
+    if prune:
+        prune_cached(prefix, key)
+
+
+def prune_cached(prefix: str, like: str, keep: int = KEEP_PER_PREFIX, spare: Collection[str] = ()) -> None:
+    """Delete all but the newest ``keep`` entries of ``prefix`` whose keys are shaped ``like``
+    this one (so "yaml-smtp-…" never prunes "yaml-smtp-extra-…"), and never those in ``spare``."""
+    shape = like.count("-")
+    spared = {f"{prefix}-{key}.json" for key in spare}
+    try:
         old = sorted(
-            (entry for entry in os.scandir(folder)
-             if entry.name.startswith(f"{prefix}-") and entry.name.endswith(".json")),
+            (entry for entry in os.scandir(cache_dir())
+             if entry.name.startswith(f"{prefix}-") and entry.name.endswith(".json")
+             and entry.name[len(prefix) + 1:].count("-") == shape and entry.name not in spared),
             key=lambda entry: entry.stat().st_mtime, reverse=True,
-        )[KEEP_PER_PREFIX:]
+        )[max(keep - len(spared), 0):]
         for entry in old:
             os.unlink(entry.path)
     except OSError:

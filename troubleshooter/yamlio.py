@@ -262,12 +262,16 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
     return YamlDocument(path=path, data=data, first_line=text.split("\n", 1)[0], source=text)
 
 
+KEEP_PART_VERSIONS = 3  # cached parts kept per file: about three versions' worth
+
+
 def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:
     """Read and parse a file. ``display`` is the path shown in messages (defaults to ``path``).
 
     A file that parsed before is read from a JSON copy keyed by its exact content
     (:mod:`troubleshooter.cache`): parsing is most of what loading a large flow costs, and
-    commands such as ``diagnose`` then start without importing PyYAML at all.
+    commands such as ``diagnose`` then start without importing PyYAML at all. After an edit,
+    a large file reuses the unchanged parts of its previous parse (:mod:`troubleshooter.yamlparts`).
     """
     from troubleshooter import cache
 
@@ -279,16 +283,83 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
         raise YamlError(shown, 1, 1, "unreadable", exc.strerror or str(exc)) from None
     prefix, key = f"yaml-{source.stem}", cache.content_key(source, raw)
     stored = cache.read_cached(prefix, key)
-    if isinstance(stored, dict) and "data" in stored:
-        return YamlDocument(path=shown, data=stored["data"], first_line=stored.get("first_line", ""),
+    data = _from_cache(stored, f"yamlpart-{source.stem}")
+    if data is not _NO_KEY:
+        return YamlDocument(path=shown, data=data, first_line=stored.get("first_line", ""),
                             source_file=source)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
-    doc = loads(text, shown)
-    cache.store_cached(prefix, key, {"data": doc.data, "first_line": doc.first_line})
-    return doc
+    first_line = text.split("\n", 1)[0]
+    entry = _parse_reusing(text, shown, f"yamlpart-{source.stem}")
+    if entry is None:
+        data = loads(text, shown).data
+        entry = {"data": data}
+    else:
+        data = entry.pop("assembled")
+    entry["first_line"] = first_line
+    cache.store_cached(prefix, key, entry)
+    return YamlDocument(path=shown, data=data, first_line=first_line, source=text)
+
+
+def _parse_reusing(text: str, path: str, part_prefix: str) -> dict | None:
+    """A cache entry for ``text`` built from parts, parsing only parts not cached; None: parse whole.
+
+    Each part is cached by the hash of its text, so after an edit only the edited part is
+    parsed and stored; the entry for the whole file lists its parts' hashes.
+    """
+    from troubleshooter import cache, yamlparts
+
+    layout = yamlparts.split(text)
+    if layout is None:
+        return None
+
+    def parse_part(part: str) -> Any:
+        parsed = _parse(part, path, record=False)[0]
+        return parsed[layout.key] if isinstance(parsed, dict) and list(parsed) == [layout.key] else None
+
+    def store(digest: str, entries: Any) -> None:
+        if isinstance(entries, dict):
+            cache.store_cached(part_prefix, digest, entries, prune=False)
+
+    _yaml()  # imported once, before a child is forked
+    ready = yamlparts.parse_missing(layout, parse_part, lambda digest: cache.has_cached(part_prefix, digest),
+                                    store)
+    assembled = yamlparts.assemble(layout, lambda part, record: _parse(part, path, record=record),
+                                   lambda digest: ready[digest] if digest in ready
+                                   else cache.read_cached(part_prefix, digest))
+    if assembled is None:
+        return None
+    data, parsed_now = assembled
+    for digest, entries in parsed_now.items():
+        store(digest, entries)
+    if ready or parsed_now:
+        cache.prune_cached(part_prefix, layout.digests[0], KEEP_PART_VERSIONS * len(layout.parts),
+                           spare=layout.digests)
+    return {"key": layout.key, "rest": {**data, layout.key: None}, "parts": list(layout.digests),
+            "assembled": data}
+
+
+def _from_cache(stored: Any, part_prefix: str) -> Any:
+    """The data of a cache entry (whole, or a rest plus its parts); ``_NO_KEY`` if not usable."""
+    from troubleshooter import cache
+
+    if not isinstance(stored, dict):
+        return _NO_KEY
+    if "data" in stored:
+        return stored["data"]
+    rest, key, parts = stored.get("rest"), stored.get("key"), stored.get("parts")
+    if not (isinstance(rest, dict) and isinstance(key, str) and isinstance(parts, list)):
+        return _NO_KEY
+    merged: dict[str, Any] = {}
+    for digest in parts:
+        entries = cache.read_cached(part_prefix, digest)
+        if not isinstance(entries, dict):  # pruned or unreadable: parse again (reusing the rest)
+            return _NO_KEY
+        merged.update(entries)
+    rest[key] = merged
+    return rest
 
 
 def dump(data: Any) -> str:
