@@ -2,9 +2,13 @@
 
 What a maintainer waits for after saving a flow is the whole command: interpreter start,
 imports, YAML parsing, model building and the checks. So this runs it as a subprocess N
-times and prints medians, next to the bare interpreter start as the baseline: once with an
-empty cache each run (the file was just edited, so it is parsed) and once with the parsed
-copy cached (an unchanged file, e.g. lint over many flows after editing one).
+times, the cases alternated run by run, and prints medians next to the bare interpreter
+start as the baseline:
+
+- first run: the cache directory is empty (the first command after installing);
+- new file: a flow never seen before, the program's own files cached (every part parsed);
+- one node edited: the text of one node changed since the last lint (one part parsed);
+- unchanged: the parsed copy is cached (lint over many flows after editing one).
 
     python bench/bench_lint.py [--nodes 10000] [--runs 7]
 """
@@ -85,6 +89,11 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, done.returncode
 
 
+def new_flow(nodes: int, run: int) -> str:
+    """A flow with the same shape but text never seen before (every part of it is new)."""
+    return generate_flow(nodes).replace("?,", f" ({run})?,")
+
+
 def edit_one_node(path: Path, run: int) -> None:
     """What a maintainer does between two lints: change the text of one node."""
     text = path.read_text(encoding="utf-8")
@@ -102,8 +111,9 @@ def main() -> int:
     # `pip install .` compiles the package's bytecode; an editable install under
     # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile modules on every run.
     compileall.compile_dir(root / "troubleshooter", quiet=1)
-    rows = {"python -c pass (baseline)": [], "lint, new file (nothing cached)": [],
-            "lint, one node edited": [], "lint, file unchanged (cached)": []}
+    rows = {"python -c pass (baseline)": [], "lint, first run (cache empty)": [],
+            "lint, new file (never seen)": [], "lint, one node edited": [],
+            "lint, file unchanged (cached)": []}
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(root), "TROUBLESHOOTER_CACHE": str(Path(tmp) / "warm")}
         flows = Path(tmp) / "flows"
@@ -117,7 +127,11 @@ def main() -> int:
         for run in range(args.runs):  # alternated, so a slow spell of the machine hits all alike
             rows["python -c pass (baseline)"].append(timed([sys.executable, "-c", "pass"], env))
             cold = {**env, "TROUBLESHOOTER_CACHE": str(Path(tmp) / f"cold-{run}")}  # never written to
-            rows["lint, new file (nothing cached)"].append(timed(lint_cmd, cold))
+            rows["lint, first run (cache empty)"].append(timed(lint_cmd, cold))
+            fresh = Path(tmp) / f"new-{run}"
+            fresh.mkdir()
+            (fresh / "bench.yaml").write_text(new_flow(args.nodes, run), encoding="utf-8")
+            rows["lint, new file (never seen)"].append(timed([*lint_cmd[:-1], str(fresh)], env))
             edit_one_node(flow, run)
             rows["lint, one node edited"].append(timed(lint_cmd, env))
             rows["lint, file unchanged (cached)"].append(timed(lint_cmd, env))

@@ -164,11 +164,15 @@ def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, faul
         (whole.value.line, whole.value.col, whole.value.code)
 
 
-def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fork", [False, True])
+def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch, fork):
+    """With two cores the child's parts reach this process through the cache; when the cache
+    cannot be written they are parsed again here."""
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(blocker / "cache"))
-    text = flow_text()
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and hasattr(os, "fork"))
+    text = flow_text(900)
     assert load_file(tmp_path, text).data == yamlio.loads(text).data
 
 
@@ -200,6 +204,19 @@ def test_a_new_file_is_parsed_on_two_cores_with_the_same_result(tmp_path, cache,
     text = flow_text(900)
     assert load_file(tmp_path, text).data == yamlio.loads(text).data
     assert len(forked) == 1 and len(parts_in(cache)) == 9
+
+
+def test_a_process_with_threads_never_forks(monkeypatch):
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert yamlparts._can_fork() is False
+    finally:
+        stop.set()
+        worker.join()
 
 
 def test_pruning_one_file_never_touches_another_with_a_longer_name(cache):
