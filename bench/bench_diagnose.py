@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from installed import compile_package  # noqa: E402  (bench/installed.py)
 from smtp_servers import never_accepting_listener, practice_server  # noqa: E402
 
 from troubleshooter.probes.sweep import probe_port_sweep  # noqa: E402
@@ -93,6 +94,7 @@ def bench_sweep(deadline: float, runs: int) -> None:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sweep-deadline", type=float, default=3.0)

@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from installed import compile_package  # noqa: E402  (bench/installed.py)
+
 from troubleshooter.knowledge import search, text  # noqa: E402
 from troubleshooter.knowledge.articles import load_articles  # noqa: E402
 from troubleshooter.knowledge.evaluate import load_questions  # noqa: E402
@@ -77,6 +79,7 @@ def process_median(argv: list[str], runs: int, env: dict[str, str]) -> float:
 
 
 def main() -> None:
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)

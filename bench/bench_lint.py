@@ -16,7 +16,6 @@ start as the baseline:
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import resource
 import statistics
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import ROOT, compile_package  # bench/installed.py
 
 MODELINE = "# yaml-language-server: $schema=../troubleshooter/flow/flow.schema.json\n"
 
@@ -107,15 +108,13 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    # `pip install .` compiles the package's bytecode; an editable install under
-    # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile modules on every run.
-    compileall.compile_dir(root / "troubleshooter", quiet=1)
+
+    compile_package()
     rows = {"python -c pass (baseline)": [], "lint, first run (cache empty)": [],
             "lint, new file (never seen)": [], "lint, one node edited": [],
             "lint, file unchanged (cached)": []}
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(root), "TROUBLESHOOTER_CACHE": str(Path(tmp) / "warm")}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "TROUBLESHOOTER_CACHE": str(Path(tmp) / "warm")}
         flows = Path(tmp) / "flows"
         flows.mkdir()
         flow = flows / "bench.yaml"

@@ -10,7 +10,6 @@ the ratio, the time to process exit (adds Textual's shutdown: its input thread p
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import pty
 import resource
@@ -20,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from installed import ROOT, compile_package  # bench/installed.py
+
 # A second reference: the smallest Textual app (a text and a button) to its first screen —
 # what any Textual program pays on this machine before doing anything of its own.
 MINIMAL_APP = """
@@ -89,9 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--runs", type=int, default=7)
     opts = parser.parse_args()
-    # `pip install .` compiles the package's bytecode; an editable install under
-    # PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every module on every run.
-    compileall.compile_dir(ROOT / "troubleshooter", quiet=1)
+    compile_package()
     with tempfile.TemporaryDirectory() as state:
         env = {**os.environ, "TROUBLESHOOTER_EXIT_ON_READY": "1", "TROUBLESHOOTER_STATE_DIR": state,
                "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
