@@ -108,7 +108,6 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-
     compile_package()
     rows = {"python -c pass (baseline)": [], "lint, first run (cache empty)": [],
             "lint, new file (never seen)": [], "lint, one node edited": [],
