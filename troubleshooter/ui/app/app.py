@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text as RichText
 from textual import work
@@ -23,7 +25,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
-from troubleshooter.flow.engine import FlowError, Session, SubmitResult
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
@@ -41,6 +42,9 @@ from troubleshooter.ui.app.widgets import (
     finder_card,
     stage_line,
 )
+
+if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
+    from troubleshooter.flow.engine import Session, SubmitResult
 
 PROBE_DEADLINE = 15.0
 WIDE = 100  # columns from which the article pane sits beside the conversation
@@ -122,7 +126,9 @@ class TroubleshooterApp(App[int]):
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield TopBar(" …", id="topbar")
-        with Horizontal(id="body"):
+        # Hidden until the content arrives: the first paint is then the top bar and key line
+        # only, not a full empty layout that is laid out again a moment later.
+        with Horizontal(id="body", classes="loading"):
             with Vertical(id="main"):
                 yield ChatLog(id="chat")
                 yield AnswerArea(id="answer")
@@ -151,6 +157,7 @@ class TroubleshooterApp(App[int]):
     # -- content --------------------------------------------------------------------------
     @work(thread=True, exit_on_error=False, group="load")
     def load_content(self) -> None:
+        from troubleshooter.flow.engine import FlowError
         from troubleshooter.ui.conversation import load_content, start_session
 
         startup = load_content(self.args)
@@ -170,6 +177,8 @@ class TroubleshooterApp(App[int]):
         self.call_from_thread(self._content_ready, startup, session, resumable, problem)
 
     def _resumable(self, flows) -> Session | None:
+        from troubleshooter.flow.engine import FlowError, Session
+
         saved = state.load()
         if not saved:
             return None
@@ -180,16 +189,16 @@ class TroubleshooterApp(App[int]):
         return session if session.steps and not session.finished else None
 
     async def _content_ready(self, startup, session, resumable, problem) -> None:
+        self.query_one("#body").remove_class("loading")
         self.session = session
         self.problem = problem
         errors = [d for d in startup.diagnostics if d.severity == "error"]
         if errors:
             self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
         await self.refresh_view()
-        if self.exit_on_ready:  # `bench/bench_startup.py`: the first screen is ready here
-            self.call_after_refresh(self._ready_exit)
+        self.call_after_refresh(self._first_screen_shown)
+        if self.exit_on_ready:
             return
-        self.call_after_refresh(self.load_articles)  # after the first screen, never before it
         if resumable is not None:
             from troubleshooter.transcript import node_title
             from troubleshooter.ui.app.dialogs import ResumeScreen
@@ -205,6 +214,15 @@ class TroubleshooterApp(App[int]):
                 await self.refresh_view()
 
             self.push_screen(ResumeScreen(self.lang, where), decided)
+
+    def _first_screen_shown(self) -> None:
+        if not gc.isenabled():  # `run_app` paused the collector for the start-up
+            gc.freeze()  # what start-up built lives as long as the app: never walk it again
+            gc.enable()
+        if self.exit_on_ready:  # `bench/bench_startup.py`: the first screen is ready here
+            self._ready_exit()
+        else:
+            self.load_articles()  # after the first screen, never before it
 
     def _ready_exit(self) -> None:
         """Tell the bench the first screen is painted (``TROUBLESHOOTER_READY_FD``), then quit."""
@@ -451,10 +469,12 @@ class TroubleshooterApp(App[int]):
             return
         kind, _, target = name.partition(":")
         if kind == "choice":
+            from troubleshooter.flow.engine import FlowError
+
             try:
                 session.choose(target)
             except FlowError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(exc.say(self.lang), severity="error")
                 return
             await self.after_step()
         elif name in ("cleaned", "keep") and self.pending:
@@ -510,10 +530,12 @@ class TroubleshooterApp(App[int]):
     async def jump(self, target: str) -> None:
         if self.session is None:
             return
+        from troubleshooter.flow.engine import FlowError
+
         try:
             self.session.jump(target)
         except FlowError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(exc.say(self.lang), severity="error")
             return
         await self.after_step()
 
