@@ -12,11 +12,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from troubleshooter.flow.model import InputKind
 from troubleshooter.i18n import Text, text
 from troubleshooter.probes.security import security_mode
+
+if TYPE_CHECKING:  # `diagnose` checks typed values without the flow model
+    from troubleshooter.flow.model import InputKind
 
 FindingSeverity = Literal["error", "warning"]
 
