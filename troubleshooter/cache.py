@@ -61,6 +61,7 @@ def read_cached(prefix: str, key: str) -> Any | None:
 
 
 def has_cached(prefix: str, key: str) -> bool:
+    """Whether an entry exists (without reading it)."""
     return (cache_dir() / f"{prefix}-{key}.json").is_file()
 
 

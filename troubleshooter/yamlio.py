@@ -299,19 +299,19 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
     except UnicodeDecodeError as exc:
         raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
     first_line = text.split("\n", 1)[0]
-    entry = _parse_reusing(text, shown, f"yamlpart-{source.stem}")
-    if entry is None:
+    reused = _parse_reusing(text, shown, f"yamlpart-{source.stem}")
+    if reused is None:
         data = loads(text, shown).data
-        entry = {"data": data}
+        entry: dict[str, Any] = {"data": data}
     else:
-        data = entry.pop("assembled")
+        data, entry = reused
     entry["first_line"] = first_line
     cache.store_cached(prefix, key, entry)
     return YamlDocument(path=shown, data=data, first_line=first_line, source=text)
 
 
-def _parse_reusing(text: str, path: str, part_prefix: str) -> dict | None:
-    """A cache entry for ``text`` built from parts, parsing only parts not cached; None: parse whole.
+def _parse_reusing(text: str, path: str, part_prefix: str) -> tuple[Any, dict[str, Any]] | None:
+    """(data, its cache entry) built from parts, parsing only parts not cached; None: parse whole.
 
     Each part is cached by the hash of its text, so after an edit only the edited part is
     parsed and stored; the entry for the whole file lists its parts' hashes.
@@ -344,8 +344,7 @@ def _parse_reusing(text: str, path: str, part_prefix: str) -> dict | None:
     if ready or parsed_now:
         cache.prune_cached(part_prefix, layout.digests[0], KEEP_PART_VERSIONS * len(layout.parts),
                            spare=layout.digests)
-    return {"key": layout.key, "rest": {**data, layout.key: None}, "parts": list(layout.digests),
-            "assembled": data}
+    return data, {"key": layout.key, "rest": {**data, layout.key: None}, "parts": list(layout.digests)}
 
 
 def _from_cache(stored: Any, part_prefix: str) -> Any:
