@@ -28,7 +28,6 @@ from typing import Any
 
 ENTRIES_PER_PART = 100
 _MIN_PARTS = 4  # smaller files are parsed whole: nothing to gain
-_KEY_LINE = re.compile(r"([A-Za-z0-9_][\w.-]*):[ \t]*(?:#.*)?")
 
 
 @dataclass(frozen=True, slots=True)
