@@ -147,17 +147,24 @@ def test_documents_that_trip_the_cut_still_load_as_a_whole(tmp_path, cache, case
     assert load_file(tmp_path, text).data == expected  # and from the cache
 
 
-@pytest.mark.parametrize("fault", ["duplicate-node", "syntax-error-late"])
-def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, fault):
-    entries = [node(i) for i in range(ENTRIES)]
+@pytest.mark.parametrize(("fault", "count", "fork"), [
+    ("duplicate-node", ENTRIES, False), ("syntax-error-late", ENTRIES, False),
+    ("syntax-error-late", 900, True),  # in the forked child's share
+    ("syntax-error-early", 900, True),  # in this process's share
+])
+def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monkeypatch, fault, count, fork):
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and hasattr(os, "fork"))
+    entries = [node(i) for i in range(count)]
     if fault == "duplicate-node":
         entries[420] = entries[420].replace("  n420:", "  n5:", 1)
     else:
-        entries[430] = "  n430:\n    kind: [unclosed\n"
+        at = 130 if fault == "syntax-error-early" else count - 20
+        entries[at] = f"  n{at}:\n    kind: [unclosed\n"
     text = flow_text(entries=entries)
     with pytest.raises(YamlError) as whole:
         yamlio.loads(text)
-    load_file(tmp_path, flow_text())  # parts of the good version are cached
+    if not fork:
+        load_file(tmp_path, flow_text(count))  # parts of the good version are cached
     with pytest.raises(YamlError) as parted:
         load_file(tmp_path, text)
     assert (parted.value.line, parted.value.col, parted.value.code) == \

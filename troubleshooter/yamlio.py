@@ -333,6 +333,8 @@ def _parse_reusing(text: str, path: str, part_prefix: str) -> tuple[Any, dict[st
     _yaml()  # imported once, before a child is forked
     ready = yamlparts.parse_missing(layout, parse_part, lambda digest: cache.has_cached(part_prefix, digest),
                                     store)
+    if ready is None:
+        return None
     assembled = yamlparts.assemble(layout, lambda part, record: _parse(part, path, record=record),
                                    lambda digest: ready[digest] if digest in ready
                                    else cache.read_cached(part_prefix, digest))
