@@ -7,6 +7,7 @@ The parts are only ever a shortcut: every test compares with parsing the whole t
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,7 @@ def test_documents_that_trip_the_cut_still_load_as_a_whole(tmp_path, cache, case
     ("syntax-error-early", 900, True),  # in this process's share
 ])
 def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monkeypatch, fault, count, fork):
-    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and hasattr(os, "fork"))
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and sys.platform.startswith("linux"))
     entries = [node(i) for i in range(count)]
     if fault == "duplicate-node":
         entries[420] = entries[420].replace("  n420:", "  n5:", 1)
@@ -178,7 +179,7 @@ def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch, fork):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(blocker / "cache"))
-    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and hasattr(os, "fork"))
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and sys.platform.startswith("linux"))
     text = flow_text(900)
     assert load_file(tmp_path, text).data == yamlio.loads(text).data
 
@@ -195,7 +196,7 @@ def test_old_parts_are_pruned_and_current_ones_kept(tmp_path, cache):
     assert len(names) <= yamlio.KEEP_PART_VERSIONS * len(layout.parts)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the parallel parse forks")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parallel parse forks on Linux")
 def test_a_new_file_is_parsed_on_two_cores_with_the_same_result(tmp_path, cache, monkeypatch):
     monkeypatch.setattr(yamlparts, "_can_fork", lambda: True)
     forked: list[int] = []

@@ -148,14 +148,13 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
 
 
 def _can_fork() -> bool:
+    """Linux only (macOS system libraries are not fork-safe), no other thread, two cores."""
+    import sys
     import threading
 
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except (AttributeError, OSError):
-        return (os.cpu_count() or 1) > 1
+    return len(os.sched_getaffinity(0)) > 1
 
 
 def assemble(layout: Layout, parse: Callable[[str, bool], tuple[Any, dict, dict]],
