@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from troubleshooter.flow.checks import InputFinding, check_value
+from troubleshooter.flow.errors import FlowError
 from troubleshooter.flow.model import (
     CONTINUE,
     ESCALATE,
@@ -34,20 +35,6 @@ from troubleshooter.probes.outcome import ProbeOutcome
 
 StepKind = Literal["choose", "submit", "probe", "jump"]
 SESSION_FORMAT = 1
-
-
-class FlowError(Exception):
-    """An answer the current node cannot take, or a target that does not exist.
-
-    ``text`` says it to a person in both languages where the cause is theirs (a mistyped
-    ``--flow`` or ``--from``); the English ``str()`` is for logs and programming errors."""
-
-    def __init__(self, message: str, text: Text | None = None) -> None:
-        super().__init__(message)
-        self.text = text
-
-    def say(self, lang: Lang) -> str:
-        return self.text.get(lang) if self.text else str(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
+from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
@@ -157,7 +158,6 @@ class TroubleshooterApp(App[int]):
     # -- content --------------------------------------------------------------------------
     @work(thread=True, exit_on_error=False, group="load")
     def load_content(self) -> None:
-        from troubleshooter.flow.engine import FlowError
         from troubleshooter.ui.conversation import load_content, start_session
 
         startup = load_content(self.args)
@@ -177,7 +177,7 @@ class TroubleshooterApp(App[int]):
         self.call_from_thread(self._content_ready, startup, session, resumable, problem)
 
     def _resumable(self, flows) -> Session | None:
-        from troubleshooter.flow.engine import FlowError, Session
+        from troubleshooter.flow.engine import Session
 
         saved = state.load()
         if not saved:
@@ -469,8 +469,6 @@ class TroubleshooterApp(App[int]):
             return
         kind, _, target = name.partition(":")
         if kind == "choice":
-            from troubleshooter.flow.engine import FlowError
-
             try:
                 session.choose(target)
             except FlowError as exc:
@@ -530,8 +528,6 @@ class TroubleshooterApp(App[int]):
     async def jump(self, target: str) -> None:
         if self.session is None:
             return
-        from troubleshooter.flow.engine import FlowError
-
         try:
             self.session.jump(target)
         except FlowError as exc:
