@@ -242,6 +242,26 @@ async def test_help_screen_and_article_links():
         assert app.article_id == "field-password"
 
 
+@pytest.mark.parametrize("lang", ["cs", "en"])
+async def test_content_that_fails_to_load_is_said_not_hidden(monkeypatch, lang):
+    """The body waits hidden for the content; a load that raises must still show it, with why."""
+    import troubleshooter.ui.conversation as conversation
+
+    def broken(args):
+        raise PermissionError("flows unreadable")
+
+    monkeypatch.setattr(conversation, "load_content", broken)
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.session is None
+        assert not app.query_one("#body").has_class("loading")
+        shown = visible_text(app)
+        assert "PermissionError" in shown
+        assert ("nepodařilo načíst" if lang == "cs" else "could not be loaded") in shown
+        await press(pilot, "q")
+
+
 async def test_reload_replays_the_path(tmp_path):
     flows = tmp_path / "flows"
     flows.mkdir()

@@ -160,7 +160,12 @@ class TroubleshooterApp(App[int]):
     def load_content(self) -> None:
         from troubleshooter.ui.conversation import load_content, start_session
 
-        startup = load_content(self.args)
+        try:
+            startup = load_content(self.args)
+        except Exception as exc:  # a bug or a broken install: said on screen, the app stays usable
+            problem = tr("content.failed", self.lang, error=type(exc).__name__)
+            self.call_from_thread(self._content_ready, None, None, None, problem)
+            return
         session: Session | None = None
         problem = None
         resumable: Session | None = None
@@ -192,7 +197,7 @@ class TroubleshooterApp(App[int]):
         self.query_one("#body").remove_class("loading")
         self.session = session
         self.problem = problem
-        errors = [d for d in startup.diagnostics if d.severity == "error"]
+        errors = [d for d in startup.diagnostics if d.severity == "error"] if startup else []
         if errors:
             self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
         await self.refresh_view()
