@@ -170,6 +170,7 @@ def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monk
         load_file(tmp_path, text)
     assert (parted.value.line, parted.value.col, parted.value.code) == \
         (whole.value.line, whole.value.col, whole.value.code)
+    assert not list(cache.glob(".*")), "a stopped child left a half-written cache entry"
 
 
 @pytest.mark.parametrize("fork", [False, True])

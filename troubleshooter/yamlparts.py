@@ -110,6 +110,7 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
             if child == 0:  # the child: its half into the cache, then leave (no exit handlers)
                 code = 1
                 try:
+                    signal.signal(signal.SIGTERM, _stop)  # unwinds, so a half-written entry is removed
                     for i in missing[half:]:
                         entries = parse_part(layout.parts[i])
                         if entries is None:
@@ -142,9 +143,13 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
     finally:
         if child and child_status is None:
             if failed:
-                os.kill(child, signal.SIGKILL)
+                os.kill(child, signal.SIGTERM)
             child_status = os.waitpid(child, 0)[1]
     return None if failed or (child and child_status != 0) else parsed
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(1)
 
 
 def _can_fork() -> bool:
