@@ -19,6 +19,17 @@ def test_core_schema_types_still_resolve() -> None:
     assert doc.data == [True, False, None, None, 465, 31, 15, 1.5, float("inf"), "true", "1"]
 
 
+def test_every_spelling_of_the_core_schema_words() -> None:
+    """Each spelling the core schema lists (and only those): a look-up table, so each is checked."""
+    doc = yamlio.loads("[TRUE, True, FALSE, Null, NULL, '', tRUE, nULL, NaN, n1, next,"
+                       " .NaN, -.Inf, .INF, .Nan]")
+    assert doc.data[:10] == [True, True, False, None, None, "", "tRUE", "nULL", "NaN", "n1"]
+    assert doc.data[10] == "next"
+    nan, minus_inf, inf, odd = doc.data[11:]
+    assert nan != nan and minus_inf == float("-inf") and inf == float("inf")  # no crash on .NaN
+    assert odd == ".Nan"  # not one of the spellings: a string
+
+
 def test_duplicate_key_is_an_error_at_the_second_key() -> None:
     with pytest.raises(YamlError) as caught:
         yamlio.loads("nodes:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml")

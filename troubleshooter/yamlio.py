@@ -19,10 +19,8 @@ from typing import Any
 
 PathKey = tuple[str | int, ...]
 
-# The YAML 1.2 core schema's implicit types, by the first character of a plain scalar.
-_IMPLICIT = (
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+# The YAML 1.2 core schema's numeric implicit types, by the first character of a plain scalar.
+_NUMBERS = (
     ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
@@ -31,12 +29,20 @@ _IMPLICIT = (
         "-+0123456789.",
     ),
 )
+# The core schema's true/false/null are a few exact words: looked up, not matched.
+_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
+}
+
+
 @functools.cache
-def _resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """The implicit types by first character; compiled only when a file is really parsed
-    (most starts read every file from the cache, and the compiles cost ~8 ms)."""
+def _number_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """The numeric implicit types by first character; compiled only when a file is really
+    parsed (most starts read every file from the cache, and the compiles cost ~8 ms)."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for tag, regexp, first in _IMPLICIT:
+    for tag, regexp, first in _NUMBERS:
         pattern = re.compile(regexp)
         for char in first:
             table.setdefault(char, []).append((tag, pattern))
@@ -121,7 +127,7 @@ def _scalar(tag: str, value: str, mark: Any, path: str) -> Any:
             return int(text[2:], 16)
         return int(text)
     if tag == "tag:yaml.org,2002:float":
-        return float(value.replace(".inf", "inf").replace(".nan", "nan"))
+        return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
     if tag == "tag:yaml.org,2002:merge":
         raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-merge", "merge keys (<<) are not supported")
     raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-tag", f"unsupported tag {tag!r}")
@@ -139,21 +145,28 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
 
     Building from events skips PyYAML's node graph (and its per-node Python resolver
     calls), which is most of the cost of ``yaml.compose`` on large files. The loop is
-    written for speed (local names, scalars first): a 10,000-node flow is ~270k events.
+    written for speed (the open collection in local names, scalars first, the common
+    words of the core schema looked up instead of matched): a 10,000-node flow is ~270k
+    events.
     """
     positions: dict[PathKey, Position] = {}
     key_positions: dict[PathKey, Position] = {}
     anchors: dict[str, Any] = {}
     root: Any = None
-    # A frame: [container, its path, pending mapping key (or _NO_KEY)]
-    stack: list[list[Any]] = []
+    # The open collection, its path, whether it is a list, and the mapping key waiting for
+    # its value (or _NO_KEY); the enclosing ones are on the stack.
+    container: Any = None
+    cpath: PathKey = ()
+    in_list = False
+    key: Any = _NO_KEY
+    stack: list[tuple[Any, PathKey, bool]] = []
     documents = 0
     yaml = _yaml()
     scalar_event, mapping_start = yaml.ScalarEvent, yaml.MappingStartEvent
     sequence_start = yaml.SequenceStartEvent
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     alias_event, document_start, stream_end = yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
-    resolvers, no_key, str_tag = _resolvers(), _NO_KEY, _STR
+    words, numbers, no_key, str_tag = _WORDS, _number_resolvers(), _NO_KEY, _STR
     # Only libyaml's scanner and parser are used (events); scalars are resolved above.
     loader = (yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)(text)
     get_event = loader.get_event
@@ -166,12 +179,15 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                 tag = event.tag
                 if tag is None or tag == "!":
                     if event.implicit[0]:  # plain: YAML 1.2 core schema implicit types
-                        candidates = resolvers.get(value[:1])
-                        if candidates:
-                            for candidate, regexp in candidates:
-                                if regexp.match(value):
-                                    value = _scalar(candidate, value, event.start_mark, path)
-                                    break
+                        if value in words:
+                            value = words[value]
+                        else:
+                            candidates = numbers.get(value[:1])
+                            if candidates:
+                                for candidate, regexp in candidates:
+                                    if regexp.match(value):
+                                        value = _scalar(candidate, value, event.start_mark, path)
+                                        break
                 elif tag != str_tag:  # explicit tags (a merge key << too) are checked there
                     value = _scalar(tag, value, event.start_mark, path)
                 opens = False
@@ -180,7 +196,7 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
             elif kind is sequence_start:
                 value, opens = [], True
             elif kind in collection_end:
-                stack.pop()
+                container, cpath, in_list = stack.pop()
                 continue
             elif kind is alias_event:
                 if event.anchor not in anchors:
@@ -202,41 +218,38 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
             if event.anchor is not None and kind is not alias_event:
                 anchors[event.anchor] = value
             vpath: PathKey = ()
-            if stack:
-                frame = stack[-1]
-                container = frame[0]
-                if frame[2] is not no_key:  # a mapping value
-                    name = frame[2]
-                    container[name] = value
-                    frame[2] = no_key
-                    if record:
-                        vpath = (*frame[1], name)
-                elif type(container) is list:
-                    if record:
-                        vpath = (*frame[1], len(container))
-                    container.append(value)
-                else:  # a mapping key
-                    if type(value) is not str:
-                        value = _key_name(event, value, opens, path)
-                    if value in container:
-                        if not record:
-                            raise _DuplicateKey
-                        mark = event.start_mark
-                        first = key_positions[(*frame[1], value)]
-                        raise YamlError(path, mark.line + 1, mark.column + 1, "duplicate-key",
-                                        f"duplicate key {value!r} (first defined at line {first.line})")
-                    if record:
-                        mark = event.start_mark
-                        key_positions[(*frame[1], value)] = Position(mark.line + 1, mark.column + 1)
-                    frame[2] = value
-                    continue
+            if key is not no_key:  # a mapping value
+                container[key] = value
+                if record:
+                    vpath = (*cpath, key)
+                key = no_key
+            elif in_list:
+                if record:
+                    vpath = (*cpath, len(container))
+                container.append(value)
+            elif container is not None:  # a mapping key
+                if type(value) is not str:
+                    value = _key_name(event, value, opens, path)
+                if value in container:
+                    if not record:
+                        raise _DuplicateKey
+                    mark = event.start_mark
+                    first = key_positions[(*cpath, value)]
+                    raise YamlError(path, mark.line + 1, mark.column + 1, "duplicate-key",
+                                    f"duplicate key {value!r} (first defined at line {first.line})")
+                if record:
+                    mark = event.start_mark
+                    key_positions[(*cpath, value)] = Position(mark.line + 1, mark.column + 1)
+                key = value
+                continue
             else:
                 root = value
             if record:
                 mark = event.start_mark
                 positions[vpath] = Position(mark.line + 1, mark.column + 1)
             if opens:
-                stack.append([value, vpath, no_key])
+                stack.append((container, cpath, in_list))
+                container, cpath, in_list = value, vpath, kind is sequence_start
     except _DuplicateKey:
         return _parse(text, path, record=True)
     except yaml.MarkedYAMLError as exc:
