@@ -166,3 +166,25 @@ def test_cli_json_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
 def test_missing_start_is_reported_once(tmp_path: Path) -> None:
     path = _flow(tmp_path, "  a: {kind: info, text: {cs: A, en: A}, next: done}\n" + END, start="nope")
     assert _found(path) == [(4, 8, "error", "missing-start")]
+
+
+def test_whole_process_leaves_at_once_with_all_output_and_its_exit_code(tmp_path: Path) -> None:
+    """`python -m troubleshooter lint` ends with os._exit after flushing (cli.entry): a pipe
+    still gets every finding, the summary and exit code 1; a clean run exits 0."""
+    import os
+    import subprocess
+    import sys
+
+    body = "".join(f"  n{i}: {{kind: info, text: {{cs: A}}, next: n{i + 1}}}\n" for i in range(400))
+    path = _flow(tmp_path, body + "  n400: {kind: end, status: resolved, text: {cs: A, en: A}}\n",
+                 start="n0")
+    env = {**os.environ, "TROUBLESHOOTER_CACHE": str(tmp_path / "cache"), "LANG": "C"}
+    env.pop("PYTHONUNBUFFERED", None)  # a pipe is block-buffered, as for most users
+    command = [sys.executable, "-m", "troubleshooter", "lint", "--lang", "en", "--kb", str(tmp_path)]
+    done = subprocess.run([*command, str(path)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout.count("missing-translation") == 400
+    assert "400 errors" in done.stderr
+    clean = subprocess.run([*command, str(FIXTURES / "flows" / "mini.yaml")], capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert (clean.returncode, clean.stdout) == (0, "")

@@ -1,3 +1,3 @@
-from troubleshooter.cli import main
+from troubleshooter.cli import entry
 
-raise SystemExit(main())
+entry()

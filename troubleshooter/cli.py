@@ -59,11 +59,23 @@ def _conversation_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def entry() -> None:
+    """The console script and ``python -m troubleshooter``; in-process callers use :func:`main`."""
+    raise SystemExit(main(leave_at_once=True))
+
+
+def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> int:
+    """Run the conversation or a command; the exit code.
+
+    With ``leave_at_once``, a command whose module sets ``LEAVE_AT_ONCE`` (one that builds a
+    large model and starts no threads) ends the process with ``os._exit`` as soon as its
+    output is flushed, as mypy does: the interpreter's teardown would only free what the
+    process drops anyway (~30 ms after a lint of a 10,000-node flow).
+    """
     import os
 
     try:
-        return _main(argv)
+        return _main(argv, leave_at_once)
     except BrokenPipeError:  # `troubleshooter … | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -77,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, leave_at_once: bool = False) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in COMMANDS:
         name = args_list[0]
@@ -92,9 +104,16 @@ def _main(argv: Sequence[str] | None) -> int:
         module.configure(parser)
         args = parser.parse_args(args_list[1:])
         try:
-            return int(module.run(args) or 0)
+            code = int(module.run(args) or 0)
         except KeyboardInterrupt:
             return 130
+        if leave_at_once and getattr(module, "LEAVE_AT_ONCE", False):
+            import os
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
     args = _conversation_parser().parse_args(args_list)
     try:
         if args.plain or not (args.served or _app_available()):
@@ -115,4 +134,4 @@ def _app_available() -> bool:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    entry()

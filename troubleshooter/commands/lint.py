@@ -15,6 +15,7 @@ import sys
 from troubleshooter.commands import add_content_options, add_lang_option
 
 HELP = "check flows (syntax, targets, reachability, translations, probes, articles)"
+LEAVE_AT_ONCE = True  # single-threaded, output flushed: skip the interpreter's teardown
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
