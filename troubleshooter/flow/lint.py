@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,20 +117,23 @@ class _Linter:
         """Dead ends, then nodes from which no end (nor an already reported problem) is reachable."""
         dead = set()
         exits = set()
+        reverse: dict[Key, list[Key]] = {}
         for key, node in self.nodes.items():
+            targets = edges[key]
             if node.kind == "end" or node.kind not in NODE_KINDS:
                 exits.add(key)
             elif not node.edges:
                 dead.add(key)
                 self.report(node.flow, ("nodes", node.id), "dead-end", at_key=True, node=node.id)
-            elif len(edges[key]) < len(node.edges):
+            elif len(targets) < len(node.edges):
                 exits.add(key)  # a dangling target, reported already: its way on is unknown
-            if any(target[1] == ESCALATE_NODE for target in edges[key]):
-                exits.add(key)
-        reverse: dict[Key, list[Key]] = {}
-        for source, targets in edges.items():
             for target in targets:
-                reverse.setdefault(target, []).append(source)
+                if target[1] == ESCALATE_NODE:
+                    exits.add(key)
+                if target in reverse:
+                    reverse[target].append(key)
+                else:
+                    reverse[target] = [key]
         can_finish = _walk(exits | dead, reverse)
         for key, node in self.nodes.items():
             if key not in can_finish:
@@ -196,26 +198,24 @@ def _raw_node(flow_id: str, node_id: str, raw: Any) -> _RawNode:
     if type(raw) is not dict:
         return _RawNode(flow_id, node_id, None, [])
     edges: list[tuple[str, tuple]] = []
-    target = _target_text(raw.get("next"))
-    if target:
+    get = raw.get
+    target = get("next")
+    if target is not None and (target := _target_text(target)):
         edges.append((target, ("next",)))
-    choices = raw.get("choices")
+    choices = get("choices")
     if type(choices) is list:
         for i, choice in enumerate(choices):
-            if type(choice) is dict:
-                target = _target_text(choice.get("next"))
-                if target:
-                    edges.append((target, ("choices", i, "next")))
-    outcomes = raw.get("outcomes")
+            if type(choice) is dict and (target := _target_text(choice.get("next"))):
+                edges.append((target, ("choices", i, "next")))
+    outcomes = get("outcomes")
     if type(outcomes) is dict:
         for outcome, value in outcomes.items():
-            target = _target_text(value)
-            if target:
+            if target := _target_text(value):
                 edges.append((target, ("outcomes", outcome)))
-    target = _target_text(raw.get("default"))
-    if target:
+    target = get("default")
+    if target is not None and (target := _target_text(target)):
         edges.append((target, ("default",)))
-    return _RawNode(flow_id, node_id, raw.get("kind"), edges)
+    return _RawNode(flow_id, node_id, get("kind"), edges)
 
 
 def _via(doc: YamlDocument, node_id: str, where: tuple) -> str:
@@ -237,12 +237,13 @@ def _target_text(value: Any) -> str | None:
 
 def _walk(roots: Iterable[Key], edges: dict[Key, list[Key]]) -> set[Key]:
     seen = set(roots)
-    queue = deque(seen)
-    while queue:
-        for target in edges.get(queue.popleft(), ()):
+    stack = list(seen)
+    pop, push, add, no_edges = stack.pop, stack.append, seen.add, ()
+    while stack:
+        for target in edges.get(pop(), no_edges):
             if target not in seen:
-                seen.add(target)
-                queue.append(target)
+                add(target)
+                push(target)
     return seen
 
 
