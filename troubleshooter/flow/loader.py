@@ -41,6 +41,7 @@ _NODE_KEYS = {
     "info": {"kind", "title", "text", "article", "next"},
     "end": {"kind", "title", "text", "article", "status"},
 }
+_CHOICE_KEYS = {"id", "label", "next"}
 _REQUIRED = {
     "question": ("text", "choices"),
     "input": ("text", "input", "next"),
@@ -48,6 +49,7 @@ _REQUIRED = {
     "info": ("next",),
     "end": ("status", "text"),
 }
+_REQUIRED_SETS = {kind: frozenset(names) for kind, names in _REQUIRED.items()}
 
 
 @dataclass(slots=True)
@@ -77,27 +79,31 @@ class _Reader:
         self.report(key, "not-a-mapping", what=what)
         return None
 
-    def string(self, value: Any, key: tuple, field_name: str) -> str | None:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+    # The value checks take where the value sits as (parent key, name): the full key is built
+    # only for a report, since a clean file never needs one (a tuple per field adds up).
+
+    def string(self, value: Any, parent: tuple, name: str | int, field_name: str | None = None) -> str | None:
+        if isinstance(value, str) and (text := value.strip()):
+            return text
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
-        self.report(key, "not-a-string", field=field_name)
+        self.report((*parent, name), "not-a-string", field=field_name or name)
         return None
 
-    def ident(self, value: Any, key: tuple, field_name: str) -> str | None:
-        text = self.string(value, key, field_name)
+    def ident(self, value: Any, parent: tuple, name: str) -> str | None:
+        text = self.string(value, parent, name)
         if text is not None and not ID_PATTERN.match(text):
-            self.report(key, "bad-id", id=text)
+            self.report((*parent, name), "bad-id", id=text)
         return text
 
-    def text(self, value: Any, key: tuple, field_name: str) -> Text | None:
+    def text(self, value: Any, parent: tuple, name: str) -> Text | None:
         if type(value) is dict and len(value) == 2:  # the common, correct case, quickly
             cs, en = value.get("cs"), value.get("en")
             if type(cs) is str and type(en) is str:
                 cs, en = cs.strip(), en.strip()
                 if cs and en:
-                    return Text(cs=cs, en=en)
+                    return Text(cs, en)
+        key, field_name = (*parent, name), name
         table = self.mapping(value, key, f"{field_name} (a map with cs and en)")
         if table is None:
             return None
@@ -139,13 +145,13 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
         table = reader.mapping(item, ckey, "choice")
         if table is None:
             continue
-        reader.unknown_keys(table, {"id", "label", "next"}, ckey)
+        reader.unknown_keys(table, _CHOICE_KEYS, ckey)
         for required in ("id", "label", "next"):
             if required not in table:
                 reader.report(ckey, "missing-field", field=required)
-        cid = reader.ident(table.get("id"), (*ckey, "id"), "id") if "id" in table else None
-        label = reader.text(table.get("label"), (*ckey, "label"), "label") if "label" in table else None
-        target = reader.string(table.get("next"), (*ckey, "next"), "next") if "next" in table else None
+        cid = reader.ident(table.get("id"), ckey, "id") if "id" in table else None
+        label = reader.text(table.get("label"), ckey, "label") if "label" in table else None
+        target = reader.string(table.get("next"), ckey, "next") if "next" in table else None
         if cid in (ESCALATE, CONTINUE):
             reader.report((*ckey, "id"), "reserved-id", id=cid)
             continue
@@ -163,7 +169,7 @@ def _input(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
     if table is None:
         return None
     reader.unknown_keys(table, {"name", "kind", "secret", "optional"}, key)
-    name = reader.ident(table.get("name"), (*key, "name"), "name")
+    name = reader.ident(table.get("name"), key, "name")
     kind = table.get("kind", "text")
     if kind not in INPUT_KINDS:
         reader.report((*key, "kind"), "bad-enum", field="kind", value=kind,
@@ -181,7 +187,7 @@ def _input(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
 def _store(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
     """``store: name`` or ``store: {name: security, kind: security}`` on a question."""
     if isinstance(raw, str):
-        name = reader.ident(raw, key, "store")
+        name = reader.ident(raw, key[:-1], "store")
         return InputSpec(name, "text") if name else None
     spec = _input(reader, raw, key)
     if spec is not None and spec.secret:
@@ -191,24 +197,24 @@ def _store(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
 
 
 def _probe(reader: _Reader, table: dict, key: tuple) -> ProbeCall | None:
-    name = reader.string(table.get("probe"), (*key, "probe"), "probe")
+    name = reader.string(table.get("probe"), key, "probe")
     args: dict[str, str] = {}
     raw_args = table.get("args", {})
     if reader.mapping(raw_args, (*key, "args"), "args") is not None:
         for param, value in raw_args.items():
-            text = reader.string(value, (*key, "args", param), f"args.{param}")
+            text = reader.string(value, (*key, "args"), param, f"args.{param}")
             if text is not None:
                 args[param] = text
     outcomes: dict[str, str] = {}
     raw_outcomes = table.get("outcomes", {})
     if reader.mapping(raw_outcomes, (*key, "outcomes"), "outcomes") is not None:
         for outcome, target in raw_outcomes.items():
-            text = reader.string(target, (*key, "outcomes", outcome), f"outcomes.{outcome}")
+            text = reader.string(target, (*key, "outcomes"), outcome, f"outcomes.{outcome}")
             if text is not None:
                 outcomes[outcome] = text
     default = None
     if "default" in table:
-        default = reader.string(table["default"], (*key, "default"), "default")
+        default = reader.string(table["default"], key, "default")
     if not outcomes and default is None:
         reader.report(key, "no-outcomes")
     return ProbeCall(name, args, outcomes, default) if name else None
@@ -224,37 +230,41 @@ def _node(reader: _Reader, node_id: str, raw: Any, key: tuple) -> Node | None:
         reader.report(where, "bad-enum", field="kind", value=kind, allowed=", ".join(NODE_KINDS))
         return None
     reader.unknown_keys(table, _NODE_KEYS[kind], key)
-    missing = [name for name in _REQUIRED[kind] if name not in table]
+    required = _REQUIRED[kind]
+    missing = [] if table.keys() >= _REQUIRED_SETS[kind] else [name for name in required if name not in table]
     for name in missing:
         reader.report(key, "missing-field", field=name)
     if kind == "info" and "text" not in table and "article" not in table:
         reader.report(key, "missing-field", field="text")
-    text = reader.text(table["text"], (*key, "text"), "text") if "text" in table else None
-    title = reader.text(table["title"], (*key, "title"), "title") if "title" in table else None
-    article = reader.ident(table["article"], (*key, "article"), "article") if "article" in table else None
-    nxt = reader.string(table["next"], (*key, "next"), "next") if "next" in table else None
-    fields: dict[str, Any] = {}
+    text = reader.text(table["text"], key, "text") if "text" in table else None
+    title = reader.text(table["title"], key, "title") if "title" in table else None
+    article = reader.ident(table["article"], key, "article") if "article" in table else None
+    nxt = reader.string(table["next"], key, "next") if "next" in table else None
+    choices: tuple[Choice, ...] = ()
+    store = spec = probe = status = None
     if kind == "question":
-        fields["choices"] = _choices(reader, table.get("choices"), (*key, "choices"))
+        choices = _choices(reader, table.get("choices"), (*key, "choices"))
         if "store" in table:
-            fields["store"] = _store(reader, table["store"], (*key, "store"))
+            store = _store(reader, table["store"], (*key, "store"))
     elif kind == "input" and "input" in table:
-        fields["input"] = _input(reader, table["input"], (*key, "input"))
-        if fields["input"] is None:
+        spec = _input(reader, table["input"], (*key, "input"))
+        if spec is None:
             return None
     elif kind == "probe":
-        fields["probe"] = _probe(reader, table, key)
-        if fields["probe"] is None:
+        probe = _probe(reader, table, key)
+        if probe is None:
             return None
     elif kind == "end" and "status" in table:
-        if table["status"] not in END_STATUSES:
-            reader.report((*key, "status"), "bad-enum", field="status", value=table["status"],
+        status = table["status"]
+        if status not in END_STATUSES:
+            reader.report((*key, "status"), "bad-enum", field="status", value=status,
                           allowed=", ".join(END_STATUSES))
             return None
-        fields["status"] = table["status"]
     if missing or ("text" in table and text is None):
         return None
-    return Node(node_id, kind, text=text, title=title, article=article, next=nxt, **fields)
+    # Keywords, not **fields: unpacking a dict into the call doubled the cost of a node.
+    return Node(node_id, kind, text=text, title=title, article=article, next=nxt, choices=choices,
+                store=store, input=spec, probe=probe, status=status)
 
 
 def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow | None:
@@ -269,10 +279,10 @@ def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow 
     for required in ("id", "title", "start", "nodes"):
         if required not in table:
             reader.report((), "missing-field", field=required)
-    flow_id = reader.ident(table.get("id"), ("id",), "id") if "id" in table else None
-    title = reader.text(table.get("title"), ("title",), "title") if "title" in table else None
-    start = reader.string(table.get("start"), ("start",), "start") if "start" in table else None
-    escalate = reader.string(table["escalate"], ("escalate",), "escalate") if "escalate" in table else None
+    flow_id = reader.ident(table.get("id"), (), "id") if "id" in table else None
+    title = reader.text(table.get("title"), (), "title") if "title" in table else None
+    start = reader.string(table.get("start"), (), "start") if "start" in table else None
+    escalate = reader.string(table["escalate"], (), "escalate") if "escalate" in table else None
     nodes: dict[str, Node] = {}
     raw_nodes = table.get("nodes")
     if "nodes" in table and reader.mapping(raw_nodes, ("nodes",), "nodes") is not None:
