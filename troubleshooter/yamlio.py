@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -285,13 +286,16 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
 KEEP_PART_VERSIONS = 3  # cached parts kept per file: about three versions' worth
 
 
-def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:
+def load(path: str | os.PathLike[str], display: str | None = None, *,
+         meanwhile: Callable[[Any], None] | None = None) -> YamlDocument:
     """Read and parse a file. ``display`` is the path shown in messages (defaults to ``path``).
 
     A file that parsed before is read from a JSON copy keyed by its exact content
     (:mod:`troubleshooter.cache`): parsing is most of what loading a large flow costs, and
     commands such as ``diagnose`` then start without importing PyYAML at all. After an edit,
     a large file reuses the unchanged parts of its previous parse (:mod:`troubleshooter.yamlparts`).
+    When a new large file is parsed on two cores, ``meanwhile`` gets the entries of each part
+    this process parsed, for work of the caller's to overlap with the other process's share.
     """
     from troubleshooter import cache
 
@@ -312,7 +316,7 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
     except UnicodeDecodeError as exc:
         raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
     first_line = text.split("\n", 1)[0]
-    reused = _parse_reusing(text, shown, f"yamlpart-{source.stem}")
+    reused = _parse_reusing(text, shown, f"yamlpart-{source.stem}", meanwhile)
     if reused is None:
         data = loads(text, shown).data
         entry: dict[str, Any] = {"data": data}
@@ -323,7 +327,8 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
     return YamlDocument(path=shown, data=data, first_line=first_line, source=text)
 
 
-def _parse_reusing(text: str, path: str, part_prefix: str) -> tuple[Any, dict[str, Any]] | None:
+def _parse_reusing(text: str, path: str, part_prefix: str, meanwhile: Callable[[Any], None] | None = None,
+                   ) -> tuple[Any, dict[str, Any]] | None:
     """(data, its cache entry) built from parts, parsing only parts not cached; None: parse whole.
 
     Each part is cached by the hash of its text, so after an edit only the edited part is
@@ -345,7 +350,7 @@ def _parse_reusing(text: str, path: str, part_prefix: str) -> tuple[Any, dict[st
 
     _yaml()  # imported once, before a child is forked
     ready = yamlparts.parse_missing(layout, parse_part, lambda digest: cache.has_cached(part_prefix, digest),
-                                    store)
+                                    store, meanwhile)
     if ready is None:
         return None
     assembled = yamlparts.assemble(layout, lambda part, record: _parse(part, path, record=record),

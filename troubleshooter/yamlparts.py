@@ -29,6 +29,9 @@ from typing import Any
 
 ENTRIES_PER_PART = 100
 _MIN_PARTS = 4  # smaller files are parsed whole: nothing to gain
+# This process's share of the new parts when it also works on each (``meanwhile``): parsing
+# and storing a part costs ~9 ms here, building its 100 flow nodes ~2 ms more.
+_SHARE_WITH_WORK = 0.45
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,8 @@ def split(text: str) -> Layout | None:
 
 
 def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Callable[[str], bool],
-                  store: Callable[[str, Any], None]) -> dict[str, Any] | None:
+                  store: Callable[[str, Any], None],
+                  meanwhile: Callable[[Any], None] | None = None) -> dict[str, Any] | None:
     """Parse and store the parts not in the cache yet, on two cores where there are two;
     return this process's share by digest (the child's share is in the cache), or ``None``
     as soon as a part does not parse (the caller then parses the whole text).
@@ -97,11 +101,16 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
     little more than parsing it whole. Forking is done only from a single-threaded process
     (the CLI), never from the app's workers. ``parse_part`` returns the part's entries, or
     ``None`` when the part is not shaped like one.
+
+    ``meanwhile(entries)`` is the caller's own work on a part (the flow loader builds its
+    nodes), done here for each part this process parsed while the child still parses: this
+    process then takes a smaller share, so both finish together. It must not raise; what
+    it made is the caller's to check against the data finally returned.
     """
     missing = [i for i, digest in enumerate(layout.digests) if not cached(digest)]
     mine, child = missing, 0
     if len(missing) >= _MIN_PARTS * 2 and _can_fork():
-        half = len(missing) // 2
+        half = len(missing) // 2 if meanwhile is None else int(len(missing) * _SHARE_WITH_WORK)
         try:
             child = os.fork()
         except OSError:
@@ -138,6 +147,8 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
                 break
             parsed[layout.digests[i]] = entries
             store(layout.digests[i], entries)
+            if child and meanwhile is not None:
+                meanwhile(entries)
     except Exception:
         failed = True
     finally:

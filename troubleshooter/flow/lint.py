@@ -27,6 +27,7 @@ from troubleshooter.yamlio import YamlDocument
 
 Key = tuple[str, str]  # (flow id, node id)
 _ARTICLE_SUFFIXES = (".cs.md", ".en.md")
+_TO_PERSON = -1  # a target that is the engine's "I need a person": a way out, not a node
 
 
 @dataclass(slots=True)
@@ -41,12 +42,17 @@ class _RawNode:
 
 @dataclass(slots=True)
 class _Linter:
-    """The checks that need every loaded flow at once; findings collect in ``found``."""
+    """The checks that need every loaded flow at once; findings collect in ``found``.
+
+    The graph is walked by node number (``index``): a 10,000-node flow is walked three times,
+    and hashing (flow, node) pairs was most of what that cost.
+    """
 
     load: FlowLoad
     incomplete: bool  # some flow file could not be built: unknown flow ids may live there
     found: list[Diagnostic] = field(default_factory=list)
-    nodes: dict[Key, _RawNode] = field(default_factory=dict)
+    nodes: list[_RawNode] = field(default_factory=list)
+    index: dict[Key, int] = field(default_factory=dict)  # (flow, node) -> position in ``nodes``
 
     def report(self, flow_id: str, key: tuple, code: str, severity: str = "error", /, *,
                at_key: bool = False, **params: Any) -> None:
@@ -57,37 +63,42 @@ class _Linter:
     # -- the graph -------------------------------------------------------------------
 
     def read_graph(self) -> None:
+        nodes, index = self.nodes, self.index
         for flow in self.load.flows:
             raw_nodes = self.load.documents[flow.id].data.get("nodes")
             if not isinstance(raw_nodes, dict):
                 continue
             for node_id, raw in raw_nodes.items():
                 if isinstance(node_id, str) and ID_PATTERN.match(node_id):
-                    self.nodes[(flow.id, node_id)] = _raw_node(flow.id, node_id, raw)
+                    index[(flow.id, node_id)] = len(nodes)
+                    nodes.append(_raw_node(flow.id, node_id, raw))
 
-    def resolve(self, target: str, flow_id: str) -> Key | None:
-        """``node`` or ``flow:node`` as a graph key, or None when there is no such node."""
+    def resolve(self, target: str, flow_id: str) -> int | None:
+        """``node`` or ``flow:node`` as a node number (:data:`_TO_PERSON` for the engine's
+        "I need a person" of a known flow), or None when there is no such node."""
         flow, sep, node = target.partition(":")
         key = (flow, node) if sep else (flow_id, target)
-        if key in self.nodes:
-            return key
-        return key if key[1] == ESCALATE_NODE and key[0] in self.load.flows else None
+        found = self.index.get(key)
+        if found is not None:
+            return found
+        return _TO_PERSON if key[1] == ESCALATE_NODE and key[0] in self.load.flows else None
 
-    def check_targets(self) -> dict[Key, list[Key]]:
-        """Report dangling targets; return the resolved edges of every node."""
-        edges: dict[Key, list[Key]] = {}
-        nodes = self.nodes
-        for key, node in nodes.items():
-            out: list[Key] = []
+    def check_targets(self) -> list[list[int]]:
+        """Report dangling targets; return the resolved targets of every node, by number."""
+        edges: list[list[int]] = []
+        index = self.index
+        for node in self.nodes:
+            out: list[int] = []
             for target, where in node.edges:
-                local = (node.flow, target)  # the common case, resolved inline
-                resolved = local if local in nodes else self.resolve(target, node.flow)
+                resolved = index.get((node.flow, target))  # the common case, resolved inline
+                if resolved is None:
+                    resolved = self.resolve(target, node.flow)
                 if resolved is not None:
                     out.append(resolved)
                 elif self._knowable(target, node.flow):
                     self.report(node.flow, ("nodes", node.id, *where), "unknown-target",
                                 via=_via(self.load.documents[node.flow], node.id, where), target=target)
-            edges[key] = out
+            edges.append(out)
         for flow in self.load.flows:
             if self.resolve(flow.start, flow.id) is None:
                 self.report(flow.id, ("start",), "missing-start", target=flow.start)
@@ -101,42 +112,40 @@ class _Linter:
         flow, sep, _ = target.partition(":")
         return not sep or flow in self.load.flows or not self.incomplete
 
-    def check_reachability(self, edges: dict[Key, list[Key]]) -> None:
+    def check_reachability(self, edges: list[list[int]]) -> None:
         roots = []
         for flow in self.load.flows:
-            roots.extend(k for k in (self.resolve(flow.start, flow.id),
-                                     self.resolve(flow.escalate or "", flow.id)) if k)
+            roots.extend(found for found in (self.resolve(flow.start, flow.id),
+                                             self.resolve(flow.escalate or "", flow.id))
+                         if found is not None)
         seen = _walk(roots, edges)
         startless = {f.id for f in self.load.flows if self.resolve(f.start, f.id) is None}
-        for key, node in self.nodes.items():
-            if key not in seen and node.flow not in startless:  # missing-start says it all
+        for number, node in enumerate(self.nodes):
+            if not seen[number] and node.flow not in startless:  # missing-start says it all
                 self.report(node.flow, ("nodes", node.id), "unreachable-node", "warning",
                             at_key=True, node=node.id)
 
-    def check_exits(self, edges: dict[Key, list[Key]]) -> None:
+    def check_exits(self, edges: list[list[int]]) -> None:
         """Dead ends, then nodes from which no end (nor an already reported problem) is reachable."""
-        dead = set()
-        exits = set()
-        reverse: dict[Key, list[Key]] = {}
-        for key, node in self.nodes.items():
-            targets = edges[key]
+        finishing: list[int] = []  # ends, dead ends, and nodes whose way on is unknown
+        reverse: list[list[int]] = [[] for _ in self.nodes]
+        for number, node in enumerate(self.nodes):
+            targets = edges[number]
             if node.kind == "end" or node.kind not in NODE_KINDS:
-                exits.add(key)
+                finishing.append(number)
             elif not node.edges:
-                dead.add(key)
+                finishing.append(number)
                 self.report(node.flow, ("nodes", node.id), "dead-end", at_key=True, node=node.id)
             elif len(targets) < len(node.edges):
-                exits.add(key)  # a dangling target, reported already: its way on is unknown
+                finishing.append(number)  # a dangling target, reported already: its way on is unknown
+            elif _TO_PERSON in targets:
+                finishing.append(number)
             for target in targets:
-                if target[1] == ESCALATE_NODE:
-                    exits.add(key)
-                if target in reverse:
-                    reverse[target].append(key)
-                else:
-                    reverse[target] = [key]
-        can_finish = _walk(exits | dead, reverse)
-        for key, node in self.nodes.items():
-            if key not in can_finish:
+                if target != _TO_PERSON:
+                    reverse[target].append(number)
+        can_finish = _walk(finishing, reverse)
+        for number, node in enumerate(self.nodes):
+            if not can_finish[number]:
                 self.report(node.flow, ("nodes", node.id), "no-way-out", at_key=True, node=node.id)
 
     # -- per node ----------------------------------------------------------------------
@@ -235,14 +244,17 @@ def _target_text(value: Any) -> str | None:
     return None
 
 
-def _walk(roots: Iterable[Key], edges: dict[Key, list[Key]]) -> set[Key]:
-    seen = set(roots)
-    stack = list(seen)
-    pop, push, add, no_edges = stack.pop, stack.append, seen.add, ()
+def _walk(roots: Iterable[int], edges: list[list[int]]) -> bytearray:
+    """Which nodes are reachable from ``roots`` (1 at their number)."""
+    seen = bytearray(len(edges))
+    stack = [root for root in roots if root != _TO_PERSON]
+    for root in stack:
+        seen[root] = 1
+    pop, push = stack.pop, stack.append
     while stack:
-        for target in edges.get(pop(), no_edges):
-            if target not in seen:
-                add(target)
+        for target in edges[pop()]:
+            if target != _TO_PERSON and not seen[target]:
+                seen[target] = 1
                 push(target)
     return seen
 
