@@ -237,3 +237,37 @@ def test_pruning_one_file_never_touches_another_with_a_longer_name(cache):
         cache_module.store_cached("yaml-smtp", f"1-aaaaaaaa-{n:08x}-10", {"n": n})
     assert cache_module.read_cached("yaml-smtp-extra", "1-aaaaaaaa-bbbbbbbb-10") == {"stem": "smtp-extra"}
     assert len(list(cache.glob("yaml-smtp-1-*.json"))) == cache_module.KEEP_PER_PREFIX
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parallel parse forks on Linux")
+def test_nodes_built_while_the_child_parses_equal_a_plain_build(tmp_path, cache, monkeypatch):
+    """The loader builds the clean nodes of this process's parts early (``meanwhile``); the
+    flow and every finding are the same as from building the whole text at once, and a node
+    with a finding is built (and reported) by the reporting pass."""
+    from troubleshooter.flow import loader
+
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: True)
+    made: list[dict] = []
+    real_prebuild = loader.prebuild
+
+    def watched(prebuilt):
+        made.append(prebuilt)
+        return real_prebuild(prebuilt)
+
+    monkeypatch.setattr(loader, "prebuild", watched)
+    entries = [node(i) for i in range(900)]
+    for i in (5, 450, 850):  # a finding early (this process's share) and late (the child's)
+        entries[i] = f"  n{i}:\n    kind: info\n    text: {{cs: Jen česky {i}}}\n    next: n{i + 1}\n"
+    entries[7] = "  n7:\n    kind: info\n    colour: red\n    text: {cs: A, en: B}\n    next: n8\n"
+    text = flow_text(entries=entries)
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    early = loader.load_flows([path])
+    plain: list = []
+    whole = loader.build_flow(yamlio.loads(text, early.documents["big"].path), plain)
+    assert early.flows.flow("big").nodes == whole.nodes
+    assert [(d.line, d.col, d.code) for d in early.diagnostics] == [(d.line, d.col, d.code) for d in plain]
+    assert {"missing-translation", "unknown-key"} <= {d.code for d in plain}
+    prebuilt = made[0]
+    assert 200 <= len(prebuilt) < 900 and "n5" not in prebuilt and "n7" not in prebuilt
