@@ -47,10 +47,10 @@ def cache(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def load_file(tmp_path: Path, text: str) -> yamlio.YamlDocument:
+def load_file(tmp_path: Path, text: str, meanwhile=None) -> yamlio.YamlDocument:
     path = tmp_path / "big.yaml"
     path.write_text(text, encoding="utf-8")
-    return yamlio.load(path)
+    return yamlio.load(path, meanwhile=meanwhile)
 
 
 def parts_in(cache: Path) -> set[str]:
@@ -148,12 +148,14 @@ def test_documents_that_trip_the_cut_still_load_as_a_whole(tmp_path, cache, case
     assert load_file(tmp_path, text).data == expected  # and from the cache
 
 
+@pytest.mark.parametrize("work", [False, True])  # with work of the caller's on each part (meanwhile)
 @pytest.mark.parametrize(("fault", "count", "fork"), [
     ("duplicate-node", ENTRIES, False), ("syntax-error-late", ENTRIES, False),
     ("syntax-error-late", 900, True),  # in the forked child's share
     ("syntax-error-early", 900, True),  # in this process's share
 ])
-def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monkeypatch, fault, count, fork):
+def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monkeypatch, fault, count, fork,
+                                                           work):
     monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and sys.platform.startswith("linux"))
     entries = [node(i) for i in range(count)]
     if fault == "duplicate-node":
@@ -167,14 +169,15 @@ def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monk
     if not fork:
         load_file(tmp_path, flow_text(count))  # parts of the good version are cached
     with pytest.raises(YamlError) as parted:
-        load_file(tmp_path, text)
+        load_file(tmp_path, text, meanwhile=(lambda entries: None) if work else None)
     assert (parted.value.line, parted.value.col, parted.value.code) == \
         (whole.value.line, whole.value.col, whole.value.code)
     assert not list(cache.glob(".*")), "a stopped child left a half-written cache entry"
 
 
+@pytest.mark.parametrize("work", [False, True])
 @pytest.mark.parametrize("fork", [False, True])
-def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch, fork):
+def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch, fork, work):
     """With two cores the child's parts reach this process through the cache; when the cache
     cannot be written they are parsed again here."""
     blocker = tmp_path / "not-a-directory"
@@ -182,7 +185,10 @@ def test_an_unwritable_cache_costs_time_not_data(tmp_path, monkeypatch, fork):
     monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(blocker / "cache"))
     monkeypatch.setattr(yamlparts, "_can_fork", lambda: fork and sys.platform.startswith("linux"))
     text = flow_text(900)
-    assert load_file(tmp_path, text).data == yamlio.loads(text).data
+    seen: list[str] = []
+    doc = load_file(tmp_path, text, meanwhile=(lambda entries: seen.extend(entries)) if work else None)
+    assert doc.data == yamlio.loads(text).data
+    assert len(seen) == len(set(seen)) < 900  # the child's parts never arrived: parsed here
 
 
 def test_old_parts_are_pruned_and_current_ones_kept(tmp_path, cache):
@@ -271,3 +277,14 @@ def test_nodes_built_while_the_child_parses_equal_a_plain_build(tmp_path, cache,
     assert {"missing-translation", "unknown-key"} <= {d.code for d in plain}
     prebuilt = made[0]
     assert 200 <= len(prebuilt) < 900 and "n5" not in prebuilt and "n7" not in prebuilt
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parallel parse forks on Linux")
+def test_the_callers_work_gets_every_part_once_its_own_and_the_childs(tmp_path, cache, monkeypatch):
+    """``meanwhile`` runs on this process's parts and on each of the child's as soon as it is
+    stored (one byte per part on a pipe), so the loader's work overlaps the child's parse."""
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: True)
+    seen: list[str] = []
+    text = flow_text(900)
+    assert load_file(tmp_path, text, meanwhile=seen.extend).data == yamlio.loads(text).data
+    assert sorted(seen) == sorted(f"n{i}" for i in range(900))

@@ -350,7 +350,7 @@ def _parse_reusing(text: str, path: str, part_prefix: str, meanwhile: Callable[[
 
     _yaml()  # imported once, before a child is forked
     ready = yamlparts.parse_missing(layout, parse_part, lambda digest: cache.has_cached(part_prefix, digest),
-                                    store, meanwhile)
+                                    store, lambda digest: cache.read_cached(part_prefix, digest), meanwhile)
     if ready is None:
         return None
     assembled = yamlparts.assemble(layout, lambda part, record: _parse(part, path, record=record),
