@@ -126,6 +126,9 @@ class TroubleshooterApp(App[int]):
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The width classes go on the screen before it has children: set after the mount (by
+        # the first resize event), they restyled every widget just styled (~10 ms).
+        self._apply_width(self.size.width)
         yield TopBar(" …", id="topbar")
         # Hidden until the content arrives: the first paint is then the top bar and key line
         # only, not a full empty layout that is laid out again a moment later.
