@@ -4,6 +4,8 @@ question box when nothing fits, and Esc / leaving the node cancelling a running 
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 pytest.importorskip("textual")
@@ -140,8 +142,10 @@ async def _start_check_against(pilot, port: int) -> None:
     assert app.probe_running
 
 
-@pytest.mark.parametrize("lang", ["cs", "en"])
-async def test_escape_cancels_a_running_check(lang):
+@contextlib.asynccontextmanager
+async def _check_stopped_by(key: str, lang: str):
+    """A check against a silent loopback server, running, then ``key`` pressed: (app, pilot)
+    once the check has stopped."""
     from smtp_servers import misbehaving_server
 
     async with misbehaving_server("silent") as port:
@@ -149,29 +153,26 @@ async def test_escape_cancels_a_running_check(lang):
         async with app.run_test(size=(80, 30)) as pilot:
             await settle(pilot)
             await _start_check_against(pilot, port)
-            await pilot.press("escape")
+            await pilot.press(key)
             await _until(pilot, lambda: not app.probe_running)
             await settle(pilot)
-            cancelled = "Test byl zrušen." if lang == "cs" else "The check was cancelled."
-            assert cancelled in visible_text(app), visible_text(app)
-            assert node(app) == "check-connection"  # nothing recorded: the check did not finish
-            assert all(step.kind != "probe" for step in app.session.steps)
-            await press(pilot, "b")  # still usable
-            assert node(app) == "offer-check"
+            yield app, pilot
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+async def test_escape_cancels_a_running_check(lang):
+    async with _check_stopped_by("escape", lang) as (app, pilot):
+        cancelled = "Test byl zrušen." if lang == "cs" else "The check was cancelled."
+        assert cancelled in visible_text(app), visible_text(app)
+        assert node(app) == "check-connection"  # nothing recorded: the check did not finish
+        assert all(step.kind != "probe" for step in app.session.steps)
+        await press(pilot, "b")  # still usable
+        assert node(app) == "offer-check"
 
 
 async def test_leaving_the_node_cancels_the_check():
-    from smtp_servers import misbehaving_server
-
-    async with misbehaving_server("silent") as port:
-        app = make_app("en")
-        async with app.run_test(size=(80, 30)) as pilot:
-            await settle(pilot)
-            await _start_check_against(pilot, port)
-            await pilot.press("b")
-            await _until(pilot, lambda: not app.probe_running)
-            await settle(pilot)
-            assert node(app) == "offer-check"
-            assert app.probe_ref is None
-            await press(pilot, "3")  # skip to the test in Mioweb: the app answers at once
-            assert node(app) == "test"
+    async with _check_stopped_by("b", "en") as (app, pilot):
+        assert node(app) == "offer-check"
+        assert app.probe_ref is None
+        await press(pilot, "3")  # skip to the test in Mioweb: the app answers at once
+        assert node(app) == "test"
