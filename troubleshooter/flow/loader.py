@@ -42,6 +42,7 @@ _NODE_KEYS = {
     "end": {"kind", "title", "text", "article", "status"},
 }
 _CHOICE_KEYS = {"id", "label", "next"}
+_INPUT_KEYS = {"name", "kind", "secret", "optional"}
 _REQUIRED = {
     "question": ("text", "choices"),
     "input": ("text", "input", "next"),
@@ -211,7 +212,7 @@ def _input(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
     table = reader.mapping(raw, key, "input")
     if table is None:
         return None
-    reader.unknown_keys(table, {"name", "kind", "secret", "optional"}, key)
+    reader.unknown_keys(table, _INPUT_KEYS, key)
     name = reader.ident(table.get("name"), key, "name")
     kind = table.get("kind", "text")
     if kind not in INPUT_KINDS:
