@@ -30,6 +30,27 @@ def test_every_spelling_of_the_core_schema_words() -> None:
     assert odd == ".Nan"  # not one of the spellings: a string
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("a: !!int 5", 5), ("a: !!int 0x1F", 31), ("a: !!float 1", 1.0), ("a: !!bool TRUE", True),
+    ("a: !!null ~", None), ("a: !!str 5", "5"),
+])
+def test_an_explicit_tag_that_fits_gives_its_type(text: str, found) -> None:
+    assert yamlio.loads(text).data == {"a": found}
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("a: !!int next", "'next' is not an integer"), ("a: !!float label", "'label' is not a number"),
+    ("a: !!bool yes", "'yes' is not true or false"), ("a: !!null no", "'no' is not null"),
+    ("a: !!int 1_000", "'1_000' is not an integer"),
+])
+def test_an_explicit_tag_that_does_not_fit_is_a_located_error(text: str, says: str) -> None:
+    """Found by fuzzing: these raised ValueError out of the loader (or read yes as false)."""
+    with pytest.raises(YamlError) as error:
+        yamlio.loads(text, "f.yaml")
+    found = error.value
+    assert (found.line, found.col, found.code, found.message) == (1, 4, "yaml-tag", says)
+
+
 def test_duplicate_key_is_an_error_at_the_second_key() -> None:
     with pytest.raises(YamlError) as caught:
         yamlio.loads("nodes:\n  a: 1\n  b: 2\n  a: 3\n", "f.yaml")

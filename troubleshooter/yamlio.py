@@ -114,24 +114,45 @@ class YamlDocument:
 
 
 def _scalar(tag: str, value: str, mark: Any, path: str) -> Any:
+    """A scalar with an explicit tag (``!!int 5``): it must fit the core schema's pattern for
+    that type, else it is an error at the value's place."""
     if tag == "tag:yaml.org,2002:str":
         return value
-    if tag == "tag:yaml.org,2002:bool":
-        return value.lower() == "true"
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:int":
-        text = value.lower()
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text)
-    if tag == "tag:yaml.org,2002:float":
-        return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+    if tag in _TYPE_NAMES:
+        if not _fits(tag, value):
+            raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-tag",
+                            f"{value!r} is not {_TYPE_NAMES[tag]}")
+        return _convert(tag, value)
     if tag == "tag:yaml.org,2002:merge":
         raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-merge", "merge keys (<<) are not supported")
     raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-tag", f"unsupported tag {tag!r}")
+
+
+def _convert(tag: str, value: str) -> Any:
+    """The value of a scalar that fits the core schema's pattern for ``tag``."""
+    if tag == "tag:yaml.org,2002:bool" or tag == "tag:yaml.org,2002:null":
+        return _WORDS[value]
+    text = value.lower()
+    if tag == "tag:yaml.org,2002:float":
+        return float(text.replace(".inf", "inf").replace(".nan", "nan"))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+_TYPE_NAMES = {"tag:yaml.org,2002:bool": "true or false", "tag:yaml.org,2002:null": "null",
+               "tag:yaml.org,2002:int": "an integer", "tag:yaml.org,2002:float": "a number"}
+
+
+def _fits(tag: str, value: str) -> bool:
+    if tag == "tag:yaml.org,2002:bool":
+        return type(_WORDS.get(value, 0)) is bool
+    if tag == "tag:yaml.org,2002:null":
+        return value in _WORDS and _WORDS[value] is None
+    return any(regexp.match(value) for candidate, regexp in _number_resolvers().get(value[:1], ())
+               if candidate == tag)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -187,7 +208,7 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                             if candidates:
                                 for candidate, regexp in candidates:
                                     if regexp.match(value):
-                                        value = _scalar(candidate, value, event.start_mark, path)
+                                        value = _convert(candidate, value)
                                         break
                 elif tag != str_tag:  # explicit tags (a merge key << too) are checked there
                     value = _scalar(tag, value, event.start_mark, path)
