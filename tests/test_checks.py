@@ -188,3 +188,11 @@ def test_a_port_for_receiving_mail_is_named(port, protocol):
     (finding,) = check_value("port", port)
     assert finding.code == "port-is-incoming" and finding.severity == "warning"
     assert protocol in finding.message.en and "465" in finding.message.cs
+
+
+def test_a_port_of_digits_int_cannot_read_is_a_finding_not_a_crash():
+    """"²" passes str.isdigit() but not int(); a port kept as typed must not break later checks."""
+    found, _ = codes("port", "²5")
+    assert found == ["port-not-number"]
+    found, _ = codes("security", "ssl", port="46²")
+    assert found == []

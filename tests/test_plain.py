@@ -97,6 +97,14 @@ def test_back_and_language_commands():
     assert "What is your website built with?" in done.stdout
 
 
+def test_a_digit_int_cannot_read_is_an_unknown_answer_not_a_crash():
+    """"²" and "①" are digits to str.isdigit() but not numbers to int()."""
+    done = plain(["²", "①", *SEED_PATH_NUMBERS], "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Resolved: Done" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
 def test_from_a_node_and_unknown_node():
     done = plain(["yes"], "--lang", "en", "--from", "green-arrived")
     assert done.returncode == 0 and "Resolved: Done" in done.stdout

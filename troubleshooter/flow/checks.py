@@ -174,7 +174,7 @@ def check_value(
         findings += _check_port(cleaned, by_kind.get("security"))
     elif kind == "security":
         port = by_kind.get("port")
-        findings += _port_security(int(port) if port and port.isdigit() else None, cleaned)
+        findings += _port_security(int(port) if port and port.isdecimal() else None, cleaned)
     elif kind in ("sender", "recipient"):
         findings += _check_address(cleaned)
     elif kind == "username":

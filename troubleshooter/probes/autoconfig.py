@@ -69,7 +69,8 @@ def parse_outgoing(body: bytes, address: str) -> list[OutgoingServer]:
         host = _placeholders(node.findtext("hostname") or "", local, domain).strip().lower().rstrip(".")
         socket_type = _SOCKET_TYPES.get((node.findtext("socketType") or "").strip().upper())
         port_text = (node.findtext("port") or "").strip()
-        if not HOST_RE.match(host) or socket_type is None or not port_text.isdigit():
+        plain_number = port_text.isascii() and port_text.isdecimal()  # isdigit() takes "²", int() not
+        if not HOST_RE.match(host) or socket_type is None or not plain_number:
             continue
         port = int(port_text)
         if not 0 < port < 65536:
@@ -166,7 +167,7 @@ async def _get(host: str, port: int, path: str, resolve: Resolve, ca_file: str |
         raise ValueError("no HTTP header")
     lines = head.decode("latin-1").split("\r\n")
     status_parts = lines[0].split()
-    if len(status_parts) < 2 or not status_parts[1].isdigit():
+    if len(status_parts) < 2 or not (status_parts[1].isascii() and status_parts[1].isdecimal()):
         raise ValueError(f"bad status line {lines[0][:80]!r}")
     headers = {}
     for line in lines[1:]:

@@ -101,7 +101,7 @@ def parse_nameserver(value: str) -> tuple[str, int]:
 
 
 def _port(text: str, whole: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdecimal()) or not 0 < int(text) < 65536:
         raise ValueError(f"invalid port in {whole!r}")
     return int(text)
 

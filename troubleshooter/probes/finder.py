@@ -93,7 +93,7 @@ def parse_guess_ports(text: str) -> tuple[tuple[int, str], ...]:
     found: list[tuple[int, str]] = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         port_text, _, mode_text = item.partition("/")
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 < int(port_text) < 65536:
             raise ValueError(item)
         port = int(port_text)
         mode = security_mode(mode_text) if mode_text else ("tls" if port == 465 else "starttls")

@@ -213,7 +213,7 @@ def compare(
             diffs.append(Difference("host", host, provider.outgoing[0].hostname))
         else:
             servers = same_host
-    port_no = int(port) if port not in (None, "") and str(port).isdigit() else None
+    port_no = int(port) if port not in (None, "") and str(port).isdecimal() else None
     mode = security_mode(security) if security else None
     mode = None if mode == "auto" else mode
     def fits(s: OutgoingServer) -> bool:

@@ -154,7 +154,7 @@ class PlainConversation:
         answer = self.read(tr("plain.prompt-choice", self.lang)).strip()
         if self.command(answer.lstrip(":")):
             return
-        if answer.isdigit() and 1 <= int(answer) <= len(view.choices):
+        if answer.isdecimal() and 1 <= int(answer) <= len(view.choices):
             self.session.choose(view.choices[int(answer) - 1].id)
             return
         ids = {c.id: c for c in view.choices}
@@ -192,7 +192,7 @@ class PlainConversation:
             self.say(f"  {number}) {label}")
         while True:
             answer = self.read(tr("plain.prompt-choice", self.lang)).strip()
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
+            if answer.isdecimal() and 1 <= int(answer) <= len(options):
                 break
             self.say(tr("plain.bad-choice", self.lang, count=len(options)))
         chosen = options[int(answer) - 1][1]

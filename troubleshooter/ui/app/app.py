@@ -235,7 +235,7 @@ class TroubleshooterApp(App[int]):
     def _ready_exit(self) -> None:
         """Tell the bench the first screen is painted (``TROUBLESHOOTER_READY_FD``), then quit."""
         ready_fd = os.environ.get("TROUBLESHOOTER_READY_FD")
-        if ready_fd and ready_fd.isdigit():
+        if ready_fd and ready_fd.isdecimal():
             with contextlib.suppress(OSError):
                 os.write(int(ready_fd), b"ready\n")
         self.exit(0)
