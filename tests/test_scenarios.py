@@ -104,6 +104,16 @@ def test_bad_step_is_reported_at_its_place(tmp_path):
     assert [(p.code, p.line, p.col) for p in problems] == [("scenario-bad-step", 4, 5)]
 
 
+def test_unknown_keys_are_reported_at_their_place(tmp_path):
+    """A typo in a scenario or a step is a finding (it raised TypeError until fuzzing found it)."""
+    text = "flow: mini\nsteps:\n  - choose: \"no\"\n    expect_finding: []\nstepz: []\n"
+    _, problems = load_scenarios([write(tmp_path, text)])
+    found = sorted((p.line, p.col, p.code, p.message("en")) for p in problems)
+    assert found[0] == (4, 5, "scenario-unknown-key", "unknown key 'expect_finding' (allowed: expect_findings)")
+    assert found[1][:3] == (5, 1, "scenario-unknown-key") and "'stepz'" in found[1][3]
+    assert len(found) == 2
+
+
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "troubleshooter", "test-flows", *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -121,8 +121,9 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
-def _problem(doc: yamlio.YamlDocument, key: tuple, code: str, **params: Any) -> Diagnostic:
-    pos = doc.where(key)
+def _problem(doc: yamlio.YamlDocument, key: tuple, code: str, /, *, at_key: bool = False,
+             **params: Any) -> Diagnostic:
+    pos = doc.where(key, prefer_key=at_key)
     return Diagnostic(doc.path, pos.line, pos.col, "error", code, params)
 
 
@@ -141,7 +142,7 @@ def _step(doc: yamlio.YamlDocument, raw: Any, key: tuple, problems: list[Diagnos
     options = {k: v for k, v in raw.items() if k != action}
     allowed = TYPE_OPTIONS if action == "type" else {"expect_findings"} if action == "choose" else set()
     for name in sorted(options.keys() - allowed):
-        problems.append(_problem(doc, (*key, name), "scenario-unknown-key", key=name,
+        problems.append(_problem(doc, (*key, name), "scenario-unknown-key", at_key=True, key=name,
                                  allowed=", ".join(sorted(allowed)) or "-"))
         return None
     arg = raw[action]
@@ -159,7 +160,7 @@ def _scenario(doc: yamlio.YamlDocument, table: Any, key: tuple, defaults: dict[s
         problems.append(_problem(doc, key, "not-a-mapping", what="scenario"))
         return None
     for name in sorted(table.keys() - _SCENARIO_KEYS):
-        problems.append(_problem(doc, (*key, name), "scenario-unknown-key", key=name,
+        problems.append(_problem(doc, (*key, name), "scenario-unknown-key", at_key=True, key=name,
                                  allowed=", ".join(sorted(_SCENARIO_KEYS))))
     lang = table.get("lang", defaults.get("lang", "cs"))
     if lang not in LANGS:
