@@ -239,7 +239,9 @@ async def test_help_screen_and_article_links():
         assert node(app) == "enter-host"
         markdown.post_message(Markdown.LinkClicked(markdown, "kb:field-password"))
         await settle(pilot)
-        assert app.article_id == "field-password"
+        from troubleshooter.ui.app.article_pane import ArticlePane
+
+        assert app.query_one(ArticlePane).article_id == "field-password"
 
 
 @pytest.mark.parametrize("lang", ["cs", "en"])
@@ -283,3 +285,4 @@ async def test_reload_replays_the_path(tmp_path):
         await press(pilot, "ctrl+r")
         await settle(pilot)
         assert "Errors in the content" in visible_text(app)
+

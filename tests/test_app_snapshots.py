@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("pytest_textual_snapshot")
 
 from troubleshooter.ui.app.app import TroubleshooterApp  # noqa: E402
+from troubleshooter.ui.app.article_pane import ArticlePane  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [(80, 24), (120, 40)]
@@ -35,7 +36,7 @@ async def _settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.app.article_settled()
+        await pilot.app.query_one(ArticlePane).settled()
         await pilot.pause()
 
 

@@ -20,73 +20,36 @@ from typing import TYPE_CHECKING
 from rich.text import Text as RichText
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
 from troubleshooter.ui.app import served, state
+from troubleshooter.ui.app.answer import Pending, answer_widgets
+from troubleshooter.ui.app.article_pane import ArticlePane
+from troubleshooter.ui.app.keys import HELP_KEYS, KEYS, PALETTE, make_bindings
 from troubleshooter.ui.app.services import Articles, Reply, answer, route_link
 from troubleshooter.ui.app.widgets import (
-    COPY_KEYS,
     AnswerArea,
+    ChatBlock,
     ChatLog,
     KeyBar,
     ProbePanel,
     TopBar,
-    ValueInput,
     bubble,
-    choice_button,
     copy_value,
     finder_card,
     stage_line,
 )
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
-    from troubleshooter.flow.engine import Session, SubmitResult
+    from troubleshooter.flow.engine import Session
 
 PROBE_DEADLINE = 15.0
 WIDE = 100  # columns from which the article pane sits beside the conversation
-
-# (key, action, string key for the description, binding id, shown in the footer)
-KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("f1", "help", "key.help", "help", True),
-    ("b", "back", "key.back", "back", True),
-    ("r", "restart", "key.restart", "restart", True),
-    ("l", "lang", "key.lang", "language", True),
-    ("e", "export", "key.export", "export", True),
-    ("slash", "question", "key.question", "question", True),
-    ("a", "article", "key.article", "article", True),
-    ("q", "quit", "key.quit", "quit", True),
-    ("escape", "cancel", "key.cancel", "cancel", False),
-    ("ctrl+r", "reload", "key.reload", "reload", False),
-)
-HELP_KEYS = (("F1", "key.help"), ("1–9", "key.digits"), ("↑ ↓ Tab", "key.tab"), ("Enter", "key.enter"),
-             ("b", "key.back"), ("r", "key.restart"), ("l", "key.lang"), ("e", "key.export"),
-             ("/", "key.question"), ("a", "key.article"), ("h p s u m", "key.copy"), ("Esc", "key.cancel"),
-             ("ctrl+p", "key.palette"), ("ctrl+r", "key.reload"), ("q", "key.quit"))
-
-
-def make_bindings(lang: Lang) -> list[Binding]:
-    found = [Binding(key, action, tr(desc, lang), show=show, id=bid,
-                     key_display="/" if key == "slash" else None)
-             for key, action, desc, bid, show in KEYS]
-    found += [Binding(str(n), f"choose({n})", tr("key.digits", lang), show=False, id=f"choice-{n}")
-              for n in range(1, 10)]
-    found += [Binding(key, f"copy('{field}')", tr("key.copy", lang), show=False, id=f"copy-{field}")
-              for key, field in COPY_KEYS]
-    return found
-
-
-@dataclass(slots=True)
-class Pending:
-    """A typed value held back by input checks, waiting for the user's decision."""
-
-    value: str
-    result: SubmitResult
-
 
 @dataclass(slots=True)
 class Aside:
@@ -116,8 +79,6 @@ class TroubleshooterApp(App[int]):
         self.pending: Pending | None = None
         self.asides: list[Aside] = []
         self.articles = Articles(getattr(self.args, "kb", None))
-        self.articles_ready = False
-        self.article_id: str | None = None
         self.article_open: bool | None = None  # None: automatic by width
         self.probe_ref = None
         self.probe_running = False
@@ -136,8 +97,7 @@ class TroubleshooterApp(App[int]):
             with Vertical(id="main"):
                 yield ChatLog(id="chat")
                 yield AnswerArea(id="answer")
-            with VerticalScroll(id="article"):
-                yield Static(id="article-title")  # the Markdown widget is mounted with the first article
+            yield ArticlePane(self.articles, id="article")
         yield Input(placeholder=tr("ask.placeholder", self.lang), id="ask", compact=True)
         yield KeyBar(id="keys")
 
@@ -250,8 +210,9 @@ class TroubleshooterApp(App[int]):
             self.call_from_thread(self._articles_loaded)
 
     def _articles_loaded(self) -> None:
-        self.articles_ready = True
-        self.show_article(self.article_id, force=True)
+        pane = self.query_one(ArticlePane)
+        pane.ready = True
+        pane.show(pane.article_id, self.lang, force=True)
 
     # -- rendering ------------------------------------------------------------------------
     async def refresh_view(self, *, keep_answer: bool = False) -> None:
@@ -272,15 +233,13 @@ class TroubleshooterApp(App[int]):
         self.shown_ref = view.ref
         if not (keep_answer and self.probe_running):
             await self._render_answer(node_changed)
-        self.show_article(view.article)
+        self.query_one(ArticlePane).show(view.article, self.lang)
         self.query_one("#ask", Input).placeholder = tr("ask.placeholder", self.lang)
         self.show_keys()
 
     async def _render_problem(self) -> None:
-        chat = self.query_one(ChatLog)
-        await chat.remove_children()
-        self._chat_keys, self._chat_widgets = [], []
-        await chat.mount(bubble(tr("app.bot", self.lang), self.problem or tr("app.loading", self.lang)))
+        said, bot = self.problem or tr("app.loading", self.lang), tr("app.bot", self.lang)
+        await self.query_one(ChatLog).show([(("problem", said), lambda: [bubble(bot, said)])])
 
     def show_keys(self) -> None:
         """The key line: the footer keys that can act now, in the current language."""
@@ -298,7 +257,7 @@ class TroubleshooterApp(App[int]):
         session = self.session
         assert session is not None
         bot, you = tr("app.bot", self.lang), tr("app.you", self.lang)
-        blocks: list[tuple[tuple, object]] = []
+        blocks: list[ChatBlock] = []
         asides = tuple(len(a.reply.lines) for a in self.asides)
         latest_card = self._card_step()
         for position, entry in enumerate(entries(session)):
@@ -327,23 +286,7 @@ class TroubleshooterApp(App[int]):
 
         blocks.append(((self.lang, "current", str(view.ref), view.findings, len(self.asides), asides),
                        build_current))
-        old_keys: list[tuple] = getattr(self, "_chat_keys", [])
-        old_widgets: list[list] = getattr(self, "_chat_widgets", [])
-        keep = 0
-        while keep < min(len(old_keys), len(blocks)) and old_keys[keep] == blocks[keep][0]:
-            keep += 1
-        chat = self.query_one(ChatLog)
-        stale = [w for group in old_widgets[keep:] for w in group]
-        fresh = [build() for _key, build in blocks[keep:]]
-        with self.batch_update():
-            if stale:
-                await chat.remove_children(stale)
-            new_widgets = [w for group in fresh for w in group]
-            if new_widgets:
-                await chat.mount_all(new_widgets)
-        self._chat_keys = [key for key, _ in blocks]
-        self._chat_widgets = old_widgets[:keep] + fresh
-        chat.anchor()
+        await self.query_one(ChatLog).show(blocks)
 
     def _card_step(self) -> int | None:
         """The step holding the latest settings card (the copy keys act on it)."""
@@ -386,78 +329,25 @@ class TroubleshooterApp(App[int]):
         assert session is not None
         view = session.view()
         area = self.query_one(AnswerArea)
-        typed = ""
-        if not node_changed:
-            old = area.query("#value")
-            typed = old.first(Input).value if old else ""
-        else:
+        if node_changed:
             self.pending = None
-        widgets: list = []
-        number = 0
-        focus_input = False
-
-        def numbered(label: Text | str, name: str) -> Button:
-            nonlocal number
-            number += 1
-            return choice_button(number, label, self.lang, name)
-
-        if view.kind == "input" and view.input:
-            spec = view.input
-            hint = "input.placeholder-optional" if spec.optional else "input.placeholder"
-            field = ValueInput(typed or (view.input.current or ""), placeholder=tr(hint, self.lang),
-                          password=spec.secret, id="value", compact=True)
-            field.cursor_blink = self.blink
-            if spec.secret:
-                row = Horizontal(field, Button(tr("input.show", self.lang), name="toggle-secret",
-                                               compact=True), classes="secret-row")
-                widgets.append(row)
-            else:
-                widgets.append(field)
-            focus_input = True
-            if self.pending:
-                result = self.pending.result
-                for finding in result.findings:
-                    level = "error" if finding.severity == "error" else "warning"
-                    widgets.append(Static(f"{tr(f'input.{level}', self.lang)}: {self.t(finding.message)}",
-                                          classes=f"finding-{level}"))
-                if result.suggestion is not None:
-                    label = (tr("input.use-cleaned-secret", self.lang) if spec.secret
-                             else tr("input.use-cleaned", self.lang, value=result.suggestion))
-                    widgets.append(numbered(label, "cleaned"))
-                if not result.blocking:
-                    widgets.append(numbered(tr("input.keep-typed", self.lang), "keep"))
-                focus_input = number == 0
-        elif view.kind == "probe" and view.probe:
-            missing = session.missing_values()
-            if missing:
-                widgets.append(Static(tr("input.secret-again", self.lang, name=missing[0])))
-                field = ValueInput(password=True, id="secret-again", compact=True)
-                field.cursor_blink = self.blink
-                widgets.append(field)
-                focus_input = True
-            else:
-                old_panel = None if node_changed else next(iter(area.query(ProbePanel)), None)
-                widgets.append(ProbePanel(id="probe", carry=old_panel))
-                if not (node_changed or self.probe_running):
-                    widgets.append(numbered(tr("probe.run-again", self.lang), "probe:run"))
-        elif view.is_end:
-            status = tr(f"app.end-{view.status}", self.lang) if view.status else ""
-            widgets.append(Static(f"{status}. {tr('app.end-hint', self.lang)}", classes="status"))
-            widgets.append(numbered(tr("key.export", self.lang), "cmd:export"))
-            widgets.append(numbered(tr("key.restart", self.lang), "cmd:restart"))
-        for choice in view.choices:
-            widgets.append(numbered(choice.label, f"choice:{choice.id}"))
+        shown_value = None if node_changed else next(iter(area.query("#value").results(Input)), None)
+        shown_panel = None if node_changed else next(iter(area.query(ProbePanel)), None)
+        missing = session.missing_values() if view.kind == "probe" else []
+        built = answer_widgets(view, missing, self.lang, pending=self.pending, same_node=not node_changed,
+                               typed=shown_value.value if shown_value else "", carry=shown_panel,
+                               probe_running=self.probe_running, blink=self.blink)
         with self.batch_update():
             await area.remove_children()
-            await area.mount_all(widgets)
+            await area.mount_all(built.widgets)
         self.query_one(ChatLog).anchor()
-        if focus_input:
+        if built.focus_input:
             area.query(Input).first().focus()
         else:
             buttons = area.query(Button)
             if buttons:
                 buttons.first().focus()
-        if view.kind == "probe" and node_changed and not session.missing_values():
+        if view.kind == "probe" and node_changed and not missing:
             self.call_later(self.start_probe)  # not from inside the previous probe's worker
 
     # -- answering -----------------------------------------------------------------------
@@ -630,65 +520,12 @@ class TroubleshooterApp(App[int]):
             return  # switched again meanwhile: a newer re-ask follows
         for aside, reply in zip(asides, replies, strict=True):
             aside.reply = reply
-        self._chat_keys = []  # answers changed in place: rebuild the chat
+        self.query_one(ChatLog).forget()  # answers changed in place: rebuild the chat
         await self._render_chat()
 
     # -- article pane ---------------------------------------------------------------------
-    def show_article(self, article_id: str | None, force: bool = False) -> None:
-        key = (article_id, self.lang, self.articles_ready)
-        if not force and key == getattr(self, "_article_key", None):
-            return
-        self._article_key = key
-        self.article_id = article_id
-        title = self.query_one("#article-title", Static)
-        if not article_id:
-            title.update(tr("article.none", self.lang))
-            self._show_markdown("")
-            return
-        if not self.articles.available:
-            title.update(tr("article.unavailable", self.lang))
-            self._show_markdown("")
-            return
-        if not self.articles_ready:
-            title.update(tr("app.loading", self.lang))
-            return
-        found = self.articles.get(article_id, self.lang)
-        if found is None:
-            title.update(tr("article.missing", self.lang, article=article_id))
-            self._show_markdown("")
-            return
-        title.update(found[0])
-        self._show_markdown(found[1])
-        self.query_one("#article", VerticalScroll).scroll_home(animate=False)
-
-    def _show_markdown(self, body: str) -> None:
-        """Queue ``body`` for the article pane; updates apply in order (``article_settled``)."""
-        previous = getattr(self, "_article_update", None)
-        self._article_update = asyncio.ensure_future(self._put_markdown(body, previous))
-
-    async def _put_markdown(self, body: str, previous) -> None:
-        if previous is not None:
-            await previous
-        found = self.query("#article-md")
-        if found:
-            markdown = found.first()
-        elif not body:
-            return
-        else:  # the widget (and markdown-it) cost start-up time: mounted with the first article
-            from textual.widgets import Markdown
-
-            markdown = Markdown(open_links=False, id="article-md")
-            await self.query_one("#article", VerticalScroll).mount(markdown)
-        await markdown.update(body)
-
-    async def article_settled(self) -> None:
-        """Wait until the article pane has finished rendering (tests, snapshots)."""
-        pending = getattr(self, "_article_update", None)
-        if pending is not None:
-            await pending
-
     def open_article(self, article_id: str) -> None:
-        self.show_article(article_id, force=True)
+        self.query_one(ArticlePane).show(article_id, self.lang, force=True)
         if self.size.width < WIDE:
             self.article_open = True
             self._apply_width(self.size.width)
@@ -754,7 +591,7 @@ class TroubleshooterApp(App[int]):
         self.article_open = not visible
         self._apply_width(self.size.width)
         if self.article_open:
-            self.query_one("#article", VerticalScroll).focus()
+            self.query_one(ArticlePane).focus()
 
     def action_cancel(self) -> None:
         if self.probe_running:
@@ -826,9 +663,8 @@ class TroubleshooterApp(App[int]):
         if flows is not None and len(flows) and session is not None and session.start.flow in flows:
             kept = session.rebase(flows)
             self.shown_ref = None
-            self._chat_keys = []  # texts may have changed: rebuild the whole chat
-            self.article_id = None
-            self._article_key = None
+            self.query_one(ChatLog).forget()  # texts may have changed: rebuild the whole chat
+            self.query_one(ArticlePane).forget()
             await self.after_step()
             self.notify(tr("reload.done", self.lang, steps=kept))
         elif not errors:
@@ -839,11 +675,7 @@ class TroubleshooterApp(App[int]):
     # -- command palette ------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         lang = self.lang
-        for key, action, name in (("b", "back", "cmd.back"), ("r", "restart", "cmd.restart"),
-                                  ("l", "lang", "cmd.lang"), ("e", "export", "cmd.export"),
-                                  ("/", "question", "cmd.question"), ("a", "article", "cmd.article"),
-                                  ("F1", "help", "cmd.help"), ("ctrl+r", "reload", "cmd.reload"),
-                                  ("q", "quit", "cmd.quit")):
+        for key, action, name in PALETTE:
             yield SystemCommand(tr(name, lang), f"[{key}]", self._command(action))
         for command in super().get_system_commands(screen):
             if command.title not in ("Quit", "Keys"):
