@@ -286,3 +286,24 @@ async def test_reload_replays_the_path(tmp_path):
         await settle(pilot)
         assert "Errors in the content" in visible_text(app)
 
+
+async def test_reload_begins_the_conversation_once_broken_content_is_fixed(tmp_path):
+    """A maintainer's preview that started on a broken flow recovers with ctrl+r, no restart."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    source = (ROOT / "tests" / "fixtures" / "flows" / "mini.yaml").read_text(encoding="utf-8")
+    (flows / "mini.yaml").write_text(source.replace("nodes:", "nodes: ["), encoding="utf-8")
+    app = make_app("en", flow="mini", flows=flows)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.session is None
+        problem = app.problem
+        assert problem and problem in visible_text(app)
+        (flows / "mini.yaml").write_text(source, encoding="utf-8")
+        await press(pilot, "ctrl+r")
+        await settle(pilot)
+        assert app.session is not None and node(app) == "smtp-on"
+        shown = visible_text(app)
+        assert "Is SMTP on?" in shown and problem not in shown
+        await press(pilot, "1")
+        assert node(app) == "sender"

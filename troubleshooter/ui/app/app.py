@@ -654,15 +654,29 @@ class TroubleshooterApp(App[int]):
             return
         errors = [d.format(self.lang) for d in sorted(startup.diagnostics, key=lambda d: d.sort_key())
                   if d.severity == "error"]
-        self.call_from_thread(self._reloaded, startup.flows, errors)
+        self.call_from_thread(self._reloaded, startup, errors)
 
-    async def _reloaded(self, flows, errors: list[str]) -> None:
+    async def _reloaded(self, startup, errors: list[str]) -> None:
+        """Replay the path on the new content; if the app started without a conversation (the
+        content was broken), begin one now that it loads."""
         from troubleshooter.ui.app.dialogs import MessageScreen
+        from troubleshooter.ui.conversation import start_session
 
-        session = self.session
-        if flows is not None and len(flows) and session is not None and session.start.flow in flows:
+        flows = startup.flows if startup is not None else None
+        session, kept = self.session, 0
+        if flows is not None and len(flows) and session is None:
+            try:
+                session = start_session(startup, self.args)
+                session.set_lang(self.lang)
+            except FlowError as exc:
+                errors = errors or [exc.say(self.lang)]
+                session = None
+        elif flows is not None and len(flows) and session is not None and session.start.flow in flows:
             kept = session.rebase(flows)
-            self.shown_ref = None
+        else:
+            session = None
+        if session is not None:
+            self.session, self.problem, self.shown_ref = session, None, None
             self.query_one(ChatLog).forget()  # texts may have changed: rebuild the whole chat
             self.query_one(ArticlePane).forget()
             await self.after_step()
