@@ -7,6 +7,7 @@ The parts are only ever a shortcut: every test compares with parsing the whole t
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -173,6 +174,30 @@ def test_errors_are_reported_where_the_whole_text_has_them(tmp_path, cache, monk
     assert (parted.value.line, parted.value.col, parted.value.code) == \
         (whole.value.line, whole.value.col, whole.value.code)
     assert not list(cache.glob(".*")), "a stopped child left a half-written cache entry"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is forked on Linux only")
+def test_a_child_told_to_stop_never_stops_inside_a_store(tmp_path, monkeypatch):
+    """The stop arrives while the child's store has a temporary file open and not yet guarded
+    (the worst moment): it must take effect only once the store is done."""
+    monkeypatch.setattr(yamlparts, "_can_fork", lambda: True)
+    layout = yamlparts.split(flow_text(900))
+    assert layout is not None
+    parent = os.getpid()
+
+    def store(digest: str, entries) -> None:
+        if os.getpid() != parent:
+            scratch = tmp_path / f".{digest}.tmp"
+            scratch.write_text("half", encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGTERM)  # as the parent does when its share fails
+            scratch.unlink()
+
+    def parse_part(part: str):
+        return yamlio.loads(part).data[layout.key]
+
+    parsed = yamlparts.parse_missing(layout, parse_part, lambda digest: False, store, lambda digest: None)
+    assert parsed is None  # the child stopped: the caller parses the whole text
+    assert not list(tmp_path.glob(".*")), "the child stopped inside a store"
 
 
 @pytest.mark.parametrize("work", [False, True])

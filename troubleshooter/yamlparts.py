@@ -125,14 +125,19 @@ def parse_missing(layout: Layout, parse_part: Callable[[str], Any], cached: Call
             if child == 0:  # the child: its share into the cache, then leave (no exit handlers)
                 code = 1
                 try:
-                    signal.signal(signal.SIGTERM, _stop)  # unwinds, so a half-written entry is removed
+                    # Told to stop, it stops at once while parsing, but never inside a store: a
+                    # stop that landed between creating the temporary file and the cleanup that
+                    # guards it would leave the file behind.
+                    signal.signal(signal.SIGTERM, _stop)
                     os.close(progress)
                     for i in missing[share:]:
                         entries = parse_part(layout.parts[i])
                         if entries is None:
                             break
+                        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
                         store(layout.digests[i], entries)
                         os.write(told, b".")  # stored: a byte per part never fills the pipe
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # a stop lands here
                     else:
                         code = 0
                 finally:
