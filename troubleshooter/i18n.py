@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal, cast
+
+from msgspec import Struct
 
 Lang = Literal["cs", "en"]
 LANGS: tuple[Lang, ...] = ("cs", "en")
 DEFAULT_LANG: Lang = "cs"
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Struct, frozen=True):
     """A text a user reads, in both languages."""
 
     cs: str

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 PathKey = tuple[str | int, ...]
 
 # The YAML 1.2 core schema's numeric implicit types, by the first character of a plain scalar.
@@ -57,8 +59,7 @@ def _yaml() -> Any:
     return yaml
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Struct, frozen=True):
     """A 1-based place in a file."""
 
     line: int

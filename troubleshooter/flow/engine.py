@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from msgspec import Struct
+
 from troubleshooter.flow.checks import InputFinding, check_value
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.flow.model import (
@@ -37,15 +39,13 @@ StepKind = Literal["choose", "submit", "probe", "jump"]
 SESSION_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceView:
+class ChoiceView(Struct, frozen=True):
     id: str
     label: Text
     engine: bool = False  # supplied by the engine (continue, escalate), not authored
 
 
-@dataclass(frozen=True, slots=True)
-class InputView:
+class InputView(Struct, frozen=True):
     name: str
     kind: InputKind
     secret: bool
@@ -53,14 +53,12 @@ class InputView:
     current: str | None  # the value entered earlier (never for a secret)
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeView:
+class ProbeView(Struct, frozen=True):
     name: str
     args: dict[str, str]  # parameter -> value name or literal, as authored; no values
 
 
-@dataclass(frozen=True, slots=True)
-class NodeView:
+class NodeView(Struct, frozen=True):
     """Everything a front end needs to render the current node, in both languages."""
 
     ref: NodeRef
@@ -80,8 +78,7 @@ class NodeView:
         return self.kind == "end"
 
 
-@dataclass(slots=True)
-class Step:
+class Step(Struct):
     """One answer on the path. ``answer`` is a choice id, a typed value (None when secret),
     or a probe outcome id; ``findings`` are the check codes the user chose to keep."""
 
@@ -106,8 +103,7 @@ class Step:
                    tuple(data.get("findings", ())), data.get("probe"))
 
 
-@dataclass(frozen=True, slots=True)
-class SubmitResult:
+class SubmitResult(Struct, frozen=True):
     """What happened to a typed value: accepted (the session moved on) or held back."""
 
     accepted: bool

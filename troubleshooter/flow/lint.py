@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
@@ -30,8 +32,7 @@ _ARTICLE_SUFFIXES = (".cs.md", ".en.md")
 _TO_PERSON = -1  # a target that is the engine's "I need a person": a way out, not a node
 
 
-@dataclass(slots=True)
-class _RawNode:
+class _RawNode(Struct):
     """A node as authored, whether or not the loader could build it."""
 
     flow: str

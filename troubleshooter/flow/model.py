@@ -3,12 +3,20 @@
 Everything here is plain, immutable data. Targets (``next``, choice and outcome targets)
 stay as the authored strings — ``node-id`` or ``flow-id:node-id`` — and are resolved by
 :class:`FlowSet`, so lint can report a dangling one at the place it was written.
+
+The records are ``msgspec.Struct`` types rather than frozen dataclasses: the same declared
+fields, equality, hashing and immutability, but built in C. A 10,000-node flow is some 60,000
+of them (nodes, texts, choices, inputs, probe calls): a frozen dataclass's generated
+``__init__`` cost ~2.1 µs each, a Struct's ~0.26 µs, and creating the class itself at import
+~1.5 ms against ~0.03 ms. Records with a field kept out of ``repr`` or comparison (a finding's
+cleaned value may be a secret) stay dataclasses, which can say so per field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 from troubleshooter.i18n import Text
 
@@ -31,8 +39,7 @@ CONTINUE = "next"
 ESCALATE_NODE = "__escalate__"
 
 
-@dataclass(frozen=True, slots=True)
-class NodeRef:
+class NodeRef(Struct, frozen=True):
     flow: str
     node: str
 
@@ -46,23 +53,20 @@ class NodeRef:
         return cls(flow, node) if sep else cls(current_flow, target)
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(Struct, frozen=True):
     id: str
     label: Text
     next: str
 
 
-@dataclass(frozen=True, slots=True)
-class InputSpec:
+class InputSpec(Struct, frozen=True):
     name: str
     kind: InputKind
     secret: bool = False
     optional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeCall:
+class ProbeCall(Struct, frozen=True):
     name: str
     # probe parameter -> "$value-name" (a session value) or a literal
     args: dict[str, str] = field(default_factory=dict)
@@ -70,8 +74,7 @@ class ProbeCall:
     default: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Struct, frozen=True):
     id: str
     kind: NodeKind
     text: Text | None = None
@@ -97,8 +100,7 @@ class Node:
         return found
 
 
-@dataclass(slots=True)
-class Flow:
+class Flow(Struct):
     id: str
     title: Text
     start: str
