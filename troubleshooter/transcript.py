@@ -14,9 +14,10 @@ import base64
 import json
 import platform
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from troubleshooter.flow.engine import Session, Step
 from troubleshooter.flow.model import CONTINUE, ESCALATE, ESCALATE_NODE, Node, NodeRef
@@ -27,8 +28,7 @@ TRANSCRIPT_FORMAT = 1
 REDACTED = "[redacted]"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One exchange: what the guide asked at a node and what the user answered."""
 
     ref: NodeRef

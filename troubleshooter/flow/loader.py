@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
@@ -53,8 +54,7 @@ _REQUIRED = {
 _REQUIRED_SETS = {kind: frozenset(names) for kind, names in _REQUIRED.items()}
 
 
-@dataclass(slots=True)
-class FlowLoad:
+class FlowLoad(Struct):
     """The flows that could be built, the parsed documents (for positions) and all findings."""
 
     flows: FlowSet = field(default_factory=FlowSet)

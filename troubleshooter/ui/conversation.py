@@ -6,7 +6,8 @@ Kept free of any UI toolkit so the plain mode, the Textual app and the browser s
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from troubleshooter.content import flows_dir
 from troubleshooter.diagnostics import Diagnostic, has_errors
@@ -16,8 +17,7 @@ from troubleshooter.flow.model import FlowSet
 from troubleshooter.i18n import Lang, detect_lang
 
 
-@dataclass(slots=True)
-class Startup:
+class Startup(Struct):
     flows: FlowSet
     diagnostics: list[Diagnostic]
     lang: Lang

@@ -7,9 +7,9 @@ widgets and moves the focus. Choices are numbered in the order shown: the digit 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from msgspec import Struct, field
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Static
@@ -21,16 +21,14 @@ if TYPE_CHECKING:  # the engine is imported with the content, off the first scre
     from troubleshooter.flow.engine import NodeView, SubmitResult
 
 
-@dataclass(slots=True)
-class Pending:
+class Pending(Struct):
     """A typed value held back by input checks, waiting for the user's decision."""
 
     value: str
     result: SubmitResult
 
 
-@dataclass(slots=True)
-class AnswerWidgets:
+class AnswerWidgets(Struct):
     widgets: list[Widget] = field(default_factory=list)
     focus_input: bool = False  # else the first button takes the focus
     numbered: int = 0

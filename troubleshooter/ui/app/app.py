@@ -14,9 +14,9 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from rich.text import Text as RichText
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -51,8 +51,7 @@ if TYPE_CHECKING:  # the engine is imported with the content, off the first scre
 PROBE_DEADLINE = 15.0
 WIDE = 100  # columns from which the article pane sits beside the conversation
 
-@dataclass(slots=True)
-class Aside:
+class Aside(Struct):
     """A question-box exchange, shown in the chat after ``position`` steps."""
 
     position: int

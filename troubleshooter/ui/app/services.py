@@ -7,10 +7,11 @@ failing. UI-free; imports happen on first use (they cost start-up time).
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from troubleshooter.i18n import LANGS, Lang
 
@@ -24,8 +25,7 @@ def has(module: str) -> bool:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     """Where an article link leads: ``article``, ``node`` (flow jump), ``web`` or ``unknown``."""
 
     kind: str
@@ -126,8 +126,7 @@ class Articles:
         return None
 
 
-@dataclass(slots=True)
-class Reply:
+class Reply(Struct):
     """What the question box answers: text, and the buttons to offer (label, action)."""
 
     lines: list[str]
