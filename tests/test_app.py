@@ -193,6 +193,18 @@ async def test_finding_offers_cleaned_value():
         assert app.session.values["host"] == "smtp.example.cz"
 
 
+async def test_a_held_back_password_stays_out_of_reprs_and_the_screen():
+    app = make_app("en", flow="smtp", from_node="enter-password")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_value(pilot, "Tajne-Heslo-42 ")  # a trailing space: held back with a finding
+        assert node(app) == "enter-password" and app.pending is not None
+        assert "Tajne-Heslo-42" not in repr(app.pending)
+        assert "Tajne-Heslo-42" not in visible_text(app)
+        await press(pilot, "1")  # use the cleaned value
+        assert node(app) != "enter-password"
+
+
 async def test_language_switch_keeps_state_and_back_restart():
     app = make_app("cs")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -24,8 +24,11 @@ if TYPE_CHECKING:  # the engine is imported with the content, off the first scre
 class Pending(Struct):
     """A typed value held back by input checks, waiting for the user's decision."""
 
-    value: str
+    value: str  # may be a password: never in the repr
     result: SubmitResult
+
+    def __repr__(self) -> str:
+        return f"Pending(value=<{len(self.value)} characters>, result={self.result!r})"
 
 
 class AnswerWidgets(Struct):
