@@ -319,3 +319,27 @@ async def test_reload_begins_the_conversation_once_broken_content_is_fixed(tmp_p
         assert "Is SMTP on?" in shown and problem not in shown
         await press(pilot, "1")
         assert node(app) == "sender"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+async def test_a_crash_never_prints_the_password(capsys, monkeypatch, debug):
+    """Textual prints a crash's traceback with every frame's locals; a bug of ours while a
+    password is being submitted must not put it on the terminal (even in its message)."""
+    from troubleshooter.flow import engine
+
+    def broken(self, value, *, keep=False):
+        raise ValueError(f"a bug of ours with {value!r}")
+
+    monkeypatch.setattr(engine.Session, "submit", broken)
+    if debug:
+        monkeypatch.setenv("TROUBLESHOOTER_DEBUG", "1")
+    app = make_app("en", flow="smtp", from_node="enter-password")
+    with pytest.raises(ValueError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await type_value(pilot, "Tajne-Heslo-42")
+            await settle(pilot)
+    printed = "".join(capsys.readouterr())
+    assert "internal error (ValueError)" in printed
+    assert "Tajne-Heslo-42" not in printed
+    assert ("a bug of ours with" in printed) == debug  # the traceback only when asked for

@@ -700,6 +700,43 @@ class TroubleshooterApp(App[int]):
 
         return run
 
+    # -- a bug of ours ----------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """An unhandled exception ends the app. Textual would print a traceback with every
+        frame's local variables, and a local may hold the password just typed. The policy is
+        the command line's: a short note naming the error; with ``TROUBLESHOOTER_DEBUG`` the
+        traceback, without locals and with every secret the app holds scrubbed from it."""
+        import io
+        import sys
+
+        error = sys.exc_info()[1] or self._exception
+        note = f"troubleshooter: {tr('cli.internal-error', self.lang, error=type(error).__name__)}"
+        if not os.environ.get("TROUBLESHOOTER_DEBUG") or error is None:
+            self.panic(RichText(note))
+            return
+        from rich.console import Console
+        from rich.traceback import Traceback
+
+        from troubleshooter.transcript import REDACTED
+
+        recorder = Console(width=self.console.width, record=True, file=io.StringIO())
+        recorder.print(Traceback.from_exception(type(error), error, error.__traceback__, show_locals=False))
+        dump = recorder.export_text()
+        for secret in sorted(self._held_secrets(), key=len, reverse=True):
+            dump = dump.replace(secret, REDACTED)
+        self.panic(RichText(f"{dump}\n{note}"))  # one renderable: Textual prints only the first
+
+    def _held_secrets(self) -> list[str]:
+        """Every secret value the app holds: the session's, one held back by the checks, and
+        what is typed into a secret field."""
+        found = list(self.session.secret_values()) if self.session else []
+        if self.pending and self.pending.value:
+            found.append(self.pending.value)
+            found.append(self.pending.value.strip())
+        with contextlib.suppress(Exception):
+            found += [field.value for field in self.query(Input) if field.password and field.value]
+        return [secret for secret in found if secret]
+
 
 def _is_finder(probe: dict | None) -> bool:
     """A recorded ``find-settings`` result with the facts the card needs."""
