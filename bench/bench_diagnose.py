@@ -36,7 +36,7 @@ from troubleshooter.probes.sweep import probe_port_sweep  # noqa: E402
 
 def _time(argv: list[str], env: dict[str, str], expect: int) -> float:
     started = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     took = time.perf_counter() - started
     if result.returncode != expect:
         raise SystemExit(f"{argv[0]} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")

@@ -85,7 +85,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, done.returncode
@@ -121,7 +121,7 @@ def main() -> int:
         flow.write_text(generate_flow(args.nodes), encoding="utf-8")
         lint_cmd = [sys.executable, "-m", "troubleshooter", "lint", "--lang", "en",
                     "--kb", str(Path(tmp) / "no-kb"), str(flows)]
-        subprocess.run(lint_cmd, env=env, capture_output=True)  # fills the warm cache
+        subprocess.run(lint_cmd, cwd=ROOT, env=env, capture_output=True)  # fills the warm cache
         code = 0
         for run in range(args.runs):  # alternated, so a slow spell of the machine hits all alike
             rows["python -c pass (baseline)"].append(timed([sys.executable, "-c", "pass"], env))

@@ -53,7 +53,7 @@ def run_once(cmd: list[str], env: dict[str, str], use_pty: bool) -> tuple[float,
     if use_pty:
         ready_read, ready_write = os.pipe()
         primary, secondary = pty.openpty()
-        proc = subprocess.Popen(cmd, stdin=secondary, stdout=secondary, stderr=secondary,
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=secondary, stdout=secondary, stderr=secondary,
                                 env={**env, "TROUBLESHOOTER_READY_FD": str(ready_write)},
                                 pass_fds=(ready_write,))
         os.close(secondary)
@@ -73,7 +73,8 @@ def run_once(cmd: list[str], env: dict[str, str], use_pty: bool) -> tuple[float,
         os.close(primary)
         os.close(ready_read)
     else:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env)
         proc.wait()
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
