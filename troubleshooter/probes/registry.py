@@ -11,8 +11,9 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback
 
@@ -23,15 +24,13 @@ DEFAULT_DEADLINE = 10.0
 REFUSED_BY_POLICY = "refused-by-policy"  # served mode: the target policy did not allow the probe
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeParam:
+class ProbeParam(Struct, frozen=True):
     name: str
     required: bool = True
     secret: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeSpec:
+class ProbeSpec(Struct, frozen=True):
     name: str
     params: tuple[ProbeParam, ...]
     outcomes: frozenset[str]
