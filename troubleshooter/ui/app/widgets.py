@@ -95,9 +95,10 @@ class ChatLog(VerticalScroll):
 
     can_focus = False
 
-    def on_mount(self) -> None:
-        self._keys: list[tuple] = []
-        self._widgets: list[list[Widget]] = []
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._keys: list[tuple] = []  # per block shown, its key
+        self._widgets: list[list[Widget]] = []  # per block shown, its widgets
 
     async def show(self, blocks: list[ChatBlock]) -> None:
         keep = 0
