@@ -209,9 +209,7 @@ class TroubleshooterApp(App[int]):
             self.call_from_thread(self._articles_loaded)
 
     def _articles_loaded(self) -> None:
-        pane = self.query_one(ArticlePane)
-        pane.ready = True
-        pane.show(pane.article_id, self.lang, force=True)
+        self.query_one(ArticlePane).articles_loaded(self.lang)
 
     # -- rendering ------------------------------------------------------------------------
     async def refresh_view(self, *, keep_answer: bool = False) -> None:

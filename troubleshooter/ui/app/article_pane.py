@@ -56,6 +56,11 @@ class ArticlePane(VerticalScroll):
             self._queue_markdown(found[1])
             self.scroll_home(animate=False)
 
+    def articles_loaded(self, lang: Lang) -> None:
+        """The articles are in: the article waiting for them is shown."""
+        self.ready = True
+        self.show(self.article_id, lang, force=True)
+
     def forget(self) -> None:
         """Draw the next :meth:`show` even if it names the same article (texts were reloaded)."""
         self._shown = None
