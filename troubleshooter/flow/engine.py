@@ -13,12 +13,12 @@ sees; a resumed session asks for them again (:meth:`Session.missing_values`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgspec import Struct
 
-from troubleshooter.flow.checks import InputFinding, check_value
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.flow.model import (
     CONTINUE,
@@ -34,6 +34,19 @@ from troubleshooter.flow.model import (
 )
 from troubleshooter.i18n import DEFAULT_LANG, Lang, Text, text
 from troubleshooter.probes.outcome import ProbeOutcome
+
+if TYPE_CHECKING:
+    from troubleshooter.flow.checks import InputFinding
+
+
+def check_value(kind: InputKind, value: str,
+                known: Mapping[str, tuple[InputKind, str]] | None = None) -> list[InputFinding]:
+    """The input checks, imported with the first value checked: a session that only starts
+    (the app's first screen) never needs them."""
+    from troubleshooter.flow import checks
+
+    return checks.check_value(kind, value, known)
+
 
 StepKind = Literal["choose", "submit", "probe", "jump"]
 SESSION_FORMAT = 1
