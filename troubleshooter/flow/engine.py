@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from troubleshooter.flow.checks import InputFinding
 
 
-def check_value(kind: InputKind, value: str,
+def _check_value(kind: InputKind, value: str,
                 known: Mapping[str, tuple[InputKind, str]] | None = None) -> list[InputFinding]:
     """The input checks, imported with the first value checked: a session that only starts
     (the app's first screen) never needs them."""
@@ -276,7 +276,7 @@ class Session:
     def check(self, value: str) -> list[InputFinding]:
         """Run the input checks for the current input node without moving."""
         spec = self._input_spec()
-        return check_value(spec.kind, value, self._known())
+        return _check_value(spec.kind, value, self._known())
 
     def submit(self, value: str, *, keep: bool = False) -> SubmitResult:
         """Offer a typed value. With findings, the session stays unless ``keep`` is given
@@ -285,7 +285,7 @@ class Session:
         if spec.optional and value == "":
             findings: list[InputFinding] = []
         else:
-            findings = check_value(spec.kind, value, self._known())
+            findings = _check_value(spec.kind, value, self._known())
         result = SubmitResult(False, tuple(findings))
         if result.blocking or (findings and not keep):
             return result
@@ -430,7 +430,7 @@ class Session:
                 raise FlowError(f"{self.current} has no choice {step.answer!r}")
             if node.store:
                 self._store(node.store, choice.id)
-                self.last_findings = tuple(check_value(node.store.kind, choice.id, self._known()))
+                self.last_findings = tuple(_check_value(node.store.kind, choice.id, self._known()))
             self.current = self._target(choice.next)
             return
         if step.kind == "submit" and node.input:
