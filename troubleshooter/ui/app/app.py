@@ -659,19 +659,17 @@ class TroubleshooterApp(App[int]):
         from troubleshooter.ui.app.dialogs import MessageScreen
         from troubleshooter.ui.conversation import start_session
 
-        flows = startup.flows if startup is not None else None
-        session, kept = self.session, 0
-        if flows is not None and len(flows) and session is None:
+        loaded = startup is not None and len(startup.flows) > 0
+        session, kept = None, 0
+        if loaded and self.session is None:
             try:
                 session = start_session(startup, self.args)
                 session.set_lang(self.lang)
             except FlowError as exc:
                 errors = errors or [exc.say(self.lang)]
-                session = None
-        elif flows is not None and len(flows) and session is not None and session.start.flow in flows:
-            kept = session.rebase(flows)
-        else:
-            session = None
+        elif loaded and self.session is not None and self.session.start.flow in startup.flows:
+            session = self.session
+            kept = session.rebase(startup.flows)
         if session is not None:
             self.session, self.problem, self.shown_ref = session, None, None
             self.query_one(ChatLog).forget()  # texts may have changed: rebuild the whole chat
