@@ -2,12 +2,9 @@
 
 A seeded stand-in for fuzzing (the two bugs it found — ``!!int next`` and ``.NaN`` raising
 ValueError out of the loader — have tests of their own in test_yamlio.py): characters that
-matter to YAML are inserted, deleted and replaced at random places, and
-
-- loading, building and linting the shipped main flow raises nothing but ``YamlError``, and
-  every finding can be said in both languages;
-- a large file parsed in parts (with its cache) gives exactly what parsing the whole text
-  gives: the same data, or the same error at the same line and column.
+matter to YAML are inserted, deleted and replaced at random places, and loading, building
+and linting the shipped main flow raises nothing but ``YamlError``; every finding can be
+said in both languages.
 """
 
 from __future__ import annotations
@@ -15,9 +12,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from test_yamlparts import flow_text
-
-from troubleshooter import yamlio, yamlparts
+from troubleshooter import yamlio
 from troubleshooter.flow.lint import lint_load
 from troubleshooter.flow.loader import FlowLoad, build_flow
 from troubleshooter.flow.model import FlowSet
@@ -59,24 +54,3 @@ def test_edits_of_the_main_flow_get_located_answers() -> None:
             assert finding.format("cs") and finding.format("en")
         findings += bool(diagnostics)
     assert errors > 20 and findings > 20  # the edits did reach both the parser and the checks
-
-
-def test_a_large_file_in_parts_gives_what_the_whole_text_gives(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(yamlparts, "_can_fork", lambda: False)  # the two-core path: test_yamlparts
-    rng = random.Random(29112026)
-    source = flow_text(450)
-    path = tmp_path / "big.yaml"
-    for _ in range(100):
-        text = edited(source, rng)
-        try:
-            whole = ("data", yamlio.loads(text, "big.yaml").data)
-        except yamlio.YamlError as exc:
-            whole = ("error", exc.line, exc.col, exc.code)
-        path.write_text(text, encoding="utf-8")
-        try:
-            parted = ("data", yamlio.load(path, "big.yaml").data)
-        except yamlio.YamlError as exc:
-            parted = ("error", exc.line, exc.col, exc.code)
-        assert repr(parted) == repr(whole), text  # repr: NaN is equal to itself there
-    assert len(list((tmp_path / "cache").glob("yamlpart-big-*.json"))) > 5, "the parts path was never taken"

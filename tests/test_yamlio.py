@@ -115,3 +115,24 @@ def test_merge_keys_are_refused() -> None:
     with pytest.raises(YamlError) as caught:
         yamlio.loads("base: {a: 1}\nx:\n  !!merge <<: {b: 2}\n")
     assert (caught.value.line, caught.value.col, caught.value.code) == (3, 3, "yaml-merge")
+
+
+def test_without_libyaml_every_command_says_how_to_fix_it(monkeypatch, tmp_path, capsys) -> None:
+    """PyYAML's pure-Python scanner reads the shipped flow differently (YAML 1.1: a plain scalar
+    in a flow mapping ends at ``?``), so the loader has one path: libyaml, or a clear error."""
+    import yaml
+
+    from troubleshooter import cli
+
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    yamlio._yaml.cache_clear()
+    monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))  # nothing cached: must parse
+    try:
+        with pytest.raises(yamlio.LibyamlMissing):
+            yamlio.loads("a: {en: Is SMTP on?, cs: Je SMTP zapnuté?}\n")
+        assert cli.main(["lint", "--lang", "en"]) == 70
+    finally:
+        yamlio._yaml.cache_clear()
+    err = capsys.readouterr().err
+    assert "needs PyYAML built with libyaml" in err and "potřebuje PyYAML s libyaml" in err
+    assert "Traceback" not in err

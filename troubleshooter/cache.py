@@ -2,8 +2,7 @@
 
 Authored content (flows, UI strings, outcome texts, provider data, red-message rules, the
 search index over the articles) is YAML or Markdown. Parsing it — and importing PyYAML —
-costs tens of milliseconds for the shipped files and about a second for a 10,000-node
-flow, paid on every start. A JSON copy keyed by the exact content makes a warm start
+would be paid on every start of every command. A JSON copy keyed by the exact content makes a warm start
 cheap; a missing, stale or unwritable cache only costs the parse.
 """
 

@@ -17,7 +17,7 @@ from troubleshooter.commands import add_content_options, add_lang_option
 COMMANDS: dict[str, str] = {
     "lint": "troubleshooter.commands.lint",
     "graph": "troubleshooter.commands.graph",
-    "test-flows": "troubleshooter.commands.test_flows",
+    "test-flows": "troubleshooter.commands.flow_scenarios",
     "diagnose": "troubleshooter.commands.diagnose",
     "explain": "troubleshooter.commands.explain",
     "practice-server": "troubleshooter.commands.practice_server",
@@ -61,21 +61,20 @@ def _conversation_parser() -> argparse.ArgumentParser:
 
 def entry() -> None:
     """The console script and ``python -m troubleshooter``; in-process callers use :func:`main`."""
-    raise SystemExit(main(leave_at_once=True))
+    raise SystemExit(main())
 
 
-def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> int:
-    """Run the conversation or a command; the exit code.
-
-    With ``leave_at_once``, a command whose module sets ``LEAVE_AT_ONCE`` (one that builds a
-    large model and starts no threads) ends the process with ``os._exit`` as soon as its
-    output is flushed, as mypy does: the interpreter's teardown would only free what the
-    process drops anyway (~30 ms after a lint of a 10,000-node flow).
-    """
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the conversation or a command; the exit code."""
     import os
 
+    from troubleshooter.yamlio import LibyamlMissing
+
     try:
-        return _main(argv, leave_at_once)
+        return _main(argv)
+    except LibyamlMissing as exc:  # an installation without libyaml: say how to fix it
+        print(f"troubleshooter: {exc}", file=sys.stderr)
+        return 70
     except BrokenPipeError:  # `troubleshooter … | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -89,7 +88,7 @@ def main(argv: Sequence[str] | None = None, *, leave_at_once: bool = False) -> i
         return 70
 
 
-def _main(argv: Sequence[str] | None, leave_at_once: bool = False) -> int:
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in COMMANDS:
         name = args_list[0]
@@ -104,16 +103,9 @@ def _main(argv: Sequence[str] | None, leave_at_once: bool = False) -> int:
         module.configure(parser)
         args = parser.parse_args(args_list[1:])
         try:
-            code = int(module.run(args) or 0)
+            return int(module.run(args) or 0)
         except KeyboardInterrupt:
             return 130
-        if leave_at_once and getattr(module, "LEAVE_AT_ONCE", False):
-            import os
-
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-        return code
     args = _conversation_parser().parse_args(args_list)
     try:
         if args.plain or not (args.served or _app_available()):

@@ -67,7 +67,7 @@ def catalog() -> dict[str, Text]:
     from troubleshooter import yamlio
 
     merged: dict[str, Text] = {}
-    folder = Path(__file__).parent / "data" / "strings"  # not importlib.resources: it costs ~50 ms to import
+    folder = Path(__file__).parent / "data" / "strings"  # not importlib.resources: a slow import
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".yaml"):
             continue

@@ -3,9 +3,9 @@
 PyYAML resolves scalars by YAML 1.1 rules, so ``en: Yes`` would become ``True`` and a
 port written as ``0587`` an octal number. Flow authors write bilingual labels such as
 ``Yes``/``No``/``ON``/``OFF`` all the time, so this loader keeps only the YAML 1.2 core
-schema's implicit types (true/false, null, decimal ints and floats). It composes the node
-tree with libyaml when available (fast), then builds plain Python data itself, so it can
-refuse duplicate keys and remember where every value came from (1-based line and column).
+schema's implicit types (true/false, null, decimal ints and floats). It reads libyaml's
+events and builds plain Python data from them itself, so it can refuse duplicate keys and
+remember where every value came from (1-based line and column).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ _WORDS: dict[str, Any] = {
 @functools.cache
 def _number_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """The numeric implicit types by first character; compiled only when a file is really
-    parsed (most starts read every file from the cache, and the compiles cost ~8 ms)."""
+    parsed (most starts read every file from the cache)."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for tag, regexp, first in _NUMBERS:
         pattern = re.compile(regexp)
@@ -52,10 +51,30 @@ def _number_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
+class LibyamlMissing(RuntimeError):
+    """PyYAML was built without libyaml: the files cannot be read as they are meant to be."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "troubleshooter potřebuje PyYAML s libyaml (PyYAML z PyPI i balíček python3-yaml ji mají): "
+            "pip install --force-reinstall pyyaml\n"
+            "troubleshooter needs PyYAML built with libyaml (PyYAML's wheels from PyPI and the "
+            "python3-yaml package have it): pip install --force-reinstall pyyaml")
+
+
+@functools.cache
 def _yaml() -> Any:
-    """PyYAML, imported on first parse: a warm start reads cached JSON and never needs it."""
+    """PyYAML, imported on first parse (a warm start reads cached JSON and never needs it).
+
+    Only libyaml's parser is used: PyYAML's pure-Python scanner reads YAML 1.1, where a plain
+    scalar in a flow mapping ends at ``?`` (``{en: Is SMTP on?, cs: …}`` does not parse), so the
+    same file would mean something else, or nothing, without libyaml. PyYAML's wheels for Linux,
+    macOS and Windows include libyaml; a build without it gets :class:`LibyamlMissing`.
+    """
     import yaml
 
+    if not yaml.__with_libyaml__:
+        raise LibyamlMissing
     return yaml
 
 
@@ -191,7 +210,7 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
     alias_event, document_start, stream_end = yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     words, numbers, no_key, str_tag = _WORDS, _number_resolvers(), _NO_KEY, _STR
     # Only libyaml's scanner and parser are used (events); scalars are resolved above.
-    loader = (yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)(text)
+    loader = yaml.CBaseLoader(text)
     get_event = loader.get_event
     try:
         while True:
@@ -305,19 +324,12 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
     return YamlDocument(path=path, data=data, first_line=text.split("\n", 1)[0], source=text)
 
 
-KEEP_PART_VERSIONS = 3  # cached parts kept per file: about three versions' worth
-
-
-def load(path: str | os.PathLike[str], display: str | None = None, *,
-         meanwhile: Callable[[Any], None] | None = None) -> YamlDocument:
+def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:
     """Read and parse a file. ``display`` is the path shown in messages (defaults to ``path``).
 
     A file that parsed before is read from a JSON copy keyed by its exact content
-    (:mod:`troubleshooter.cache`): parsing is most of what loading a large flow costs, and
-    commands such as ``diagnose`` then start without importing PyYAML at all. After an edit,
-    a large file reuses the unchanged parts of its previous parse (:mod:`troubleshooter.yamlparts`).
-    When a new large file is parsed on two cores, ``meanwhile`` gets the entries of each part
-    this process parsed, for work of the caller's to overlap with the other process's share.
+    (:mod:`troubleshooter.cache`), so commands such as ``diagnose`` start without importing
+    PyYAML or parsing the catalogues again.
     """
     from troubleshooter import cache
 
@@ -329,88 +341,20 @@ def load(path: str | os.PathLike[str], display: str | None = None, *,
         raise YamlError(shown, 1, 1, "unreadable", exc.strerror or str(exc)) from None
     prefix, key = f"yaml-{source.stem}", cache.content_key(source, raw)
     stored = cache.read_cached(prefix, key)
-    data = _from_cache(stored, f"yamlpart-{source.stem}")
-    if data is not _NO_KEY:
-        return YamlDocument(path=shown, data=data, first_line=stored.get("first_line", ""),
+    if isinstance(stored, dict) and "data" in stored:
+        return YamlDocument(path=shown, data=stored["data"], first_line=stored.get("first_line", ""),
                             source_file=source)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(shown, 1, 1, "encoding", f"not UTF-8 text ({exc.reason})") from None
-    first_line = text.split("\n", 1)[0]
-    reused = _parse_reusing(text, shown, f"yamlpart-{source.stem}", meanwhile)
-    if reused is None:
-        data = loads(text, shown).data
-        entry: dict[str, Any] = {"data": data}
-    else:
-        data, entry = reused
-    entry["first_line"] = first_line
-    cache.store_cached(prefix, key, entry)
-    return YamlDocument(path=shown, data=data, first_line=first_line, source=text)
-
-
-def _parse_reusing(text: str, path: str, part_prefix: str, meanwhile: Callable[[Any], None] | None = None,
-                   ) -> tuple[Any, dict[str, Any]] | None:
-    """(data, its cache entry) built from parts, parsing only parts not cached; None: parse whole.
-
-    Each part is cached by the hash of its text, so after an edit only the edited part is
-    parsed and stored; the entry for the whole file lists its parts' hashes.
-    """
-    from troubleshooter import cache, yamlparts
-
-    layout = yamlparts.split(text)
-    if layout is None:
-        return None
-
-    def parse_part(part: str) -> Any:
-        parsed = _parse(part, path, record=False)[0]
-        return parsed[layout.key] if isinstance(parsed, dict) and list(parsed) == [layout.key] else None
-
-    def store(digest: str, entries: Any) -> None:
-        if isinstance(entries, dict):
-            cache.store_cached(part_prefix, digest, entries, prune=False)
-
-    _yaml()  # imported once, before a child is forked
-    ready = yamlparts.parse_missing(layout, parse_part, lambda digest: cache.has_cached(part_prefix, digest),
-                                    store, lambda digest: cache.read_cached(part_prefix, digest), meanwhile)
-    if ready is None:
-        return None
-    assembled = yamlparts.assemble(layout, lambda part, record: _parse(part, path, record=record),
-                                   lambda digest: ready[digest] if digest in ready
-                                   else cache.read_cached(part_prefix, digest))
-    if assembled is None:
-        return None
-    data, parsed_now = assembled
-    for digest, entries in parsed_now.items():
-        store(digest, entries)
-    if ready or parsed_now:
-        cache.prune_cached(part_prefix, layout.digests[0], KEEP_PART_VERSIONS * len(layout.parts),
-                           spare=layout.digests)
-    return data, {"key": layout.key, "rest": {**data, layout.key: None}, "parts": list(layout.digests)}
-
-
-def _from_cache(stored: Any, part_prefix: str) -> Any:
-    """The data of a cache entry (whole, or a rest plus its parts); ``_NO_KEY`` if not usable."""
-    from troubleshooter import cache
-
-    if not isinstance(stored, dict):
-        return _NO_KEY
-    if "data" in stored:
-        return stored["data"]
-    rest, key, parts = stored.get("rest"), stored.get("key"), stored.get("parts")
-    if not (isinstance(rest, dict) and isinstance(key, str) and isinstance(parts, list)):
-        return _NO_KEY
-    merged: dict[str, Any] = {}
-    for digest in parts:
-        entries = cache.read_cached(part_prefix, digest)
-        if not isinstance(entries, dict):  # pruned or unreadable: parse again (reusing the rest)
-            return _NO_KEY
-        merged.update(entries)
-    rest[key] = merged
-    return rest
+    doc = loads(text, shown)
+    cache.store_cached(prefix, key, {"data": doc.data, "first_line": doc.first_line})
+    return doc
 
 
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML (used for generated files and exports)."""
-    yaml = _yaml()
+    import yaml
+
     return yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False)

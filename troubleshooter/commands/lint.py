@@ -8,14 +8,12 @@ on stderr, and exits 1 when any finding is an error. Imports only the loader and
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 
 from troubleshooter.commands import add_content_options, add_lang_option
 
 HELP = "check flows (syntax, targets, reachability, translations, probes, articles)"
-LEAVE_AT_ONCE = True  # single-threaded, output flushed: skip the interpreter's teardown
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -49,21 +47,11 @@ def lint_flows(args: argparse.Namespace) -> int:
     lang = detect_lang(args.lang)
     paths = args.paths or [flows_dir(args.flows)]
     files = flow_files(paths)
-    # Loading builds hundreds of thousands of small dicts and lists, none of them garbage;
-    # the cyclic collector would walk them again and again (a third of lint's own time).
-    gc.disable()
-    try:
-        load = load_flows(files)
-        # Articles are checked against the flows when all shipped flows are linted or --kb is given.
-        whole = not args.paths or args.kb is not None
-        found = lint_load(load, incomplete=len(files) > len(load.documents), kb_dir=kb_dir(args.kb),
-                          kb_checks=whole)
-    finally:
-        # Turned back on as it was, the collector's next pass would walk all of them once
-        # (~70 ms for a 10,000-node flow); frozen, it never does. None of them is in a cycle,
-        # so they are still freed when dropped.
-        gc.freeze()
-        gc.enable()
+    load = load_flows(files)
+    # Articles are checked against the flows when all shipped flows are linted or --kb is given.
+    whole = not args.paths or args.kb is not None
+    found = lint_load(load, incomplete=len(files) > len(load.documents), kb_dir=kb_dir(args.kb),
+                      kb_checks=whole)
     errors = sum(d.severity == "error" for d in found)
     if args.format == "json":
         json.dump({"files": len(files), "errors": errors, "warnings": len(found) - errors,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -133,49 +133,6 @@ class _Reader:
         for name in sorted(table.keys() - allowed):
             self.report((*key, name), "unknown-key", at_key=True, key=name,
                         allowed=", ".join(sorted(allowed)))
-
-
-class _Unclean(Exception):
-    """A node with a finding: left to the reporting pass."""
-
-
-class _SilentReader(_Reader):
-    """Builds only nodes without any finding; the first finding gives up on the node."""
-
-    def __init__(self) -> None:
-        super().__init__(None, [])  # type: ignore[arg-type]  # never asked for a position
-
-    def report(self, key: tuple, code: str, severity: str = "error", /, *, at_key: bool = False,
-               **params: Any) -> None:
-        raise _Unclean
-
-
-Prebuilt = dict[str, tuple[Any, Node]]  # node id -> (the raw node it was built from, the node)
-
-
-def prebuild(prebuilt: Prebuilt) -> Callable[[Any], None]:
-    """Work for :func:`yamlio.load`'s ``meanwhile``: build the clean nodes of a part of
-    ``nodes`` while another process parses the rest of the file.
-
-    It is the same :func:`_node`; a node with any finding is left for :func:`build_flow`,
-    which also takes a prebuilt node only for the very raw node it was built from.
-    """
-    reader = _SilentReader()
-
-    def build(entries: Any) -> None:
-        if type(entries) is not dict:
-            return
-        for node_id, raw in entries.items():
-            if type(node_id) is not str or not ID_PATTERN.match(node_id):
-                continue
-            try:
-                node = _node(reader, node_id, raw, ("nodes", node_id))
-            except Exception:  # _Unclean, or anything odd: the reporting pass will say what
-                continue
-            if node is not None:
-                prebuilt[node_id] = (raw, node)
-
-    return build
 
 
 def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
@@ -311,12 +268,8 @@ def _node(reader: _Reader, node_id: str, raw: Any, key: tuple) -> Node | None:
                 store=store, input=spec, probe=probe, status=status)
 
 
-def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic],
-               prebuilt: Prebuilt | None = None) -> Flow | None:
-    """Turn one parsed file into a :class:`Flow`; problems go to ``diagnostics``.
-
-    ``prebuilt`` holds nodes already built from parts of this document (:func:`prebuild`).
-    """
+def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow | None:
+    """Turn one parsed file into a :class:`Flow`; problems go to ``diagnostics``."""
     reader = _Reader(doc, diagnostics)
     if not doc.first_line.startswith(SCHEMA_MODELINE):
         reader.report((), "no-schema-modeline", "warning")
@@ -335,9 +288,6 @@ def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic],
     raw_nodes = table.get("nodes")
     if "nodes" in table and reader.mapping(raw_nodes, ("nodes",), "nodes") is not None:
         for node_id, raw in raw_nodes.items():
-            if prebuilt and (hit := prebuilt.get(node_id)) is not None and hit[0] is raw:
-                nodes[node_id] = hit[1]
-                continue
             if not ID_PATTERN.match(node_id):
                 reader.report(("nodes", node_id), "bad-id", at_key=True, id=node_id)
                 continue
@@ -369,15 +319,14 @@ def load_flows(paths: Iterable[str | os.PathLike[str]], display=None) -> FlowLoa
     result = FlowLoad()
     first_seen: dict[str, str] = {}
     for path in flow_files(paths):
-        prebuilt: Prebuilt = {}
         try:
-            doc = yamlio.load(path, shown(path), meanwhile=prebuild(prebuilt))
+            doc = yamlio.load(path, shown(path))
         except yamlio.YamlError as exc:
             result.diagnostics.append(
                 Diagnostic(exc.path, exc.line, exc.col, "error", exc.code, {"detail": exc.message})
             )
             continue
-        flow = build_flow(doc, result.diagnostics, prebuilt)
+        flow = build_flow(doc, result.diagnostics)
         if flow is None:
             continue
         if flow.id in result.flows:

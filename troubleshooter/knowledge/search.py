@@ -1,12 +1,12 @@
 """The question box: free Czech or English text → the best articles and where to start.
 
 A small BM25 over an inverted index of folded lemmas (see :mod:`.text`). bm25s would pull
-numpy and scipy, about 0.45 s of import on this machine, for a corpus of a hundred
-documents; the dictionaries here score 2,000 articles in well under 5 ms (``bench/bench_kb.py``).
+numpy and scipy, a long import, for a corpus of a hundred documents; the dictionaries here
+are fast enough for thousands of articles (``bench/bench_kb.py``, ``docs/benchmarks.md``).
 
 Question words are mapped onto the index vocabulary in order of cost: the folded surface
 map (``formulare`` → ``formular``), then simplemma in Czech and English (loaded lazily —
-it costs ~0.5 s per language), then a rapidfuzz typo fallback (``smpt`` → ``smtp``).
+a large dictionary per language), then a rapidfuzz typo fallback (``smpt`` → ``smtp``).
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
 
 def _declined(folded: str, index: Index) -> set[str]:
     """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``: a known word under a Czech
-    case ending or negation. Saves loading simplemma's dictionary (~1-2 s) for most questions."""
+    case ending or negation. Saves loading simplemma's dictionary for most questions."""
     candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else []
     candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
     for candidate in candidates:

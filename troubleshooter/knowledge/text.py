@@ -51,7 +51,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def lemma(word: str, lang: Lang) -> str:
     """simplemma's dictionary form (its data ships in the wheel; nothing is downloaded)."""
-    import simplemma  # ~0.15 s import plus ~0.5 s per language dictionary: only when needed
+    import simplemma  # a slow import and a large dictionary per language: only when needed
 
     return simplemma.lemmatize(word, lang=lang).lower()
 
@@ -98,7 +98,7 @@ def add_inflections(surface: dict[str, set[str]], lemmas: set[str], lang: Lang) 
     """Every form simplemma's dictionary knows for the corpus' lemmas, folded, into ``surface``.
 
     Done once when the index is built (and cached), so a question with ``formulářem`` finds
-    ``formulář`` without loading the dictionaries (~0.5 s each) in the asking process.
+    ``formulář`` without loading the (large) dictionaries in the asking process.
     """
     try:
         from simplemma.strategies.dictionaries import dictionary_factory

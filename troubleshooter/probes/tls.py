@@ -45,8 +45,8 @@ def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
 
 def _trust_system_store(context: ssl.SSLContext) -> None:
     """The system's CAs, looked up per issuer from OpenSSL's hashed directory when there is
-    one: the same CAs as the bundle file, but loading that whole file costs ~50 ms on every
-    start of ``diagnose``. ``SSL_CERT_FILE``/``SSL_CERT_DIR`` keep OpenSSL's own behaviour."""
+    one: the same CAs as the bundle file, without parsing that whole file on every start of
+    ``diagnose``. ``SSL_CERT_FILE``/``SSL_CERT_DIR`` keep OpenSSL's own behaviour."""
     paths = ssl.get_default_verify_paths()
     if os.environ.get(paths.openssl_cafile_env) or os.environ.get(paths.openssl_capath_env):
         context.load_default_certs()

@@ -14,7 +14,6 @@ import sys
 from troubleshooter.commands import add_content_options, add_lang_option
 
 HELP = "run scenario tests (scripted conversations) against the flows"
-LEAVE_AT_ONCE = True  # single-threaded, output flushed: skip the interpreter's teardown
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
