@@ -46,6 +46,25 @@ def test_hit_rates_on_shipped_kb(lang: str) -> None:
     assert report.hit3_rate >= 0.97, misses
 
 
+HELD_OUT = ROOT / "tests" / "data" / "questions_test.yaml"
+
+
+def test_held_out_set_covers_every_article_in_both_languages() -> None:
+    """The held-out set (never tuned on): 200+ questions, half Czech, every article asked about."""
+    questions = load_questions(HELD_OUT)
+    assert len(questions) >= 200
+    czech = [q for q in questions if q.lang == "cs"]
+    assert len(czech) * 2 >= len(questions)
+    assert any(fold(q.text) == q.text.lower() for q in czech)
+    assert any(fold(q.text) != q.text.lower() for q in czech)
+    ids = {d.article_id for d in search.index_for().docs}
+    for lang in ("cs", "en"):
+        asked = {article for q in questions if q.lang == lang for article in q.expect}
+        assert asked == ids, (lang, sorted(ids - asked), sorted(asked - ids))
+    tuning = {fold(q.text) for q in load_questions()}
+    assert not [q.text for q in questions if fold(q.text) in tuning]
+
+
 def test_every_labelled_article_exists() -> None:
     ids = {d.article_id for d in search.index_for().docs}
     wanted = {article for q in load_questions() for article in q.expect}
