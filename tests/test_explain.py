@@ -110,12 +110,12 @@ async def test_a_flow_node_explains_a_pasted_message_without_keeping_login_data(
 
 
 def test_login_data_is_taken_out_of_a_paste():
-    from troubleshooter.explain.redact import redact_credentials
+    from troubleshooter.redaction import scrub_auth
 
     login = ("CLIENT -> SERVER: AUTH LOGIN\nSERVER -> CLIENT: 334 VXNlcm5hbWU6\n"
              "CLIENT -> SERVER: am9obkBleGFtcGxlLmNvbQ==\nSERVER -> CLIENT: 334 UGFzc3dvcmQ6\n"
              "CLIENT -> SERVER: c2VjcmV0\nCLIENT -> SERVER: QUIT")
-    cleaned = redact_credentials(login)
+    cleaned = scrub_auth(login)
     assert "am9obkBleGFtcGxlLmNvbQ==" not in cleaned and "c2VjcmV0" not in cleaned
     assert "334 VXNlcm5hbWU6" in cleaned and "QUIT" in cleaned  # the server's side stays
-    assert redact_credentials("SMTP ERROR: AUTH command failed: 535") == "SMTP ERROR: AUTH command failed: 535"
+    assert scrub_auth("SMTP ERROR: AUTH command failed: 535") == "SMTP ERROR: AUTH command failed: 535"

@@ -4,16 +4,14 @@ UI-free, so the Textual app, the plain mode and the browser build the same trans
 The record is derived from ``Session.steps`` (the one source of truth), so back, resume and
 a maintainer's reload never leave a stale history. A transcript never holds a secret: the
 engine keeps secret answers out of the steps, probe dialogues arrive redacted, and
-:func:`scrub` removes every secret the session holds from all free text as a last line
-of defence.
+:meth:`Session.secrets` (:mod:`troubleshooter.redaction`) removes every form of every secret
+the session holds from all free text as a last line of defence.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import platform
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +23,6 @@ from troubleshooter.i18n import LANGS, Lang, Text, text, tr
 from troubleshooter.probes.catalog import describe
 
 TRANSCRIPT_FORMAT = 1
-REDACTED = "[redacted]"
 
 
 class Entry(Struct, frozen=True):
@@ -104,32 +101,6 @@ def breadcrumb(session: Session) -> list[Text]:
     return crumbs
 
 
-# -- secrets ---------------------------------------------------------------------------
-def _secret_forms(session: Session) -> list[str]:
-    forms: set[str] = set()
-    username = session.values.get("username", "")
-    for secret in session.secret_values():
-        forms.add(secret)
-        forms.add(base64.b64encode(secret.encode()).decode())
-        if username:
-            forms.add(base64.b64encode(f"\0{username}\0{secret}".encode()).decode())
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
-def scrub(data: Any, secrets: Iterable[str]) -> Any:
-    """Replace every occurrence of a secret in every string of ``data`` (recursively)."""
-    forms = list(secrets)
-    if isinstance(data, str):
-        for secret in forms:
-            data = data.replace(secret, REDACTED)
-        return data
-    if isinstance(data, dict):
-        return {scrub(k, forms): scrub(v, forms) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [scrub(item, forms) for item in data]
-    return data
-
-
 # -- building --------------------------------------------------------------------------
 def build(session: Session, *, created: datetime | None = None,
           versions: dict[str, str] | None = None) -> dict[str, Any]:
@@ -166,7 +137,7 @@ def build(session: Session, *, created: datetime | None = None,
         "versions": {"troubleshooter": __version__, "python": platform.python_version(),
                      **(versions or {})},
     }
-    return scrub(data, _secret_forms(session))
+    return session.secrets().scrub_data(data)
 
 
 def to_json(data: dict[str, Any]) -> str:

@@ -11,12 +11,12 @@ from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResu
 async def probe_explain(args: dict[str, str], *, deadline: float = 10.0,
                         on_stage: StageCallback | None = None) -> ProbeOutcome:
     from troubleshooter.explain import explain
-    from troubleshooter.explain.redact import redact_credentials
+    from troubleshooter.redaction import scrub_auth
 
     started = time.monotonic()
     if on_stage:
         on_stage("explain", "start", None)
-    found = explain(redact_credentials(args.get("message", "")))
+    found = explain(scrub_auth(args.get("message", "")))
     stage = StageResult("explain", found.explained, round(time.monotonic() - started, 4),
                         " · ".join(found.evidence), None if found.explained else found.outcome)
     if on_stage:

@@ -187,7 +187,7 @@ def check_value(
 def _check_message(value: str) -> list[InputFinding]:
     """A pasted red message is kept as pasted (spaces and all), except login data: a debug
     transcript can hold the password in base64, and it must not reach a transcript."""
-    from troubleshooter.explain.redact import redact_credentials
+    from troubleshooter.redaction import scrub_auth
 
-    redacted = redact_credentials(value)
+    redacted = scrub_auth(value)
     return [_finding("message-has-credentials", "error", redacted)] if redacted != value else []

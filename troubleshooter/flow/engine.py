@@ -37,6 +37,7 @@ from troubleshooter.probes.outcome import ProbeOutcome
 
 if TYPE_CHECKING:
     from troubleshooter.flow.checks import InputFinding
+    from troubleshooter.redaction import Secrets
 
 
 def _check_value(kind: InputKind, value: str,
@@ -261,6 +262,13 @@ class Session:
     def secret_values(self) -> list[str]:
         """Every secret currently held, so exporters can scrub them from free text."""
         return [v for v in self._secrets.values() if v]
+
+    def secrets(self) -> Secrets:
+        """Every secret held, in every form it can take (AUTH base64 with the username too):
+        what each front end scrubs from all it shows or writes."""
+        from troubleshooter.redaction import Secrets
+
+        return Secrets(*self.secret_values(), username=self.values.get("username", ""))
 
     # -- answering ----------------------------------------------------------------------
     def choose(self, choice_id: str) -> NodeView:

@@ -28,6 +28,7 @@ from troubleshooter.probes.smtp_session import (
     SmtpSession,
     Transcript,
 )
+from troubleshooter.redaction import MARKER, Secrets, hidden_field
 
 _MAX_ADDRESSES = 6
 _SILENCE_SHARE = 0.6  # of the time left that a plain connection may stay silent before we try TLS
@@ -55,7 +56,7 @@ class Settings:
     port: int
     security: str  # tls, starttls, none, opportunistic
     username: str = ""
-    password: str = ""
+    password: str = hidden_field()
     sender: str = ""
     recipient: str = ""
     ca_file: str | None = None
@@ -100,13 +101,7 @@ class _Probe:
         self.stages: list[StageResult] = []
         self.facts: dict[str, Any] = {"host": settings.host, "port": settings.port,
                                       "security": settings.security}
-        secrets = [settings.password] if settings.password else []
-        if settings.password:
-            import base64
-
-            plain = f"\0{settings.username}\0{settings.password}".encode()
-            secrets += [base64.b64encode(plain).decode(), base64.b64encode(settings.password.encode()).decode()]
-        self.transcript = Transcript(secrets=secrets)
+        self.transcript = Transcript(secrets=Secrets(settings.password, username=settings.username))
         self.session: SmtpSession | None = None
         self.current = ""
         self._stage_started = 0.0
@@ -309,9 +304,9 @@ class _Probe:
             import base64
 
             blob = base64.b64encode(f"\0{self.s.username}\0{self.s.password}".encode()).decode()
-            reply = await session.command(f"AUTH PLAIN {blob}", shown="AUTH PLAIN ***")
+            reply = await session.command(f"AUTH PLAIN {blob}", shown=f"AUTH PLAIN {MARKER}")
             if reply.code == 334:  # server wants the answer on its own line
-                reply = await session.command(blob, shown="***")
+                reply = await session.command(blob, shown=MARKER)
         elif "LOGIN" in mechanisms:
             reply = await self._auth_login(session)
         else:
@@ -331,8 +326,8 @@ class _Probe:
         for value in (self.s.username, self.s.password):
             if reply.code != 334:
                 return reply
-            session.transcript.replace_last("S: 334 ***")
-            reply = await session.command(base64.b64encode(value.encode()).decode(), shown="***")
+            session.transcript.replace_last(f"S: 334 {MARKER}")
+            reply = await session.command(base64.b64encode(value.encode()).decode(), shown=MARKER)
         return reply
 
     async def message(self, session: SmtpSession) -> None:

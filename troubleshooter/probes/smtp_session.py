@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from troubleshooter.redaction import Secrets
+
 T = TypeVar("T")
 
 MAX_LINE = 2048  # RFC 5321 allows 512; real servers stay far below this
@@ -87,14 +89,12 @@ class Reply:
 class Transcript:
     """``C: …`` / ``S: …`` lines, bounded, with every secret blanked out whatever its form."""
 
-    secrets: list[str] = field(default_factory=list)
+    secrets: Secrets = field(default_factory=Secrets)
     lines: list[str] = field(default_factory=list)
     dropped: int = 0
 
     def add(self, line: str) -> None:
-        for secret in self.secrets:
-            if secret:
-                line = line.replace(secret, "***")
+        line = self.secrets.scrub(line)
         if len(line) > MAX_TRANSCRIPT_WIDTH:
             line = line[: MAX_TRANSCRIPT_WIDTH - 1] + "…"
         if len(self.lines) < MAX_TRANSCRIPT_LINES:

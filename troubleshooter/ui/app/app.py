@@ -713,13 +713,13 @@ class TroubleshooterApp(App[int]):
         from rich.console import Console
         from rich.traceback import Traceback
 
-        from troubleshooter.transcript import REDACTED
+        from troubleshooter.redaction import Secrets
 
         recorder = Console(width=self.console.width, record=True, file=io.StringIO())
         recorder.print(Traceback.from_exception(type(error), error, error.__traceback__, show_locals=False))
         dump = recorder.export_text()
-        for secret in sorted(self._held_secrets(), key=len, reverse=True):
-            dump = dump.replace(secret, REDACTED)
+        username = self.session.values.get("username", "") if self.session else ""
+        dump = Secrets(*self._held_secrets(), username=username).scrub(dump)
         self.panic(RichText(f"{dump}\n{note}"))  # one renderable: Textual prints only the first
 
     def _held_secrets(self) -> list[str]:

@@ -1,0 +1,129 @@
+"""The one home for secrets: every form a password takes, and one scrubber with one marker.
+
+A password leaves the program in more forms than the one typed: base64 in ``AUTH PLAIN``
+(``\\0user\\0password``, also with the user as authorisation id) and in each ``AUTH LOGIN``
+answer, and a hostile or chatty server may echo any of them back, decoded or not. Whatever
+reaches a screen, a file or JSON passes through :meth:`Secrets.scrub` (or
+:meth:`Secrets.scrub_data`) at the boundary; no other module replaces secrets itself.
+
+API (base layer, imports nothing of the project but :mod:`troubleshooter.safe_text`):
+
+- ``MARKER`` — ``"***"``, what a secret is replaced by, everywhere.
+- ``Secrets(*values, username="")`` — a registry; ``add(value, username="")`` registers one
+  more; ``forms()`` lists every form (longest first); ``scrub(text)``; ``scrub_data(obj)``
+  (dicts, lists, tuples, strings, recursively); the repr never shows a value.
+- ``secret_forms(value, username="") -> set[str]`` — the forms of one secret.
+- ``scrub_auth(text) -> str`` — a pasted client dialogue without its login data
+  (``AUTH PLAIN <blob>``, base64 answers to ``334``): secrets the program was never told.
+- ``hidden_field(default="")`` — a dataclass field kept out of the repr: every record that
+  holds a password declares it so.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import field
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+MARKER = "***"
+
+
+def _b64(data: str) -> str:
+    return base64.b64encode(data.encode("utf-8", "surrogatepass")).decode("ascii")
+
+
+def secret_forms(value: str, username: str = "") -> set[str]:
+    """The clear value and what encoders, SMTP AUTH and escaping make of it."""
+    from troubleshooter.safe_text import visible
+
+    if not value:
+        return set()
+    forms = {value, value.strip(), _b64(value), _b64(value).rstrip("="),
+             quote(value, safe=""), quote_plus(value), visible(value), visible(value, keep=""),
+             json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], repr(value)[1:-1]}
+    for authzid in ("", username) if username else ("",):
+        plain = f"{authzid}\0{username}\0{value}"
+        forms |= {_b64(plain), _b64(plain).rstrip("=")}
+    return {form for form in forms if form}
+
+
+class Secrets:
+    """Every secret of one session (or one probe), in all its forms; scrubs with :data:`MARKER`."""
+
+    __slots__ = ("_forms", "_pattern")
+
+    def __init__(self, *values: str, username: str = "") -> None:
+        self._forms: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        for value in values:
+            self.add(value, username=username)
+
+    def add(self, value: str | None, username: str = "") -> None:
+        """Register one more secret (an empty one is ignored)."""
+        if value:
+            self._forms |= secret_forms(value, username)
+            self._pattern = None
+
+    def extend(self, other: Secrets) -> None:
+        self._forms |= other._forms
+        self._pattern = None
+
+    def forms(self) -> list[str]:
+        return sorted(self._forms, key=len, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def __repr__(self) -> str:
+        return f"Secrets(<{len(self._forms)} forms hidden>)"
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every form of every secret replaced by :data:`MARKER`."""
+        if not self._forms or not text:
+            return text
+        if self._pattern is None:  # longest first: a base64 form before the clear value inside it
+            self._pattern = re.compile("|".join(re.escape(form) for form in self.forms()))
+        return self._pattern.sub(MARKER, text)
+
+    def scrub_data(self, data: Any) -> Any:
+        """Strings anywhere in dicts, lists and tuples scrubbed (keys too); other values kept."""
+        if isinstance(data, str):
+            return self.scrub(data)
+        if isinstance(data, dict):
+            return {self.scrub_data(k): self.scrub_data(v) for k, v in data.items()}
+        if isinstance(data, list | tuple):
+            return [self.scrub_data(item) for item in data]
+        return data
+
+
+def scrub(text: str, *values: str, username: str = "") -> str:
+    """One-off: ``text`` without the given secrets in any form."""
+    return Secrets(*values, username=username).scrub(text)
+
+
+def hidden_field(default: str = "") -> Any:
+    """A dataclass field for a password: compared and kept, never in the repr."""
+    return field(default=default, repr=False)
+
+
+# -- login data in a paste -------------------------------------------------------------------
+# "AUTH PLAIN dXNlcgBwYXNz" / "AUTH LOGIN dXNlcg==" / "AUTH XOAUTH2 …": the mechanism stays
+_AUTH_WITH_DATA = re.compile(
+    r"(\bAUTH[ \t]+(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI))[ \t]+[^\s]+",
+    re.IGNORECASE)
+# a line (or a CLIENT -> SERVER: segment) that is nothing but a base64 token: an answer to 334
+_CLIENT_TOKEN = re.compile(r"((?:CLIENT\s*->\s*SERVER|C)\s*:\s*)([A-Za-z0-9+/]{4,}={0,2})(?=\s|$)")
+
+
+def scrub_auth(text: str) -> str:
+    """A pasted dialogue with AUTH data and base64 answers to ``334`` replaced by the marker."""
+    text = _AUTH_WITH_DATA.sub(lambda m: f"{m[1]} {MARKER}", text)
+    return _CLIENT_TOKEN.sub(lambda m: f"{m[1]}{MARKER}" if _is_token(m[2]) else m[0], text)
+
+
+def _is_token(word: str) -> bool:
+    """Base64 answers, not SMTP verbs (QUIT, DATA, RSET) or the like."""
+    return not word.isalpha() or not word.isupper()

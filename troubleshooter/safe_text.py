@@ -1,0 +1,54 @@
+"""Text from outside shown so it cannot steer the terminal or the reader's eye.
+
+A server's banner, a DNS record, a pasted message or an article may hold escape sequences
+(set the title, clear the screen, write the clipboard with OSC 52, plant OSC 8 links) or
+bidirectional overrides that show text in another order than it is. Every such text goes
+through :func:`visible` on its way to a screen or file; the characters stay readable as
+Python-style escapes (``\\x1b``, ``\\x85``, ``\\u202e``) so a help-desk agent still sees that
+they were there.
+
+API (base layer, imports nothing of the project):
+
+- ``visible(text, keep="\\n\\t") -> str`` — C0 controls (except those in ``keep``), DEL, C1
+  (NEL included), bidi embeddings/overrides/isolates and marks, line/paragraph separators and
+  lone surrogates written as escapes. ``keep=""`` for one-line fields.
+- ``visible_line(text) -> str`` — the same with nothing kept (a single line, no tab or newline).
+- ``control_characters(text, keep="\\n\\t") -> list[tuple[int, str]]`` — offset and character of
+  each one :func:`visible` would escape (``lint`` reports them in content).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# Bidi: ALM, LRM, RLM, LRE..RLO (embeddings, pop, overrides), LRI..PDI (isolates);
+# U+2028/2029 break lines in some terminals and widgets.
+_BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_ALWAYS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_AND_SEPARATORS + "\ud800-\udfff"
+
+
+@cache
+def _pattern(keep: str) -> re.Pattern[str]:
+    extra = "".join(c for c in "\t\n" if c not in keep)
+    return re.compile(f"[{_ALWAYS}{re.escape(extra)}]" if extra else f"[{_ALWAYS}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, keep: str = "\n\t") -> str:
+    """``text`` with every control, bidi-control and separator character written as an escape."""
+    return _pattern(keep).sub(_escape, text)
+
+
+def visible_line(text: str) -> str:
+    """One line: tabs and line breaks escaped too."""
+    return _pattern("").sub(_escape, text)
+
+
+def control_characters(text: str, keep: str = "\n\t") -> list[tuple[int, str]]:
+    """Where :func:`visible` would change ``text``: (offset, character) of each."""
+    return [(m.start(), m[0]) for m in _pattern(keep).finditer(text)]
