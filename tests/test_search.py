@@ -65,6 +65,33 @@ def test_held_out_set_covers_every_article_in_both_languages() -> None:
     assert not [q.text for q in questions if fold(q.text) in tuning]
 
 
+def test_lint_eval_reports_tuning_and_held_out_sets_per_language(capsys) -> None:
+    from troubleshooter.cli import main
+
+    code = main(["lint", "--eval", "--lang", "en"])
+    out = capsys.readouterr().out
+    tuning, held_out = out.split("Held-out test set")
+    assert tuning.startswith("Tuning set (questions.yaml")
+    assert "(questions_test.yaml, " in held_out
+    for part in (tuning, held_out):
+        for lang in ("all", "cs", "en"):
+            line = next(line for line in part.splitlines() if line.strip().startswith(f"{lang}:"))
+            assert all(word in line for word in ("hit@1", "hit@3", "confident", "right when confident"))
+    assert "MISS" not in held_out  # the held-out set's misses stay unlisted: nobody tunes on them
+    assert code in (0, 1)
+
+
+def test_eval_figures_count_confident_answers() -> None:
+    from troubleshooter.knowledge.evaluate import Answer, EvalReport, Question
+
+    right, wrong = Question("a", "cs", ("x",)), Question("b", "en", ("y",))
+    report = EvalReport([Answer(right, ("x", "z"), True), Answer(wrong, ("z", "y"), True),
+                         Answer(wrong, ("z",), False)])
+    assert (report.hit1_rate, report.hit3_rate) == (1 / 3, 2 / 3)
+    assert report.confident_share == 2 / 3 and report.confident_precision == 0.5
+    assert report.only("en").total == 2 and report.only("en").confident_precision == 0.0
+
+
 def test_every_labelled_article_exists() -> None:
     ids = {d.article_id for d in search.index_for().docs}
     wanted = {article for q in load_questions() for article in q.expect}
