@@ -20,7 +20,9 @@ from troubleshooter.probes.providers import (
 
 def test_every_entry_has_a_source_and_valid_fields():
     for provider in providers().values():
-        assert provider.source, provider.id
+        assert provider.source and provider.fact.checked, provider.id
+        for fact in (*(s.fact for s in provider.outgoing), *(r.fact for r in provider.rules)):
+            assert fact.source and fact.checked, provider.id
         for server in provider.outgoing:
             assert server.socket_type in ("SSL", "STARTTLS", "plain")
             assert server.username in ("%EMAILADDRESS%", "%EMAILLOCALPART%")
@@ -40,7 +42,7 @@ def test_published_facts():
 
 def test_provider_without_published_host_has_no_guess():
     wedos = providers()["wedos"]
-    assert wedos.outgoing == () and wedos.notes is not None
+    assert wedos.outgoing == () and wedos.rule("daily-limit") is not None
     assert compare(wedos, host="smtp.wedos.cz", port=465, security="ssl") == []
 
 
@@ -111,3 +113,23 @@ def test_compare_username_form():
     assert "jan@seznam.cz" in diff.text().cs and "jan@seznam.cz" in tr("providers.diff-username", "en",
                                                                       entered="jan", expected="jan@seznam.cz")
     assert compare(seznam, username="Jan@Seznam.cz", address="jan@seznam.cz") == []
+
+
+def test_active24_prefers_the_current_server_and_keeps_the_older_one_with_its_date():
+    active24 = providers()["active24"]
+    current, older = active24.outgoing
+    assert (current.hostname, current.current) == ("smtp.websupport.cz", True)
+    assert (older.hostname, older.current) == ("email.active24.com", False)
+    assert current.fact.checked and older.fact.checked and "2016" in older.fact.source
+    assert compare(active24, host="smtp.websupport.cz", port=465, security="ssl") == []
+    assert provider_for_host("email.active24.com") is active24
+
+
+def test_login_methods_and_provider_rules():
+    catalogue = providers()
+    assert catalogue["gmail"].login.method == "app-password"
+    m365 = catalogue["microsoft365"]
+    assert m365.login.method == "admin-must-allow" and m365.login.fact.review
+    assert "December 2026" in m365.rule("basic-auth-off-by-default").text.en
+    assert catalogue["forpsi"].rule("sender-domain") and catalogue["active24"].rule("country-block")
+    assert catalogue["seznam"].rule("two-factor-app-password")

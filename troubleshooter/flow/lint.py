@@ -300,6 +300,16 @@ def _article_findings(kb_dir: str | os.PathLike[str], load: FlowLoad) -> list[Di
     return list(check(kb_dir, load.flows)) if check else []
 
 
+def _provider_findings(kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:
+    """The provider data's facts (source, date, age) and the provider articles against them."""
+    name = "troubleshooter.knowledge.provider_facts"
+    try:
+        present = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        present = False
+    return list(importlib.import_module(name).lint_provider_facts(kb_dir)) if present else []
+
+
 def lint_load(load: FlowLoad, *, incomplete: bool = False,
               kb_dir: str | os.PathLike[str] | None = None, kb_checks: bool = True) -> list[Diagnostic]:
     """All findings for already loaded flows (loader findings included), sorted and unique.
@@ -322,6 +332,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
             found.extend(linter.found)
         if kb_checks:
             found.extend(_article_findings(kb_dir, load))
+            found.extend(_provider_findings(kb_dir))
     unique = {(d.sort_key(), d.severity, d.message("en")): d for d in found}
     return sorted(unique.values(), key=Diagnostic.sort_key)
 

@@ -1,4 +1,7 @@
-"""Known providers' published SMTP settings (``data/providers.yaml``) and questions about them.
+"""Known providers' published SMTP settings and rules (``data/providers.yaml``), and questions about them.
+
+Every fact carries its source and the date it was checked (:class:`Fact`); lint reports a
+fact without them, and one that is old or past its review date (``knowledge.provider_facts``).
 
 Used by the DNS stage (close names for a host that does not exist), by the settings
 finder (provider by address domain or by MX) and by flows that compare what the user
@@ -24,6 +27,20 @@ _SOCKET_TO_MODE: dict[str, SecurityMode] = {"SSL": "tls", "STARTTLS": "starttls"
 _MODE_TO_CHOICE = {"tls": "ssl", "starttls": "starttls", "none": "none"}
 
 
+LoginMethod = Literal["password", "app-password", "admin-must-allow", "oauth-only"]
+LOGIN_METHODS: tuple[str, ...] = ("password", "app-password", "admin-must-allow", "oauth-only")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Where a fact comes from and when it was last compared with that source (ISO dates)."""
+
+    source: str = ""
+    checked: str = ""
+    review: str = ""  # when the fact is known to need a new look (a provider's announced change)
+    second_hand: bool = False  # taken over from a collection, not re-read at the source
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingServer:
     """One ``<outgoingServer type="smtp">`` of an autoconfig file."""
@@ -33,6 +50,8 @@ class OutgoingServer:
     socket_type: SocketType
     username: str = "%EMAILADDRESS%"  # or %EMAILLOCALPART%
     authentication: tuple[str, ...] = ("password-cleartext",)
+    current: bool = True  # False: an older source's server that a newer one replaced
+    fact: Fact = Fact()
 
     @property
     def security(self) -> SecurityMode:
@@ -54,19 +73,44 @@ class OutgoingServer:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderRule:
+    """A known limit or trap of a provider (country block, sender domain, daily limit, …)."""
+
+    id: str
+    text: Text
+    fact: Fact = Fact()
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """The login method that works for a website, as the provider's sources say."""
+
+    method: str
+    fact: Fact = Fact()
+
+
+@dataclass(frozen=True, slots=True)
 class Provider:
     id: str
     name: str
     domains: tuple[str, ...]
-    outgoing: tuple[OutgoingServer, ...]
+    outgoing: tuple[OutgoingServer, ...]  # current servers first
     mx: tuple[str, ...] = ()
     article: str | None = None
-    notes: Text | None = None
-    source: str = ""
+    login: Login | None = None
+    rules: tuple[ProviderRule, ...] = ()
+    fact: Fact = Fact()
+
+    @property
+    def source(self) -> str:
+        return self.fact.source
 
     @property
     def hostnames(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(server.hostname for server in self.outgoing))
+
+    def rule(self, rule_id: str) -> ProviderRule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +123,16 @@ class ProviderMatch:
     mx_host: str
 
 
-def _server(entry: dict) -> OutgoingServer:
+def read_fact(entry: Mapping, inherited: Fact = Fact()) -> Fact:
+    """The fact fields of an entry; what it does not say, it has from ``inherited`` (its provider)."""
+    own = "source" in entry or "checked" in entry
+    if not own:
+        return inherited
+    return Fact(str(entry.get("source") or ""), str(entry.get("checked") or ""),
+                str(entry.get("review") or ""), bool(entry.get("second_hand", False)))
+
+
+def _server(entry: dict, inherited: Fact) -> OutgoingServer:
     auth = entry.get("authentication", ["password-cleartext"])
     return OutgoingServer(
         hostname=str(entry["hostname"]).lower(),
@@ -87,6 +140,8 @@ def _server(entry: dict) -> OutgoingServer:
         socket_type=entry["socketType"],
         username=str(entry.get("username", "%EMAILADDRESS%")),
         authentication=tuple(auth if isinstance(auth, list) else [auth]),
+        current=entry.get("current", True) is not False,
+        fact=read_fact(entry, inherited),
     )
 
 
@@ -98,16 +153,21 @@ def load_providers(path: Path | None = None) -> dict[str, Provider]:
     data = yamlio.load(source, str(path) if path else "data/providers.yaml").data
     found: dict[str, Provider] = {}
     for provider_id, entry in (data or {}).items():
-        notes = entry.get("notes")
+        fact = read_fact(entry)
+        login = entry.get("login")
+        servers = sorted((_server(s, fact) for s in entry.get("outgoing") or []), key=lambda s: not s.current)
         found[provider_id] = Provider(
             id=provider_id,
             name=str(entry["name"]),
             domains=tuple(d.lower() for d in entry.get("domains", [])),
-            outgoing=tuple(_server(s) for s in entry.get("outgoing", [])),
+            outgoing=tuple(servers),
             mx=tuple(m.lower().strip(".") for m in entry.get("mx", [])),
             article=entry.get("article"),
-            notes=Text(**notes) if notes else None,
-            source=str(entry.get("source", "")),
+            login=(Login(str(login.get("method", "")), read_fact(login, fact))
+                   if isinstance(login, dict) else None),
+            rules=tuple(ProviderRule(str(r["id"]), Text(**r["text"]), read_fact(r, fact))
+                        for r in entry.get("rules") or []),
+            fact=fact,
         )
     return found
 
