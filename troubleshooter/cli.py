@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "ask": "troubleshooter.commands.ask",
     "find-settings": "troubleshooter.commands.find_settings",
     "serve": "troubleshooter.commands.serve",
+    "stats": "troubleshooter.commands.stats",
 }
 
 

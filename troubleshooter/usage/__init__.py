@@ -1,0 +1,1 @@
+"""Opt-in, anonymous usage records and the figures maintainers read from them."""
