@@ -19,8 +19,8 @@ KEEP_PER_PREFIX = 3
 _DATA_FORMAT = "1"
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, durable: bool = True) -> None:
-    """Write a file so readers see the old or the new content, never half of it.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, durable: bool = True) -> None:
+    """Write a file (text as UTF-8, or bytes) so readers see the old or the new content, never half.
 
     ``durable`` also flushes it to the disk before it replaces the old one (a user's export);
     a cache can skip that.
@@ -30,8 +30,9 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, durable: bool = Tru
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
