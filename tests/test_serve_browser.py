@@ -248,7 +248,7 @@ def expected_walk(lang: str) -> tuple[str, str, str]:
 
 @pytest.fixture
 def server():
-    served = ServeProcess()
+    served = ServeProcess("--terminal")
     yield served
     served.stop()
 
@@ -257,7 +257,7 @@ def server():
 @pytest.mark.parametrize("lang", ["cs", "en"])
 async def test_a_visitor_walks_the_first_step_in_a_browser(lang, tmp_path):
     first, label, second = expected_walk(lang)
-    served = ServeProcess("--lang", lang)
+    served = ServeProcess("--terminal", "--lang", lang)
     page = Page()
     try:
         await page.open()
@@ -297,7 +297,7 @@ async def test_the_served_app_gets_no_server_secrets(server):
 
 
 async def test_sessions_over_the_cap_get_a_busy_screen_and_no_app():
-    served = ServeProcess("--max-sessions", "1", "--lang", "en")
+    served = ServeProcess("--terminal", "--max-sessions", "1", "--lang", "en")
     try:
         async with aiohttp.ClientSession() as http:
             first = await http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width=80&height=24")
@@ -320,7 +320,7 @@ async def test_sessions_over_the_cap_get_a_busy_screen_and_no_app():
 
 @needs_chromium
 async def test_transcript_export_downloads_in_the_browser(tmp_path):
-    served = ServeProcess("--lang", "en")
+    served = ServeProcess("--terminal", "--lang", "en")
     page = Page()
     downloads = tmp_path / "downloads"
     downloads.mkdir()

@@ -1,5 +1,7 @@
-"""``troubleshooter serve``: the same app in a web browser, one app process per visitor.
+"""``troubleshooter serve``: the web conversation (HTML, one process for every visitor), or
+with ``--terminal`` the Textual app in a browser, one app process per visitor.
 
+The web conversation is :mod:`troubleshooter.ui.web`. For ``--terminal``,
 textual-serve runs a shell command for every browser session and hands it a copy of the
 server's whole environment. Here that command is wrapped in ``env -i`` with an explicit,
 minimal environment (PATH, LANG, a fresh HOME and XDG dirs per session, TERM and
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from troubleshooter.commands import add_content_options, add_lang_option
 
-HELP = "serve the troubleshooter to web browsers (textual-serve), probes under a safe target policy"
+HELP = "serve the troubleshooter to web browsers (a web page, or --terminal), checks under a safe target policy"
 
 # Variables textual-serve sets for each session; the only ones passed through from it.
 SESSION_VARIABLES = ("TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM",
@@ -30,6 +32,9 @@ SESSION_VARIABLES = ("TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "T
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--terminal", action="store_true",
+                        help="serve the terminal app through textual-serve (help-desk staff), "
+                             "not the web page")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1; put a proxy in front, docs/serve.md)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
@@ -39,8 +44,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="SMTP ports visitors may test (default: 25,465,587,2525)")
     parser.add_argument("--allow-private", action="store_true",
                         help="let probes reach loopback and private addresses (only on a trusted network)")
-    parser.add_argument("--max-sessions", type=_positive, default=8, metavar="N",
-                        help="browser sessions at once (default: 8)")
+    parser.add_argument("--max-sessions", type=_positive, metavar="N",
+                        help="conversations at once (default: 500 web conversations; 8 with --terminal, "
+                             "each an app process)")
+    parser.add_argument("--max-checks", type=_positive, default=8, metavar="N",
+                        help="web page: checks running at once, all visitors together (default: 8)")
+    parser.add_argument("--idle-minutes", type=_positive, default=30, metavar="N",
+                        help="web page: a conversation is deleted this long after its last step (default: 30)")
+    parser.add_argument("--support-url", metavar="URL", help="web page: where the support end sends visitors")
+    parser.add_argument("--support-email", metavar="ADDRESS", help="web page: the support address to write to")
+    parser.add_argument("--embed-origin", action="append", default=[], metavar="ORIGIN",
+                        help="web page: a site that may show the page in an iframe (https://help.example.com); "
+                             "repeatable")
     parser.add_argument("--max-auth-per-session", type=_positive, default=5, metavar="N",
                         help="login attempts one conversation may make (default: 5)")
     parser.add_argument("--max-auth-per-server", type=_positive, default=20, metavar="N",
@@ -93,10 +108,6 @@ def session_command(args: argparse.Namespace, run_dir: Path, policy_file: Path) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from troubleshooter.i18n import detect_lang
-    from troubleshooter.probes.policy import AuthLedger, TargetPolicy, write_policy_file
-    from troubleshooter.ui.web import CappedServer
-
     if args.dns_server:
         from troubleshooter.probes.dns import parse_nameserver
 
@@ -105,6 +116,46 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"troubleshooter serve: --dns-server: {exc}", file=sys.stderr)
             return 2
+    return run_terminal(args) if args.terminal else run_web(args)
+
+
+def run_web(args: argparse.Namespace) -> int:
+    from troubleshooter.i18n import parse_lang
+    from troubleshooter.probes.policy import AuthLedger, TargetPolicy, nameserver_resolver, system_resolver
+    from troubleshooter.ui.conversation import load_content
+    from troubleshooter.ui.web.server import WebConfig, serve
+
+    startup = load_content(args)
+    if not len(startup.flows):
+        for diagnostic in startup.diagnostics:
+            print(diagnostic.format(startup.lang), file=sys.stderr)
+        return 2
+    for origin in args.embed_origin:
+        if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
+            print(f"troubleshooter serve: --embed-origin: expected an origin like https://help.example.com, "
+                  f"got {origin!r}", file=sys.stderr)
+            return 2
+    policy = TargetPolicy(
+        allowed_ports=args.ports, allow_private=args.allow_private,
+        max_auth_per_session=args.max_auth_per_session, max_auth_per_server=args.max_auth_per_server,
+        deadline=args.deadline, ledger=AuthLedger(window=3600.0),
+        resolver=nameserver_resolver(args.dns_server) if args.dns_server else system_resolver,
+    )
+    config = WebConfig(
+        flows=startup.flows, policy=policy, lang=parse_lang(args.lang), kb=args.kb,
+        public_url=args.public_url, embed_origins=tuple(args.embed_origin),
+        support_url=args.support_url, support_email=args.support_email,
+        max_sessions=args.max_sessions or 500, max_checks=args.max_checks, idle_minutes=args.idle_minutes,
+    )
+    serve(config, args.host, args.port)
+    return 0
+
+
+def run_terminal(args: argparse.Namespace) -> int:
+    from troubleshooter.i18n import detect_lang
+    from troubleshooter.probes.policy import AuthLedger, TargetPolicy, write_policy_file
+    from troubleshooter.ui.terminal import CappedServer
+
     run_dir = Path(tempfile.mkdtemp(prefix="troubleshooter-serve-"))
     try:
         policy = TargetPolicy(
@@ -118,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         server = CappedServer(
             session_command(args, run_dir, policy_file),
             host=args.host, port=args.port, public_url=args.public_url,
-            title="troubleshooter", max_sessions=args.max_sessions,
+            title="troubleshooter", max_sessions=args.max_sessions or 8,
             lang=detect_lang(args.lang),
         )
         server.serve()

@@ -1,4 +1,4 @@
-"""The web front end: textual-serve's server with a cap on concurrent browser sessions.
+"""The terminal in a browser (``serve --terminal``): textual-serve's server, sessions capped.
 
 Every browser session is an app process on this server (textual-serve starts one per
 websocket), so without a cap any visitor could start as many as they like. A session over

@@ -1,0 +1,370 @@
+"""The web conversation (troubleshooter/ui/web) over real HTTP, in process: aiohttp's test
+server and client, the practice SMTP server on loopback for live checks. The browser walk
+with Chromium and axe-core is tests/test_web_browser.py."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestClient, TestServer
+
+from troubleshooter.probes.policy import AuthLedger, TargetPolicy
+from troubleshooter.ui.conversation import load_content
+from troubleshooter.ui.web.server import COOKIE, SCRIPT_HEADER, WebApp, WebConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Tajne-Heslo-987"
+USER = "web@example.cz"
+
+
+def make_config(**changes: object) -> WebConfig:
+    flows = load_content(argparse.Namespace(flows=str(ROOT / "flows"))).flows
+    policy = changes.pop("policy", None) or TargetPolicy(ledger=AuthLedger(), deadline=5.0)
+    return WebConfig(flows=flows, policy=policy, kb=str(ROOT / "kb"), **changes)  # type: ignore[arg-type]
+
+
+class Visitor:
+    """One browser without JavaScript (or with, ``script=True``): forms, redirects, cookies."""
+
+    def __init__(self, client: TestClient, script: bool = False) -> None:
+        self.client = client
+        self.script = script
+        self.html = ""
+        self.bodies: list[str] = []
+
+    async def get(self, path: str = "/") -> str:
+        response = await self.client.get(path)
+        self.html = await response.text()
+        self.bodies.append(self.html)
+        return self.html
+
+    def field(self, name: str) -> str:
+        found = re.search(rf'name="{name}" value="([^"]*)"', self.html)
+        assert found, f"no {name} on the page"
+        return found.group(1)
+
+    async def post(self, expect: int = 200, **form: str) -> str:
+        data = {"csrf": self.field("csrf"), "at": self.field("at"), **form}
+        headers = {SCRIPT_HEADER: "1"} if self.script else {}
+        response = await self.client.post("/", data=data, headers=headers)
+        self.html = await response.text()
+        self.bodies.append(self.html)
+        assert response.status == expect, self.html
+        return self.html
+
+    async def choose(self, choice: str) -> str:
+        return await self.post(do="choose", choice=choice)
+
+    async def type(self, value: str) -> str:
+        return await self.post(do="submit", value=value)
+
+    def at(self) -> str:
+        return self.field("at").rsplit(":", 1)[1]
+
+
+@pytest.fixture
+async def served():
+    """A factory: (client, WebApp) for a config; everything closed at the end."""
+    opened: list[TestClient] = []
+
+    async def start(**changes: object) -> tuple[TestClient, WebApp]:
+        webapp = WebApp(make_config(**changes))
+        client = TestClient(TestServer(webapp.application()))
+        await client.start_server()
+        opened.append(client)
+        return client, webapp
+
+    yield start
+    for client in opened:
+        await client.close()
+
+
+@pytest.fixture
+def smtp_server():
+    from smtp_servers import practice_server
+
+    with practice_server(["no-starttls"], username=USER, password=PASSWORD) as server:
+        yield server.config.port
+
+
+async def walk_to_values(visitor: Visitor, host: str, port: int, password: str = PASSWORD) -> None:
+    """intro → … → offer-check with the given server, like a visitor clicking and typing."""
+    for choice in ("set-up", "mioweb"):
+        await visitor.choose(choice)
+    await visitor.choose("next")
+    assert visitor.at() == "smtp-on"
+    await visitor.choose("on")
+    await visitor.choose("have-values")
+    await visitor.choose("together")
+    assert visitor.at() == "enter-host"
+    await visitor.type(host)
+    await visitor.type(str(port))
+    if visitor.at() == "enter-port":  # an unusual port: keep it as typed
+        await visitor.post(do="use", use="typed")
+    assert visitor.at() == "choose-security"
+    await visitor.choose("none")
+    await visitor.type(USER)
+    await visitor.type(USER)
+    assert visitor.at() == "enter-password"
+    await visitor.type(password)
+    assert visitor.at() == "offer-check"
+
+
+def choice_ids(html: str) -> list[str]:
+    return re.findall(r'name="choice" value="([^"]+)"', html)
+
+
+# -- the page and its headers ---------------------------------------------------------------
+async def test_start_page_headers_cookie_and_language(served):
+    client, _ = await served(lang="en")
+    response = await client.get("/")
+    html = await response.text()
+    assert response.status == 200
+    assert '<html lang="en">' in html and "<ol" not in html  # no history yet
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Secure" not in cookie  # plain http on localhost, no --public-url
+    assert "<script" in html and "<script>" not in html  # only the external script, nothing inline
+    assert 'lang="cs">Česky</button>' in html
+
+
+async def test_cookie_is_secure_behind_https_and_partitioned_when_embedded(served):
+    client, _ = await served(public_url="https://help.example.com")
+    cookie = (await client.get("/")).headers["Set-Cookie"]
+    assert "Secure" in cookie and "SameSite=Strict" in cookie
+    client, _ = await served(embed_origins=("http://localhost:8080",))
+    response = await client.get("/")
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors http://localhost:8080")
+    assert "X-Frame-Options" not in response.headers
+
+
+async def test_language_from_the_browser_and_switch_keeps_the_path(served):
+    client, _ = await served()
+    visitor = Visitor(client)
+    client.session.headers["Accept-Language"] = "en-GB,en;q=0.9"
+    await visitor.get()
+    assert '<html lang="en">' in visitor.html
+    await visitor.choose("set-up")
+    html = await visitor.post(do="lang", lang="cs")
+    assert '<html lang="cs">' in html and visitor.at() == "which-site"
+    assert "Chci nastavit nebo zkontrolovat SMTP" in html  # the path so far, now in Czech
+    html = await visitor.post(do="back")
+    assert visitor.at() == "intro" and '<html lang="cs">' in html
+    await visitor.choose("set-up")
+    await visitor.post(do="restart")
+    assert visitor.at() == "intro"
+
+
+# -- forms: CSRF, double submit, findings ---------------------------------------------------
+async def test_a_post_without_the_csrf_token_is_refused(served):
+    client, webapp = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    response = await client.post("/", data={"do": "choose", "choice": "set-up", "at": visitor.field("at")})
+    assert response.status == 403
+    assert "security code" in await response.text()
+    response = await client.post("/", data={"do": "choose", "choice": "set-up", "at": visitor.field("at"),
+                                            "csrf": "forged"})
+    assert response.status == 403
+    (session,) = webapp.store._sessions.values()
+    assert session.session.steps == []
+
+
+async def test_a_double_submit_moves_once(served):
+    client, webapp = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "set-up"}
+    first, second = await asyncio.gather(client.post("/", data=data), client.post("/", data=data))
+    assert first.status == second.status == 200
+    (session,) = webapp.store._sessions.values()
+    assert [s.answer for s in session.session.steps] == ["set-up"]
+
+
+async def test_an_input_finding_offers_the_cleaned_value(served):
+    client, webapp = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    for choice in ("set-up", "mioweb", "next", "on", "have-values", "together"):
+        await visitor.choose(choice)
+    html = await visitor.type("smtp.example.com ")
+    assert visitor.at() == "enter-host"
+    assert "<title>Error:" in html and 'class="error-summary"' in html and 'aria-invalid="true"' in html
+    assert "Use the cleaned value: smtp.example.com" in html
+    await visitor.post(do="use", use="cleaned")
+    assert visitor.at() == "enter-port"
+    (session,) = webapp.store._sessions.values()
+    assert session.session.values["host"] == "smtp.example.com"
+
+
+# -- checks ---------------------------------------------------------------------------------
+async def test_the_policy_refuses_a_loopback_target_from_the_web_form(served):
+    client, webapp = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", 587)
+    html = await visitor.choose("check")  # no script: the post waits for the check
+    assert visitor.at() == "support"
+    assert "points to a non-public address (127.0.0.1, this computer)" in html
+    (session,) = webapp.store._sessions.values()
+    assert session.policy.auth_attempts == 0
+
+
+async def test_a_live_check_without_javascript_waits_and_shows_the_card(served, smtp_server):
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
+                          deadline=5.0)
+    client, webapp = await served(lang="en", policy=policy)
+    visitor = Visitor(client)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    html = await visitor.choose("check")
+    assert visitor.at() == "login-ok", html
+    assert html.count('class="card card-ok"') == 2  # connection, then login
+    assert "✓</span><span class=\"visually-hidden\">passed:</span> login" in html
+    (session,) = webapp.store._sessions.values()
+    assert session.policy.auth_attempts == 1
+    # the path goes on to a resolved end
+    await visitor.choose("mioweb-test")
+    await visitor.choose("green")
+    html = await visitor.choose("yes")
+    assert visitor.at() == "resolved" and "verdict-resolved" in html
+
+
+async def test_check_progress_arrives_live_over_sse(served, smtp_server):
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
+                          deadline=5.0)
+    client, webapp = await served(lang="en", policy=policy)
+    visitor = Visitor(client, script=True)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "check"}
+    response = await client.post("/", data=data, headers={SCRIPT_HEADER: "1"}, allow_redirects=False)
+    assert response.status == 303  # at once: the script follows the check over SSE
+    (session,) = webapp.store._sessions.values()
+    assert session.check is not None and not session.check.done
+    events = await client.get("/events")
+    assert events.headers["Content-Type"].startswith("text/event-stream")
+    lines, kinds = [], []
+    async for raw in events.content:
+        line = raw.decode().strip()
+        if line.startswith("data: {") and line != "data: {}":
+            item = json.loads(line[6:])
+            lines.append(item["text"])
+            kinds.append(item["kind"])
+        if line == "event: done":
+            break
+    assert kinds[0] == "probe" and "ok" in kinds and kinds[-1] == "result", lines
+    assert any(text.startswith("✓ login") for text in lines), lines
+    html = await visitor.get()
+    assert visitor.at() == "login-ok" and 'class="card card-ok"' in html
+
+
+async def test_a_double_submitted_check_logs_in_once(served, smtp_server):
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
+                          deadline=5.0)
+    client, webapp = await served(lang="en", policy=policy)
+    visitor = Visitor(client)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "check"}
+    await asyncio.gather(*(client.post("/", data=data) for _ in range(3)))
+    (session,) = webapp.store._sessions.values()
+    assert session.policy.auth_attempts == 1
+    assert [s.answer for s in session.session.steps if s.kind == "probe"] == ["ok", "ok"]
+
+
+async def test_test_emails_are_capped_per_conversation(served, smtp_server):
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
+                          deadline=5.0)
+    client, webapp = await served(lang="en", policy=policy, max_test_mails=1)
+    visitor = Visitor(client)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    await visitor.choose("send-test")
+    await visitor.type("someone@example.net")
+    first = [s.answer for s in webapp.store._sessions.popitem()[1].session.steps if s.kind == "probe"]
+    assert first and first[-1] != "refused-by-policy"
+
+
+# -- secrets ----------------------------------------------------------------------------------
+async def test_the_password_is_in_no_body_download_log_or_cookie(served, smtp_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "Sekret-" + PASSWORD
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
+                          deadline=5.0)
+    client, _ = await served(lang="en", policy=policy)
+    visitor = Visitor(client)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", smtp_server, password=secret)
+    await visitor.choose("check")  # a wrong password: the login fails
+    assert visitor.at() != "login-ok"
+    await visitor.post(do="ask", question=f"535 5.7.8 authentication failed for {secret}")
+    await visitor.post(do="help")
+    assert visitor.at() == "support"
+    assert "transcript.md" in visitor.html and 'id="transcript"' in visitor.html
+    for path in ("/transcript.md", "/transcript.json"):
+        response = await client.get(path)
+        body = await response.text()
+        assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+        assert secret not in body and "enter-password" in body
+        visitor.bodies.append(body)
+    for body in visitor.bodies:
+        assert secret not in body
+    assert secret not in caplog.text
+    for cookie in client.session.cookie_jar:
+        assert secret not in cookie.value
+
+
+async def test_the_support_end_names_the_operators_contact(served):
+    client, _ = await served(lang="cs", support_url="https://help.example.com/ticket",
+                             support_email="podpora@example.com")
+    visitor = Visitor(client)
+    await visitor.get()
+    html = await visitor.post(do="help")
+    assert visitor.at() == "support"
+    assert 'href="https://help.example.com/ticket"' in html and 'href="mailto:podpora@example.com"' in html
+    assert "Stáhnout přepis (Markdown)" in html and "I need a person" not in html
+
+
+async def test_sessions_are_capped_and_expire(served):
+    client, webapp = await served(max_sessions=1)
+    assert (await client.get("/")).status == 200
+    async with ClientSession() as other:  # a second visitor: no cookie
+        response = await other.get(client.make_url("/"))
+        assert response.status == 503
+        assert "busy" in await response.text()
+    webapp.store.idle = 0.0
+    await asyncio.sleep(0.01)
+    assert webapp.store.sweep() == 1
+    response = await client.post("/", data={"do": "back"})
+    assert response.status == 400
+
+
+async def test_the_question_box_explains_a_pasted_red_message(served):
+    client, _ = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    html = await visitor.post(do="ask", question="SMTP Error: Could not authenticate.")
+    assert "SMTP Error: Could not authenticate." in html
+    assert 'name="do" value="jump"' in html or "?article=" in html
+
+
+async def test_article_html_is_escaped(tmp_path):
+    from troubleshooter.ui.web.page import render_markdown
+
+    html = render_markdown("Hi <script>alert(1)</script> [x](kb:field-host) [y](javascript:alert(1))")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="?article=field-host#article"' in html and 'href="javascript' not in html

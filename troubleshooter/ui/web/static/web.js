@@ -1,0 +1,98 @@
+// The web conversation without page reloads: the same form posts, sent with fetch, and the
+// next page swapped in place; a running check's progress live over Server-Sent Events; copy
+// buttons. Everything works without this script: it only enhances the server-rendered page.
+(() => {
+  'use strict';
+  let busy = false;
+  let source = null;
+
+  function narrow() {
+    return window.matchMedia('(max-width: 59.99em)').matches;
+  }
+
+  function enhance(focusQuestion) {
+    document.documentElement.classList.add('scripted');
+    for (const button of document.querySelectorAll('[data-copy]')) button.hidden = false;
+    const details = document.querySelector('.article details');
+    if (details && narrow() && !location.search.includes('article=')) details.open = false;
+    if (focusQuestion) {
+      const target = document.getElementById('error-summary') || document.getElementById('question-heading');
+      if (target) target.focus();
+    }
+    if (document.querySelector('[data-check-running]')) watchCheck();
+  }
+
+  async function swap(response) {
+    const html = await response.text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    document.title = doc.title;
+    document.documentElement.lang = doc.documentElement.lang;
+    document.body.replaceWith(document.adoptNode(doc.body));
+    const heading = document.getElementById('question-heading');
+    const live = document.getElementById('announce');
+    if (heading && live) setTimeout(() => { live.textContent = heading.textContent.trim(); }, 100);
+    enhance(true);
+  }
+
+  function watchCheck() {
+    if (source) source.close();
+    const list = document.getElementById('progress');
+    const already = list ? list.children.length : 0;
+    let seen = 0;
+    source = new EventSource('events');
+    source.onmessage = (event) => {
+      seen += 1;
+      if (!list || seen <= already) return; // the page already shows the first events
+      const line = JSON.parse(event.data);
+      const item = document.createElement('li');
+      item.className = 'progress-' + line.kind;
+      item.textContent = line.text;
+      list.append(item);
+    };
+    source.addEventListener('done', async () => {
+      source.close();
+      source = null;
+      await swap(await fetch('./', { credentials: 'same-origin' }));
+    });
+    source.onerror = () => {
+      if (source) source.close();
+      source = null;
+    };
+  }
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return;
+    event.preventDefault();
+    if (busy) return; // a double tap: the first answer is on its way
+    busy = true;
+    const body = new URLSearchParams(new FormData(form, event.submitter));
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST', body, credentials: 'same-origin', headers: { 'X-Troubleshooter-Script': '1' },
+      });
+      await swap(response);
+    } catch (error) {
+      window.location.reload(); // the page as the server has it
+    } finally {
+      busy = false;
+    }
+  });
+
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest && event.target.closest('[data-copy]');
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    try {
+      await navigator.clipboard.writeText(field.value || field.textContent);
+    } catch (error) {
+      field.select();
+      document.execCommand('copy');
+    }
+    const status = document.querySelector('[data-copied]');
+    if (status) status.textContent = status.dataset.copied;
+  });
+
+  enhance(location.hash === '#question');
+})();
