@@ -117,6 +117,16 @@ async def walk_to_values(visitor: Visitor, host: str, port: int, password: str =
     assert visitor.at() == "offer-check"
 
 
+async def at_offer_check(served, port: int, script: bool = False, **changes: object):
+    """A visitor at the offer to check, with the practice server on loopback allowed."""
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({port}), ledger=AuthLedger(), deadline=5.0)
+    client, webapp = await served(lang="en", policy=policy, **changes)
+    visitor = Visitor(client, script=script)
+    await visitor.get()
+    await walk_to_values(visitor, "127.0.0.1", port)
+    return client, webapp, visitor
+
+
 def choice_ids(html: str) -> list[str]:
     return re.findall(r'name="choice" value="([^"]+)"', html)
 
@@ -224,12 +234,7 @@ async def test_the_policy_refuses_a_loopback_target_from_the_web_form(served):
 
 
 async def test_a_live_check_without_javascript_waits_and_shows_the_card(served, smtp_server):
-    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
-                          deadline=5.0)
-    client, webapp = await served(lang="en", policy=policy)
-    visitor = Visitor(client)
-    await visitor.get()
-    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    client, webapp, visitor = await at_offer_check(served, smtp_server)
     html = await visitor.choose("check")
     assert visitor.at() == "login-ok", html
     assert html.count('class="card card-ok"') == 2  # connection, then login
@@ -244,12 +249,7 @@ async def test_a_live_check_without_javascript_waits_and_shows_the_card(served, 
 
 
 async def test_check_progress_arrives_live_over_sse(served, smtp_server):
-    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
-                          deadline=5.0)
-    client, webapp = await served(lang="en", policy=policy)
-    visitor = Visitor(client, script=True)
-    await visitor.get()
-    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    client, webapp, visitor = await at_offer_check(served, smtp_server, script=True)
     data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "check"}
     response = await client.post("/", data=data, headers={SCRIPT_HEADER: "1"}, allow_redirects=False)
     assert response.status == 303  # at once: the script follows the check over SSE
@@ -273,12 +273,7 @@ async def test_check_progress_arrives_live_over_sse(served, smtp_server):
 
 
 async def test_a_double_submitted_check_logs_in_once(served, smtp_server):
-    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
-                          deadline=5.0)
-    client, webapp = await served(lang="en", policy=policy)
-    visitor = Visitor(client)
-    await visitor.get()
-    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    client, webapp, visitor = await at_offer_check(served, smtp_server)
     data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "check"}
     await asyncio.gather(*(client.post("/", data=data) for _ in range(3)))
     (session,) = webapp.store._sessions.values()
@@ -287,12 +282,7 @@ async def test_a_double_submitted_check_logs_in_once(served, smtp_server):
 
 
 async def test_test_emails_are_capped_per_conversation(served, smtp_server):
-    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({smtp_server}), ledger=AuthLedger(),
-                          deadline=5.0)
-    client, webapp = await served(lang="en", policy=policy, max_test_mails=1)
-    visitor = Visitor(client)
-    await visitor.get()
-    await walk_to_values(visitor, "127.0.0.1", smtp_server)
+    client, webapp, visitor = await at_offer_check(served, smtp_server, max_test_mails=1)
     await visitor.choose("send-test")
     await visitor.type("someone@example.net")
     first = [s.answer for s in webapp.store._sessions.popitem()[1].session.steps if s.kind == "probe"]
