@@ -119,7 +119,8 @@ async def walk_to_values(visitor: Visitor, host: str, port: int, password: str =
 
 async def at_offer_check(served, port: int, script: bool = False, **changes: object):
     """A visitor at the offer to check, with the practice server on loopback allowed."""
-    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({port}), ledger=AuthLedger(), deadline=5.0)
+    policy = TargetPolicy(allow_private=True, allowed_ports=frozenset({port}), ledger=AuthLedger(),
+                          deadline=5.0)
     client, webapp = await served(lang="en", policy=policy, **changes)
     visitor = Visitor(client, script=script)
     await visitor.get()
@@ -284,9 +285,16 @@ async def test_a_double_submitted_check_logs_in_once(served, smtp_server):
 async def test_test_emails_are_capped_per_conversation(served, smtp_server):
     client, webapp, visitor = await at_offer_check(served, smtp_server, max_test_mails=1)
     await visitor.choose("send-test")
-    await visitor.type("someone@example.net")
-    first = [s.answer for s in webapp.store._sessions.popitem()[1].session.steps if s.kind == "probe"]
-    assert first and first[-1] != "refused-by-policy"
+    await visitor.type("someone@example.net")  # the first test e-mail goes out
+    (session,) = webapp.store._sessions.values()
+    sent = [s.probe for s in session.session.steps if s.kind == "probe"]
+    assert sent[-1]["probe"] == "smtp-test-message" and sent[-1]["outcome"] != "refused-by-policy"
+    await visitor.post(do="back")  # back to the check: run it again
+    assert visitor.at() == "test-probe"
+    html = await visitor.post(do="check")
+    refused = [s.probe for s in session.session.steps if s.kind == "probe"][-1]
+    assert refused["outcome"] == "refused-by-policy" and refused["facts"]["policy"] == "test-mail-limit"
+    assert "already sent 1 test e-mails" in html
 
 
 # -- secrets ----------------------------------------------------------------------------------
