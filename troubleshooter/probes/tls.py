@@ -44,18 +44,21 @@ def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
 
 
 def _trust_system_store(context: ssl.SSLContext) -> None:
-    """The system's CAs, looked up per issuer from OpenSSL's hashed directory when there is
-    one: the same CAs as the bundle file, without parsing that whole file on every start of
-    ``diagnose``. ``SSL_CERT_FILE``/``SSL_CERT_DIR`` keep OpenSSL's own behaviour."""
+    """The system's CAs, as OpenSSL's defaults (``SSL_CERT_FILE``/``SSL_CERT_DIR`` included) name
+    them, but looked up per issuer from the hashed directory when there is one, instead of
+    parsing the whole bundle on every start of ``diagnose``. A bundle file that sits in that
+    directory (Debian's ``ca-certificates.crt``, made from the same certificates) adds nothing;
+    a bundle elsewhere (a company CA in ``SSL_CERT_FILE``) is loaded as well."""
     paths = ssl.get_default_verify_paths()
-    if os.environ.get(paths.openssl_cafile_env) or os.environ.get(paths.openssl_capath_env):
-        context.load_default_certs()
+    folder = os.environ.get(paths.openssl_capath_env) or paths.openssl_capath
+    if not (folder and os.path.isdir(folder) and any(name.endswith(".0") for name in os.listdir(folder))):
+        context.load_default_certs()  # no hashed directory (macOS, Windows' store): OpenSSL's defaults
         return
-    folder = paths.capath or paths.openssl_capath
-    if folder and os.path.isdir(folder) and any(name.endswith(".0") for name in os.listdir(folder)):
-        context.load_verify_locations(capath=folder)
-    else:
-        context.load_default_certs()
+    context.load_verify_locations(capath=folder)
+    bundle = os.environ.get(paths.openssl_cafile_env) or paths.openssl_cafile
+    if bundle and os.path.isfile(bundle) and (
+            os.path.dirname(os.path.realpath(bundle)) != os.path.realpath(folder)):
+        context.load_verify_locations(cafile=bundle)
 
 
 def unverified_context() -> ssl.SSLContext:
