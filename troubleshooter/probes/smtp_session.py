@@ -10,6 +10,7 @@ received goes into a transcript that never holds a secret.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import Awaitable, Iterable
@@ -222,10 +223,8 @@ class SmtpSession:
         """QUIT, without waiting for the server's goodbye: the check is complete by then, and
         its ``221`` would cost a round trip (the client SHOULD wait, RFC 5321 4.1.1.10 — a
         check that has its answer does not need to; the server has the QUIT either way)."""
-        try:
+        with contextlib.suppress(DeadlineExceeded, OSError, ConnectionError):
             await self.send("QUIT")
-        except (DeadlineExceeded, OSError, ConnectionError):
-            pass
 
     def abort(self) -> None:
         transport = self.writer.transport
