@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from troubleshooter.i18n import catalog, text
 from troubleshooter.probes import registry
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult
-from troubleshooter.transcript import scrub
 
 if TYPE_CHECKING:
     from troubleshooter.ui.web.store import RecipientLedger, WebSession
@@ -72,7 +71,7 @@ class CheckRun:
     # -- running ----------------------------------------------------------------------------
     async def _emit(self, event: dict[str, Any]) -> None:
         async with self._changed:
-            self.events.append(scrub(event, self.web.session.secret_values()))
+            self.events.append(self.web.session.secrets().scrub_data(event))
             self._changed.notify_all()
 
     async def _run(self) -> None:

@@ -25,6 +25,7 @@ from aiohttp import web
 from troubleshooter.flow.engine import FlowError, Session
 from troubleshooter.flow.model import ESCALATE, FlowSet
 from troubleshooter.i18n import DEFAULT_LANG, Lang, parse_lang, tr
+from troubleshooter.limits import PASTE_LIMIT, cut_note, cut_paste
 from troubleshooter.probes.policy import TargetPolicy
 from troubleshooter.ui.app.services import Reply, answer
 from troubleshooter.ui.web import page
@@ -36,7 +37,6 @@ log = logging.getLogger("troubleshooter.web")
 HERE = Path(__file__).parent
 COOKIE = "troubleshooter_session"
 SCRIPT_HEADER = "X-Troubleshooter-Script"  # set by static/web.js: answer at once, progress over SSE
-PASTE_LIMIT = 1_000_000  # characters a question-box paste may have
 FORM_OVERHEAD = 64 * 1024
 
 
@@ -86,7 +86,7 @@ class WebApp:
         return self._slots
 
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=PASTE_LIMIT * 4 + FORM_OVERHEAD,  # UTF-8: ≤ 4 bytes a character
+        app = web.Application(client_max_size=PASTE_LIMIT * 3 + FORM_OVERHEAD,  # url-encoded: ≤ 3 bytes a byte
                               middlewares=[self.headers])
         app.router.add_get("/", self.show)
         app.router.add_post("/", self.act)
@@ -230,7 +230,7 @@ class WebApp:
             session.set_lang(parse_lang(form.get("lang")) or session.lang)
             return
         if action == "ask":
-            await self._ask(current, form.get("question", "")[:PASTE_LIMIT])
+            await self._ask(current, form.get("question", ""))
             return
         if form.get("at") != current.position:
             return  # made for another step: a double submit or a stale tab
@@ -304,9 +304,7 @@ class WebApp:
             current.check.cancel()
 
     async def _ask(self, current: WebSession, question: str) -> None:
-        from troubleshooter.transcript import scrub
-
-        question = scrub(question.strip(), current.session.secret_values())  # a pasted log may hold it
+        question, cut = cut_paste(current.session.secrets().scrub(question.strip()))  # a pasted log may hold it
         if not question:
             return
         lang = current.session.lang
@@ -315,6 +313,8 @@ class WebApp:
             reply = await loop.run_in_executor(self.pool, answer, question, lang, self.config.kb)
         except Exception:  # the knowledge base must never take the conversation down
             reply = Reply([tr("ask.no-answer", lang)], [])
+        if cut:
+            reply.lines.insert(0, cut_note(lang))
         current.asides.append(Aside(len(current.session.steps), question, reply))
 
     # -- live progress ----------------------------------------------------------------------
