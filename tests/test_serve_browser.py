@@ -124,13 +124,14 @@ class ServeProcess:
 class Page:
     """One headless Chromium page driven over the DevTools protocol (aiohttp websocket)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *flags: str, capture_terminal: bool = True) -> None:
         self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
+        self.capture_terminal = capture_terminal
         self.proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--window-size=1280,800",
-             "about:blank"],
+             *flags, "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self._id = 0
@@ -151,7 +152,8 @@ class Page:
         await self.call("Page.enable")
         await self.call("Network.enable")
         await self.call("Network.setBlockedURLs", urls=["*fonts.googleapis.com*", "*fonts.gstatic.com*"])
-        await self.call("Page.addScriptToEvaluateOnNewDocument", source=CAPTURE_TERMINAL)
+        if self.capture_terminal:
+            await self.call("Page.addScriptToEvaluateOnNewDocument", source=CAPTURE_TERMINAL)
 
     async def call(self, method: str, **params: object) -> dict:
         assert self.ws is not None

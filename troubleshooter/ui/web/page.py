@@ -57,7 +57,7 @@ class ArticleShelf:
 def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
     def link_open(renderer: Any, tokens: Any, index: int, options: Any, env: Any) -> str:
         token = tokens[index]
