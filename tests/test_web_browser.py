@@ -79,7 +79,8 @@ class WebPage(Page):
                                 "(document.readyState === 'complete' && 'none')", context=context)
         return str(value)
 
-    async def click(self, selector: str, context: int | None = None, offset: tuple[float, float] = (0, 0)) -> None:
+    async def click(self, selector: str, context: int | None = None,
+                    offset: tuple[float, float] = (0, 0)) -> None:
         """A real mouse click on the middle of the element (scrolled into view first)."""
         box = await self.wait(
             f"(() => {{ const el = document.querySelector({json.dumps(selector)}); if (!el) return null;"
