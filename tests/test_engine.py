@@ -141,8 +141,47 @@ def test_probe_outcomes_and_default(flows):
     assert session.record_probe("ok").ref.node == "check-login"
     assert session.probe_arguments()["password"] == PASSWORD
     assert session.record_probe("auth-failed").ref.node == "fix-credentials"
-    session.back()
+    session.choose("check-again")
+    assert at(session) == "check-login"
     assert session.record_probe("something-new").ref.node == "fix-unexpected"
+
+
+def test_back_from_a_checks_result_goes_to_the_step_before_the_check(flows):
+    """Back never lands on a check (it would only run again): a chain of checks counts as one."""
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    session.choose("check")
+    session.record_probe("ok")
+    session.record_probe("auth-failed")
+    assert at(session) == "fix-credentials"
+    assert session.back().ref.node == "offer-check"
+    assert session.view().after_check is None
+
+
+def test_check_again_is_an_explicit_choice_after_a_result(flows):
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    assert "check-again" not in [c.id for c in session.view().choices]
+    session.choose("check")
+    session.record_probe("connection-timeout")
+    view = session.view()
+    assert view.after_check == "smtp-connection"
+    assert [c.id for c in view.choices][-2:] == ["check-again", "escalate"]
+    session.choose("check-again")
+    assert at(session) == "check-connection"
+    session.record_probe("certificate-name-mismatch")
+    assert at(session) == "fix-certificate"
+    # back from the second result: to where "check again" was chosen (the first result)
+    assert session.back().ref.node == "fix-blocked-port"
+    assert session.back().ref.node == "offer-check"
+    with pytest.raises(FlowError):
+        session.choose("check-again")
+    # the path replays (resume) with the choice in it
+    session.choose("check")
+    session.record_probe("deadline")
+    session.choose("check-again")
+    again = Session.from_json(flows, json.loads(json.dumps(session.to_json())))
+    assert at(again) == "check-connection"
 
 
 def test_secrets_stay_out_of_json_repr_and_path(flows):

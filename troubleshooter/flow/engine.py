@@ -21,6 +21,7 @@ from msgspec import Struct
 
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.flow.model import (
+    CHECK_AGAIN,
     CONTINUE,
     ESCALATE,
     ESCALATE_NODE,
@@ -86,6 +87,7 @@ class NodeView(Struct, frozen=True):
     probe: ProbeView | None = None
     status: EndStatus | None = None
     findings: tuple[InputFinding, ...] = ()  # left by the last store (e.g. a port/encryption mix)
+    after_check: str | None = None  # the probe whose result led here (front ends say where it ran)
 
     @property
     def is_end(self) -> bool:
@@ -101,6 +103,13 @@ class Step(Struct):
     answer: str | None
     findings: tuple[str, ...] = ()
     probe: dict[str, Any] | None = None  # ProbeOutcome.to_json(), already redacted
+
+    def probe_name(self, session: Session) -> str | None:
+        """The probe this step answered (a probe step), from its record or its node."""
+        if self.probe and self.probe.get("probe"):
+            return str(self.probe["probe"])
+        call = session.node(self.ref).probe
+        return call.name if call else None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"node": str(self.ref), "kind": self.kind, "answer": self.answer}
@@ -146,6 +155,7 @@ class Session:
     values: dict[str, str] = field(init=False, default_factory=dict)
     kinds: dict[str, InputKind] = field(init=False, default_factory=dict)
     last_findings: tuple[InputFinding, ...] = field(init=False, default=())
+    _last_check: Step | None = field(init=False, default=None, repr=False)  # the probe step that led here
     _secrets: dict[int, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -181,6 +191,9 @@ class Session:
         choices = [ChoiceView(c.id, c.label) for c in node.choices]
         if node.kind == "info":
             choices.append(ChoiceView(CONTINUE, text("engine.continue"), engine=True))
+        after_check = self._last_check.probe_name(self) if self._last_check else None
+        if after_check and node.kind not in ("probe", "end"):
+            choices.append(ChoiceView(CHECK_AGAIN, text("engine.check-again"), engine=True))
         if node.kind != "end":
             choices.append(ChoiceView(ESCALATE, text("engine.escalate"), engine=True))
         input_view = None
@@ -191,7 +204,7 @@ class Session:
         probe_view = ProbeView(node.probe.name, dict(node.probe.args)) if node.probe else None
         return NodeView(
             self.current, node.kind, flow.title, node.title, body, node.article,
-            tuple(choices), input_view, probe_view, node.status, self.last_findings,
+            tuple(choices), input_view, probe_view, node.status, self.last_findings, after_check,
         )
 
     @property
@@ -259,6 +272,32 @@ class Session:
                 return
         raise FlowError(f"no secret input named {name!r} on the path")
 
+    def value_text(self, name: str) -> Text:
+        """A value as a person reads it: a chosen one by its choice's label (``ssl`` → "SSL")."""
+        value = self.values.get(name, "")
+        for step in self.steps:
+            node = self.node(step.ref)
+            if node.store and node.store.name == name:
+                choice = next((c for c in node.choices if c.id == value), None)
+                if choice:
+                    return choice.label
+        return Text(value, value)
+
+    def value_title(self, name: str) -> Text:
+        """What a person calls a value: the title of the step that asks for it (``sender`` →
+        "Odesílací schránka"), so no value name of ours reaches a screen or an export."""
+        for ref in [step.ref for step in self.steps] + [self.current]:
+            node = self.node(ref)
+            spec = node.input or node.store
+            if spec and spec.name == name and node.title:
+                return node.title
+        for flow in self.flows:
+            for node in flow.nodes.values():
+                spec = node.input or node.store
+                if spec and spec.name == name and node.title:
+                    return node.title
+        return Text(name, name)
+
     def secret_values(self) -> list[str]:
         """Every secret currently held, so exporters can scrub them from free text."""
         return [v for v in self._secrets.values() if v]
@@ -275,6 +314,8 @@ class Session:
         node = self.node()
         if choice_id == ESCALATE and node.kind != "end":
             return self._push(Step(self.current, "choose", ESCALATE))
+        if choice_id == CHECK_AGAIN and self._last_check and node.kind not in ("probe", "end"):
+            return self._push(Step(self.current, "choose", CHECK_AGAIN))
         if node.kind == "info" and choice_id == CONTINUE:
             return self._push(Step(self.current, "choose", CONTINUE))
         if node.kind == "question" and any(c.id == choice_id for c in node.choices):
@@ -320,11 +361,19 @@ class Session:
         return self._push(Step(self.current, "jump", target))
 
     def back(self) -> NodeView:
+        """Undo the last answer. A check's result is not a place to go back to (the check
+        would only run again): back from it goes to the step before the check, past a chain
+        of checks too. Running a check again is its own choice (:data:`CHECK_AGAIN`)."""
         if self.steps:
-            self._secrets.pop(len(self.steps) - 1, None)
-            self.steps.pop()
+            dropped = self._drop_last()
+            while self.steps and self.node(dropped.ref).kind == "probe":
+                dropped = self._drop_last()
             self._replay()
         return self.view()
+
+    def _drop_last(self) -> Step:
+        self._secrets.pop(len(self.steps) - 1, None)
+        return self.steps.pop()
 
     def restart(self) -> NodeView:
         self.steps.clear()
@@ -391,19 +440,24 @@ class Session:
 
     def _push(self, step: Step) -> NodeView:
         self.last_findings = ()
-        self._apply(step)
+        self._advance(step)
         self.steps.append(step)
         return self.view()
+
+    def _advance(self, step: Step) -> None:
+        self._apply(step)
+        self._last_check = step if step.kind == "probe" else None
 
     def _replay(self, tolerant: bool = False) -> None:
         self.current = self.start
         self.values, self.kinds, self.last_findings = {}, {}, ()
+        self._last_check = None
         kept: list[Step] = []
         for step in self.steps:
             try:
                 if step.ref != self.current:
                     raise FlowError(f"path expected {self.current}, step is at {step.ref}")
-                self._apply(step)
+                self._advance(step)
             except (FlowError, KeyError):
                 if not tolerant:
                     raise
@@ -424,6 +478,11 @@ class Session:
         flow = self.flows.flow(self.current.flow)
         if step.kind == "jump":
             self.current = self._target(step.answer)
+            return
+        if step.kind == "choose" and step.answer == CHECK_AGAIN:
+            if self._last_check is None:
+                raise FlowError(f"{self.current} does not follow a check")
+            self.current = self._last_check.ref
             return
         if step.kind == "choose" and step.answer == ESCALATE:
             self.current = (self._target(flow.escalate) if flow.escalate

@@ -18,6 +18,7 @@ from msgspec import Struct, field
 from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.model import (
+    CHECK_AGAIN,
     CONTINUE,
     END_STATUSES,
     ESCALATE,
@@ -153,7 +154,7 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
         cid = reader.ident(table.get("id"), ckey, "id") if "id" in table else None
         label = reader.text(table.get("label"), ckey, "label") if "label" in table else None
         target = reader.string(table.get("next"), ckey, "next") if "next" in table else None
-        if cid in (ESCALATE, CONTINUE):
+        if cid in (ESCALATE, CONTINUE, CHECK_AGAIN):
             reader.report((*ckey, "id"), "reserved-id", id=cid)
             continue
         if cid in seen:

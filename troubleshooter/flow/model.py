@@ -35,6 +35,7 @@ INPUT_KINDS: tuple[InputKind, ...] = (
 # Choice ids the engine supplies itself; authors may not use them.
 ESCALATE = "escalate"
 CONTINUE = "next"
+CHECK_AGAIN = "check-again"  # on the step after a check's result: run that check once more
 ESCALATE_NODE = "__escalate__"
 
 
