@@ -57,6 +57,11 @@ oauthprov:
   outgoing:
     - {{hostname: smtp.oauth.test, port: {good.tls_port}, socketType: SSL,
        authentication: [OAuth2, password-cleartext]}}
+offprov:
+  name: Offline Mail
+  domains: [offline.test]
+  outgoing:
+    - {{hostname: smtp.offline.test, port: 465, socketType: SSL, username: "%EMAILADDRESS%"}}
 apppwprov:
   name: App Password Mail
   domains: [apppw.test]
@@ -125,6 +130,22 @@ def test_provider_data_hit_stops_the_search(world, capsys):
     assert (card["host"], card["port"], card["encryption"]) == ("smtp.prov.test", world["good"].tls_port, "SSL")
     assert card["evidence"]["host"] == {"source": "provider", "detail": "Test Provider", "confirmed": True}
     assert card["login_checked"] is False and card["evidence"]["username"]["confirmed"] is False
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "not verified from here"), ("cs", "odsud neověřené")])
+def test_known_provider_settings_survive_a_failed_proof(world, capsys, lang, expected):
+    """The provider data knows the server, but it cannot be reached from here (its name does
+    not resolve, as with no network): the known values are shown as not verified, with why,
+    instead of "not found"."""
+    code, out, _ = run(world, capsys, "info@offline.test", lang=lang)
+    assert code == 1
+    assert expected in out and "Offline Mail" in out
+    assert "smtp.offline.test" in out and "465" in out
+    code, data = run_json(world, capsys, "info@offline.test")
+    assert data["outcome"] == "found-unverified"
+    card = data["card"]
+    assert card["verified"] is False and card["unverified_why"] == "dns-not-found"
+    assert card["evidence"]["host"]["confirmed"] is False
 
 
 def test_custom_domain_recognised_by_mx(world, capsys):

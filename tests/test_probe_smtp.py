@@ -244,3 +244,28 @@ def test_settings_by_port_and_security(security, port, mode, resolved_port):
 
     settings = settings_from({"host": "smtp.example.test", "port": port, "security": security})
     assert (settings.security, settings.port) == (mode, resolved_port)
+
+
+async def test_starttls_on_the_implicit_tls_port_is_found_without_waiting_for_the_deadline():
+    """A TLS port waits in silence for our handshake: after ~2 s without a greeting a TLS
+    handshake runs alongside, so the verdict comes long before the 10 s deadline (it used to
+    wait 6 s first)."""
+    with practice_server() as server:
+        args = _args(server, "starttls")
+        args["port"] = str(server.tls_port)
+        outcome = await probe_connection(args, deadline=10)
+    assert outcome.outcome == "tls-mismatch"
+    assert outcome.facts["port_speaks"] == "tls"
+    assert outcome.elapsed < 5
+    assert any("TLS handshake alongside" in line for line in outcome.transcript)
+
+
+async def test_the_greeting_names_no_machine():
+    import socket
+
+    with practice_server() as server:
+        outcome = await probe_connection(_args(server), deadline=5)
+    assert outcome.outcome == "ok"
+    greetings = [line for line in outcome.transcript if line.startswith("C: EHLO")]
+    assert greetings and all(socket.gethostname() not in line for line in greetings)
+    assert greetings[0] == "C: EHLO troubleshooter.invalid"

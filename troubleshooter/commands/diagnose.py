@@ -38,7 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
                         help="total time limit of the check in seconds (default 10)")
     parser.add_argument("--ca-file", metavar="PEM", help="also trust this CA certificate (test servers)")
-    parser.add_argument("--helo", metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--helo", metavar="NAME",
+                        help="the name to greet the server with (EHLO); default: a neutral one, "
+                             "not this computer's name")
     add_lang_option(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable result")
 

@@ -25,16 +25,31 @@ def step_lines(result: dict[str, Any], lang: Lang) -> list[str]:
     return lines
 
 
-def card_lines(result: dict[str, Any], lang: Lang) -> list[str]:
+def _articles(articles: list[str], lang: Lang, ids: bool) -> str:
+    """Article ids for the command line; their titles in the conversation."""
+    if ids:
+        return ", ".join(articles)
+    from troubleshooter.knowledge.render import article_title
+
+    return ", ".join(article_title(a, lang) or a for a in articles)
+
+
+def card_lines(result: dict[str, Any], lang: Lang, ids: bool = True) -> list[str]:
     """The card as a table (value, evidence), or the "ask your provider" checklist."""
     card = result.get("card")
     if not card:
         address = result.get("address", "")
         lines = [tr("finder.not-found", lang), tr("finder.ask-provider", lang)]
         lines += [f"  – {tr(f'finder.ask.{item}', lang, address=address)}" for item in ASK_ITEMS]
-        lines.append(tr("finder.articles", lang, articles="ask-your-provider"))
+        lines.append(tr("finder.articles", lang, articles=_articles(["ask-your-provider"], lang, ids)))
         return lines
-    lines = [tr("finder.card-verified" if card["verified"] else "finder.card-unverified", lang)]
+    if card.get("unverified_why"):
+        from troubleshooter.probes.catalog import describe
+
+        why = describe(card["unverified_why"]).title.get(lang)
+        lines = [tr("finder.card-known", lang, provider=card.get("provider") or "?", why=why)]
+    else:
+        lines = [tr("finder.card-verified" if card["verified"] else "finder.card-unverified", lang)]
     values = {"host": card["host"], "port": str(card["port"]),
               "encryption": tr(f"finder.encryption.{card['encryption']}", lang),
               "username": card["username"], "sender": card["sender"]}
@@ -49,11 +64,13 @@ def card_lines(result: dict[str, Any], lang: Lang) -> list[str]:
     if card.get("needs"):
         lines.append(tr(f"finder.needs.{card['needs']}", lang))
     if card.get("articles"):
-        lines.append(tr("finder.articles", lang, articles=", ".join(card["articles"])))
+        lines.append(tr("finder.articles", lang, articles=_articles(card["articles"], lang, ids)))
     return lines
 
 
 def _confirmation(name: str, evidence: dict[str, Any], card: dict[str, Any], lang: Lang) -> str:
+    if card.get("unverified_why"):
+        return tr("finder.not-verified-here", lang)
     if name in ("username", "sender"):
         if not card["login_checked"]:
             return tr("finder.not-confirmed", lang)
@@ -61,7 +78,7 @@ def _confirmation(name: str, evidence: dict[str, Any], card: dict[str, Any], lan
     return tr("finder.confirmed", lang) if evidence["confirmed"] else ""
 
 
-def rejected_lines(result: dict[str, Any], lang: Lang) -> list[str]:
+def rejected_lines(result: dict[str, Any], lang: Lang, ids: bool = True) -> list[str]:
     """Candidates not chosen, with the reason in words (the outcome catalogue's title)."""
     from troubleshooter.probes.catalog import describe
 
@@ -77,8 +94,8 @@ def rejected_lines(result: dict[str, Any], lang: Lang) -> list[str]:
             reason = tr(f"finder.reason.{outcome}", lang)
         else:
             reason = describe(outcome).title.get(lang)
-        lines.append(f"  ✗ {candidate['host']}:{candidate['port']} ({candidate['security']}) – {reason} "
-                     f"[{outcome}]")
+        lines.append(f"  ✗ {candidate['host']}:{candidate['port']} ({candidate['security']}) – {reason}"
+                     + (f" [{outcome}]" if ids else ""))
     return [tr("finder.rejected", lang), *lines] if lines else []
 
 
@@ -94,10 +111,11 @@ def _field(name: str) -> str:
     return "encryption" if name == "security" else name
 
 
-def result_lines(result: dict[str, Any], lang: Lang, *, steps: bool = True) -> list[str]:
-    """Everything a person reads: the steps, the card (or checklist), rejected candidates, differences."""
+def result_lines(result: dict[str, Any], lang: Lang, *, steps: bool = True, ids: bool = True) -> list[str]:
+    """Everything a person reads: the steps, the card (or checklist), rejected candidates,
+    differences. ``ids=False`` (the conversation): article titles and no outcome ids."""
     lines = step_lines(result, lang) if steps else []
-    lines += card_lines(result, lang)
-    lines += rejected_lines(result, lang)
+    lines += card_lines(result, lang, ids)
+    lines += rejected_lines(result, lang, ids)
     lines += compare_lines(result.get("compare") or [], lang)
     return lines

@@ -28,7 +28,8 @@ from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResu
 if TYPE_CHECKING:
     from troubleshooter.probes.policy import TargetPolicy
 
-FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline"})
+FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "found-unverified", "login-failed",
+                             "not-found", "deadline"})
 # a probe outcome that proves the server is the right one even though the login did not pass
 _SERVER_RIGHT = {"auth-app-password": "app-password", "auth-disabled": "smtp-auth-disabled",
                  "auth-failed": "login-failed"}
@@ -83,6 +84,8 @@ class SettingsCard:
     needs: str = ""  # app-password, smtp-auth-disabled, oauth, login-failed
     articles: list[str] = field(default_factory=list)
     provider: str = ""
+    # known from provider data, but no server proved it from here: why (the check's outcome id)
+    unverified_why: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,12 +176,16 @@ def _settled(done: dict[int, Checked], count: int) -> bool:
 
 
 def build_card(checked: list[Checked], address: str, password: str) -> SettingsCard | None:
-    """The card from the best candidate that passed, else from one that proved the server right."""
+    """The card from the best candidate that passed, else from one that proved the server right,
+    else the provider data's own values, marked as not verified from here (with why): the
+    network may be down or the hosting may block the port, but the provider data still holds."""
     winner = next((c for c in checked if c.outcome == "ok"), None)
     server_right = winner or next((c for c in checked if c.outcome in _SERVER_RIGHT), None)
     chosen = server_right
     if chosen is None:
-        return None
+        known = next((c for c in checked if c.candidate.source == "provider"
+                      or (c.candidate.source == "mx" and c.candidate.provider_id)), None)
+        return _known_card(known, address) if known else None
     cand = chosen.candidate
     local = address.split("@", 1)[0]
     username = cand.username.replace("%EMAILADDRESS%", address).replace("%EMAILLOCALPART%", local)
@@ -207,7 +214,24 @@ def build_card(checked: list[Checked], address: str, password: str) -> SettingsC
                         cand.source_detail if cand.source in ("provider", "mx") else "")
 
 
+def _known_card(known: Checked, address: str) -> SettingsCard:
+    cand = known.candidate
+    local = address.split("@", 1)[0]
+    username = cand.username.replace("%EMAILADDRESS%", address).replace("%EMAILLOCALPART%", local)
+    source = Evidence(cand.source, cand.source_detail, False)
+    user_source = cand.source if cand.source in ("provider", "mx") else "assumed"
+    evidence = {"host": source, "port": source, "encryption": source,
+                "username": Evidence(user_source, cand.username, False),
+                "sender": Evidence("address", address, False)}
+    articles = [cand.provider_article] if cand.provider_article else []
+    return SettingsCard(address, cand.host, cand.port, cand.security, FORM_ENCRYPTION[cand.security], username,
+                        address, evidence, False, False, "", articles, cand.source_detail,
+                        unverified_why=known.outcome)
+
+
 def _outcome(card: SettingsCard | None, checked: list[Checked]) -> str:
+    if card is not None and card.unverified_why:
+        return "found-unverified"
     if card is not None:
         if card.needs == "login-failed":
             return "login-failed"
@@ -242,7 +266,7 @@ async def probe_find_settings(args: dict[str, str], *, deadline: float = 15.0,
         on_stage("find", "start", None)
     try:
         result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline,
-                                     options=FinderOptions(policy=policy))
+                                     options=FinderOptions(policy=policy, ca_file=args.get("ca_file") or None))
     except ValueError:
         return ProbeOutcome("find-settings", "not-found", "find", {"invalid_address": True},
                             elapsed=time.monotonic() - started)

@@ -162,8 +162,8 @@ REGISTRY: dict[str, ProbeSpec] = {
             (ProbeParam("sender"), ProbeParam("password", required=False, secret=True),
              *(ProbeParam(f"entered_{name}", required=False)
                for name in ("host", "port", "security", "username"))),
-            frozenset({"found", "found-needs-app-password", "login-failed", "not-found", "deadline",
-                       REFUSED_BY_POLICY}),
+            frozenset({"found", "found-needs-app-password", "found-unverified", "login-failed", "not-found",
+                       "deadline", REFUSED_BY_POLICY}),
             "troubleshooter.probes.finder_proof:probe_find_settings",
             vets_targets=True,
         ),

@@ -31,7 +31,13 @@ from troubleshooter.probes.smtp_session import (
 from troubleshooter.redaction import MARKER, Secrets, hidden_field
 
 _MAX_ADDRESSES = 6
-_SILENCE_SHARE = 0.6  # of the time left that a plain connection may stay silent before we try TLS
+# What we greet the server with unless the user names a machine (``diagnose --helo``): not
+# this computer's name, which would end up in the transcript a customer sends to support.
+NEUTRAL_HELO = "troubleshooter.invalid"
+# After this long without a greeting, a fresh connection asks in parallel whether the port
+# speaks TLS: an implicit-TLS port (465) waits in silence for our handshake, and waiting for a
+# greeting that never comes would cost the whole deadline.
+TLS_PROBE_AFTER = 2.0
 
 
 class Stop(Exception):
@@ -84,7 +90,7 @@ def settings_from(args: dict[str, str]) -> Settings:
         username=str(args.get("username") or ""), password=str(args.get("password") or ""),
         sender=str(args.get("sender") or "").strip(), recipient=str(args.get("recipient") or "").strip(),
         ca_file=str(args.get("ca_file") or "") or None,
-        helo_name=str(args.get("helo_name") or "") or socket.gethostname() or "localhost",
+        helo_name=str(args.get("helo_name") or "") or NEUTRAL_HELO,
         addresses=addresses,
     )
 
@@ -192,25 +198,36 @@ class _Probe:
 
     async def banner(self, session: SmtpSession) -> None:
         self.begin("banner")
-        if session.tls:
-            reply = await session.read_reply()
-        else:
-            # a silent plain connection may be an implicit-TLS port waiting for our handshake:
-            # keep part of the time to find out
-            try:
-                reply = await session.read_reply_within(self.deadline.remaining() * _SILENCE_SHARE)
-            except DeadlineExceeded:
-                if session.received_any or self.deadline.remaining() <= 0:
-                    raise
-                if await self.speaks_tls():
-                    self.facts["banner_silent"] = True
-                    self.facts["port_speaks"] = "tls"
-                    raise Stop("tls-mismatch", "silent in plain text, but answers a TLS handshake") from None
-                raise
+        reply = await (session.read_reply() if session.tls else self.plain_greeting(session))
         self.facts["banner"] = reply.summary()
         if reply.code != 220:
             raise Stop("server-unavailable", reply.summary())
         self.end(True, reply.summary())
+
+    async def plain_greeting(self, session: SmtpSession) -> Reply:
+        """The greeting on a plain connection; when it has not come within
+        :data:`TLS_PROBE_AFTER` seconds, a TLS handshake on a fresh connection runs alongside,
+        and a port that answers it is a TLS port spoken to in plain text."""
+        reading = asyncio.ensure_future(session.read_reply())
+        first_wait = max(0.0, min(TLS_PROBE_AFTER, self.deadline.remaining()))
+        done, _ = await asyncio.wait({reading}, timeout=first_wait)
+        if reading in done or session.received_any:
+            return await reading
+        self.transcript.note(f"no greeting within {TLS_PROBE_AFTER:.0f} s; trying a TLS handshake alongside")
+        asking = asyncio.ensure_future(self.speaks_tls())
+        try:
+            done, _ = await asyncio.wait({reading, asking}, return_when=asyncio.FIRST_COMPLETED)
+            if reading not in done and await asking and not session.received_any:
+                self.facts["banner_silent"] = True
+                self.facts["port_speaks"] = "tls"
+                raise Stop("tls-mismatch", "silent in plain text, but answers a TLS handshake")
+            return await reading
+        finally:
+            for task in (reading, asking):
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
 
     async def speaks_tls(self) -> bool:
         """Does the port answer a TLS handshake on a fresh connection (within the deadline)?"""

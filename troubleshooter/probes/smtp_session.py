@@ -182,13 +182,6 @@ class SmtpSession:
             enhanced = found.group(1)
         return Reply(code, lines, enhanced)
 
-    async def read_reply_within(self, budget: float) -> Reply:
-        """:meth:`read_reply`, where the first byte must come within ``budget`` seconds
-        (the rest may take what is left of the deadline)."""
-        if not self._buffer:
-            await self.deadline.run(self._more(), budget=budget)
-        return await self.read_reply()
-
     async def send(self, line: str, shown: str | None = None) -> None:
         self.transcript.add(f"C: {line if shown is None else shown}")
         self.writer.write(line.encode("utf-8") + b"\r\n")
