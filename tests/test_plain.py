@@ -21,13 +21,17 @@ def plain(lines: list[str], *args: str, env_lang: dict[str, str] | None = None,
            if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "TROUBLESHOOTER_LANG")}
     env.update(env_lang or {})
     env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONPATH"] = str(ROOT)  # this tree's code, also when run from another folder
     text = "".join(line + "\n" for line in lines)
     if close_early:
         text = text.rstrip("\n")  # a last line without newline, then end of input
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(ROOT / "flows"), *args],
         input=text, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
     )
+    done.raw = done.stdout  # type: ignore[attr-defined]
+    done.stdout = " ".join(done.stdout.split())  # wrapped at 80 columns: compare the words
+    return done
 
 
 @pytest.mark.parametrize(("lang", "answers", "expected"), [
@@ -43,7 +47,7 @@ def test_walks_the_main_flow_to_resolved(lang, answers, expected):
     assert "Traceback" not in done.stderr
     assert ("Zpráva byla úspěšně odeslána" in done.stdout)
     # numbered choices, one per line
-    assert "  1) " in done.stdout
+    assert "\n  1) " in done.raw
 
 
 def test_values_with_findings_and_a_password_that_is_never_printed():
@@ -129,8 +133,9 @@ def test_e_saves_a_transcript_for_support_without_the_password(tmp_path):
 def test_question_box_explains_a_pasted_red_message_and_jumps_there():
     done = plain(["?SMTP Error: Could not authenticate.", "1", "q"], "--lang", "en")
     assert done.returncode == 0, done.stderr
-    assert "Continue the guide at smtp:fix-credentials" in done.stdout
-    after = done.stdout.split("Continue the guide at smtp:fix-credentials", 1)[1]
+    assert 'Continue the guide at "The login failed"' in done.stdout
+    assert "smtp:fix-credentials" not in done.stdout
+    after = done.stdout.split('Continue the guide at "The login failed"', 1)[1]
     assert "Could not authenticate" in after and "login" in after  # the fix-credentials node shows
 
 
@@ -138,3 +143,66 @@ def test_question_box_says_so_when_nothing_fits():
     done = plain(["?bake a cake", "2", "q"], "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert "did not find" in done.stdout
+
+
+# -- issue 14: ends, wrapping, known values, masked offers ---------------------------------
+@pytest.mark.parametrize("answers", [["5", "e"], ["5", "1"]])
+def test_an_end_node_offers_the_transcript_for_support(tmp_path, answers):
+    """``printf '5\\ne\\n' | troubleshooter --plain --lang cs``: the support end is where a
+    screen-reader or pipe user saves the transcript, by command or by number."""
+    done = plain(answers, "--lang", "cs", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Uložit přepis rozhovoru pro podporu" in done.stdout
+    assert sorted(p.suffix for p in tmp_path.glob("troubleshooter-*")) == [".json", ".md"]
+    assert "Přepis uložen" in done.stdout
+
+
+def test_an_end_node_can_start_again_or_quit():
+    done = plain(["5", "2", "4", "3"], "--lang", "en")  # support end, start again, "why", ...
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("== Start ==") == 2
+    assert "Why SMTP matters" in done.stdout
+    quit_now = plain([*SEED_PATH_NUMBERS, "3"], "--lang", "en")
+    assert quit_now.stdout.endswith("End of the conversation.")
+
+
+def test_text_is_wrapped_at_80_columns_when_not_a_terminal():
+    done = plain(["1", "1", "1"], "--lang", "cs")
+    lines = done.raw.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "S čím potřebujete pomoct?" in done.stdout
+
+
+def test_a_known_value_is_offered_as_the_default():
+    """The domain check asks for the sender the user typed earlier: Enter keeps it."""
+    answers = ["set-up", "mioweb", "next", "on", "have-values", "together",
+               "smtp.example.cz", "465", "ssl", "web@example.cz", "web@example.cz", "Tajne-Heslo-42",
+               "skip", "green", "no", "nowhere", "check", ":q"]
+    done = plain(answers, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "(Enter keeps web@example.cz)" in done.stdout
+    assert "Value [web@example.cz]:" in done.stdout
+
+
+def test_enter_takes_the_known_value():
+    import io
+
+    from troubleshooter.flow.engine import Session
+    from troubleshooter.flow.loader import load_flows
+    from troubleshooter.ui.plain import PlainConversation
+
+    session = Session.begin(load_flows([ROOT / "flows"]).flows, "smtp", "enter-sender", "en")
+    session.values["sender"], session.kinds["sender"] = "web@example.cz", "sender"  # entered earlier
+    out = io.StringIO()
+    PlainConversation(session, io.StringIO("\n"), out).ask_value(session.view())
+    assert session.current.node == "enter-username"
+    assert "empty" not in out.getvalue().lower()
+
+
+def test_a_password_typed_as_the_username_is_not_echoed_in_the_offer():
+    answers = ["set-up", "mioweb", "next", "on", "have-values", "together",
+               "smtp.example.cz", "465", "ssl", "web@example.cz", "Tajne-Heslo-42", "q"]
+    done = plain(answers, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Use the cleaned value: ••••••@example.cz" in done.stdout
+    assert "Tajne-Heslo-42" not in done.stdout

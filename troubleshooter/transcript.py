@@ -133,6 +133,8 @@ def build(session: Session, *, created: datetime | None = None,
         "current_title": node_title(session, view.ref).get(lang),
         "verdict": view.status if view.is_end else None,
         "values": dict(session.values),
+        "value_titles": {name: session.value_title(name).get(lang) for name in session.values},
+        "value_texts": {name: session.value_text(name).get(lang) for name in session.values},
         "steps": steps,
         "versions": {"troubleshooter": __version__, "python": platform.python_version(),
                      **(versions or {})},
@@ -151,41 +153,60 @@ def _ms(seconds: Any) -> str:
         return "?"
 
 
+def _finding_text(code: str, lang: Lang) -> str:
+    """A kept finding in words; its details (``{port}``…) are in the JSON export."""
+    import re
+
+    from troubleshooter.i18n import catalog
+
+    known = catalog().get(f"check.{code}")
+    return re.sub(r"\s*\{[^}]*\}", " …", known.get(lang)) if known else code
+
+
 def to_markdown(data: dict[str, Any]) -> str:
-    """A transcript to paste into a ticket; built from :func:`build`'s data (already scrubbed)."""
+    """A transcript to paste into a ticket; built from :func:`build`'s data (already scrubbed).
+    Everything in it is in the transcript's language: titles, not ids (those are in the JSON)."""
+    from troubleshooter.probes import result_text
+
     lang: Lang = data.get("lang", "cs")
     verdict = data.get("verdict")
     verdict_text = tr(f"app.end-{verdict}", lang) if verdict else tr("transcript.unfinished", lang)
     lines = [
         f"# {tr('transcript.title', lang)}",
         "",
-        f"- {tr('transcript.flow', lang)}: {data['flow_title']} (`{data['flow']}`)",
-        f"- {tr('transcript.verdict', lang)}: **{verdict_text}** — {data['current_title']} "
-        f"(`{data['current']}`)",
+        f"- {tr('transcript.flow', lang)}: {data['flow_title']}",
+        f"- {tr('transcript.verdict', lang)}: **{verdict_text}** — {data['current_title']}",
         f"- {tr('transcript.created', lang)}: {data['created']}",
         "",
         f"## {tr('transcript.path', lang)}",
         "",
     ]
     for number, step in enumerate(data["steps"], 1):
-        lines.append(f"{number}. **{step['title']}** (`{step['node']}`) → {step['answer']}")
-        if step.get("findings"):
-            lines.append(f"   - {tr('transcript.findings', lang)}: {', '.join(step['findings'])}")
         probe = step.get("probe")
         if probe:
-            lines.append(f"   - `{probe.get('probe')}` → `{probe.get('outcome')}` "
-                         f"({_ms(probe.get('elapsed'))})")
+            lines.append(f"{number}. **{step['title']}** — {tr('transcript.check-result', lang)}: "
+                         f"{step['answer']} ({_ms(probe.get('elapsed'))})")
+        else:
+            lines.append(f"{number}. **{step['title']}** → {step['answer']}")
+        if step.get("findings"):
+            kept = "; ".join(_finding_text(code, lang) for code in step["findings"])
+            lines.append(f"   - {tr('transcript.findings', lang)}: {kept}")
+        if probe:
             for stage in probe.get("stages", []):
-                mark = "✓" if stage.get("ok") else "✗"
-                detail = f" — {stage['detail']}" if stage.get("detail") else ""
-                lines.append(f"     - {mark} {stage.get('stage')} {_ms(stage.get('elapsed'))}{detail}")
+                lines.append(f"   - {result_text.stage_line(stage, lang)}")
+            lines += [f"   - {line}" for line in result_text.fact_lines(probe, lang)]
+            where = result_text.where_line(str(probe.get("probe", "")), lang, served=bool(data.get("served")))
+            if where:
+                lines.append(f"   - {where}")
             if probe.get("transcript"):
                 lines += ["", f"   {tr('transcript.dialogue', lang)}:", "", "   ```"]
                 lines += [f"   {line}" for line in probe["transcript"]]
                 lines += ["   ```", ""]
     if data.get("values"):
+        titles, texts = data.get("value_titles") or {}, data.get("value_texts") or {}
         lines += ["", f"## {tr('transcript.values', lang)}", ""]
-        lines += [f"- {name}: `{value}`" for name, value in data["values"].items()]
+        lines += [f"- {titles.get(name, name)}: `{texts.get(name, value)}`"
+                  for name, value in data["values"].items()]
     lines += ["", f"## {tr('transcript.versions', lang)}", ""]
     lines += [f"- {name} {version}" for name, version in data["versions"].items()]
     return "\n".join(lines) + "\n"

@@ -191,3 +191,26 @@ def _check_message(value: str) -> list[InputFinding]:
 
     redacted = scrub_auth(value)
     return [_finding("message-has-credentials", "error", redacted)] if redacted != value else []
+
+
+def looks_secret(value: str) -> bool:
+    """A value that reads like a password rather than a name: long enough, no spaces, and
+    at least three of lower case, upper case, digits and symbols (``Tajne-Heslo-42``)."""
+    if len(value) < 8 or any(ch.isspace() for ch in value):
+        return False
+    classes = (any(c.islower() for c in value), any(c.isupper() for c in value),
+               any(c.isdigit() for c in value), any(not c.isalnum() for c in value.replace(".", "")))
+    return sum(classes) >= 3
+
+
+def mask_secret_looking(value: str, kind: str) -> str:
+    """``value`` as it may be shown back on screen: a password typed into the wrong field
+    (the username's ``<password>@domain`` offer) is hidden, its domain kept."""
+    if kind == "password":
+        return "••••••"
+    local, at, domain = value.rpartition("@")
+    if at and looks_secret(local):
+        return f"••••••@{domain}"
+    if not at and looks_secret(value):
+        return "••••••"
+    return value

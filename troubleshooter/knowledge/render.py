@@ -60,6 +60,12 @@ def _read(article_id: str, lang: Lang, kb_dir: str | os.PathLike[str] | None):
     return None
 
 
+def article_title(article_id: str, lang: Lang, kb_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """An article's title in ``lang`` (what a person is offered instead of its id)."""
+    article = _read(article_id, lang, kb_dir)
+    return article.title if article is not None else None
+
+
 def article_for_terminal(article_id: str, lang: Lang,
                          kb_dir: str | os.PathLike[str] | None = None) -> str | None:
     """Plain text: title underlined, markup stripped, each link followed by its target."""
@@ -108,8 +114,10 @@ def article_markdown(article_id: str, lang: Lang, kb_dir: str | os.PathLike[str]
 
 
 def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
-              kb_dir: str | os.PathLike[str] | None = None, file=None) -> None:
-    """``troubleshooter ask`` output with rich: answers, their start node, or the offer of the flow."""
+              kb_dir: str | os.PathLike[str] | None = None, file=None, ids: bool = True) -> None:
+    """``troubleshooter ask`` output with rich: answers, their start node, or the offer of the flow.
+    ``ids=False`` (the conversation's question box) leaves out article and node ids: the
+    conversation offers the jump itself, by the step's title."""
     from rich.console import Console
     from rich.padding import Padding
 
@@ -126,9 +134,10 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
         console.print(f"[bold]{tr('kb.ask-heading', lang)}[/bold]")
     for number, match in enumerate(result.matches, 1):
         console.print()
-        console.print(f"[bold]{number}. {match.title}[/bold]  [dim]({match.article_id})[/dim]")
+        source = f"  [dim]({match.article_id})[/dim]" if ids else ""
+        console.print(f"[bold]{number}. {match.title}[/bold]{source}")
         console.print(Padding(match.answer, (0, 0, 0, 3), expand=False))
-        if match.node:
+        if match.node and ids:
             start = tr("kb.ask-start-at", lang, node=match.node)
             console.print(Padding(f"[dim]{start}[/dim]", (0, 0, 0, 3), expand=False))
     if full and result.confident and result.matches:

@@ -1,22 +1,27 @@
 """The plain conversation: numbered choices on stdin/stdout, for screen readers and pipes.
 
-No colours, no cursor movement, one prompt per line; secret input without echo when
-stdin is a terminal. End of input at any prompt ends the conversation cleanly.
+No colours, no cursor movement, one prompt per line, text wrapped at the terminal's width
+(80 columns when not a terminal); secret input without echo when stdin is a terminal.
+End of input at any prompt ends the conversation cleanly. An end node does not end the
+program: it offers the transcript for support, a new start, or leaving.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from troubleshooter.flow.engine import FlowError, NodeView, Session
 from troubleshooter.i18n import Lang, Text, tr
-from troubleshooter.probes import registry
+from troubleshooter.probes import registry, result_text
 from troubleshooter.probes.catalog import describe
 from troubleshooter.ui.conversation import load_content, start_session
 
+WAIT_NOTE_AFTER = 1.0  # a stage that takes longer than this gets a line saying what we wait for
 COMMANDS = {"b": "back", "r": "restart", "l": "lang", "a": "article", "e": "export", "q": "quit",
             "h": "help"}
 
@@ -32,13 +37,24 @@ class PlainConversation:
         self.stdin = stdin
         self.out = stdout
         self.kb = kb
+        self.width = _width(stdout)
 
     @property
     def lang(self) -> Lang:
         return self.session.lang
 
     def say(self, line: str = "") -> None:
-        self.out.write(line + "\n")
+        """Write text wrapped to the width; each authored line keeps its indent, and a
+        bullet's continuation lines stand under its text."""
+        wrapped = []
+        for part in line.split("\n"):
+            body = part.lstrip(" ")
+            indent = part[:len(part) - len(body)]
+            hang = indent + " " * (len(body) - len(body.lstrip("•-*0123456789)")) + 1
+                                   if body[:1] in "•-*" or body[:2].rstrip(")").isdecimal() else 0)
+            wrapped.append(textwrap.fill(body, self.width, initial_indent=indent, subsequent_indent=hang,
+                                         break_long_words=False, break_on_hyphens=False) or part)
+        self.out.write("\n".join(wrapped) + "\n")
         self.out.flush()
 
     def t(self, value: Text | None) -> str:
@@ -67,8 +83,8 @@ class PlainConversation:
                 view = self.session.view()
                 self.show(view)
                 if view.is_end:
-                    return 0
-                if view.kind == "probe":
+                    self.at_end(view)
+                elif view.kind == "probe":
                     self.run_probe(view)
                 elif view.kind == "input":
                     self.ask_value(view)
@@ -90,7 +106,31 @@ class PlainConversation:
         for finding in view.findings:
             self.say(f"  {tr('plain.finding-warning', self.lang)}: {self.t(finding.message)}")
         if view.article:
-            self.say(f"  [a] {view.article}")
+            from troubleshooter.knowledge.render import article_title
+
+            title = article_title(view.article, self.lang, self.kb)
+            if title:
+                self.say(f"  [a] {tr('plain.article-hint', self.lang, title=title)}")
+
+    def at_end(self, view: NodeView) -> None:
+        """An end is where a ticket starts: save the transcript, start again, or leave."""
+        options = [("export", tr("plain.end-export", self.lang)),
+                   ("restart", tr("plain.end-restart", self.lang)),
+                   ("quit", tr("plain.end-quit", self.lang))]
+        if view.status == "resolved":
+            options.append(options.pop(0))  # solved: saving a transcript is the least likely wish
+        while True:
+            for number, (_, label) in enumerate(options, 1):
+                self.say(f"  {number}) {label}")
+            answer = self.read(tr("plain.prompt-choice", self.lang)).strip().lstrip(":")
+            if answer.isdecimal() and 1 <= int(answer) <= len(options):
+                answer = options[int(answer) - 1][0][0]  # the command letter: e, r, q
+            before = (len(self.session.steps), self.lang)
+            if answer and self.command(answer):
+                if self.session.view().ref != view.ref or (len(self.session.steps), self.lang) != before:
+                    return  # back, restart, a jump: the conversation goes on
+                continue
+            self.say(tr("plain.bad-choice", self.lang, count=len(options)))
 
     def command(self, word: str) -> bool:
         """Run a one-letter command, or ``?question``; True when it was one."""
@@ -126,13 +166,17 @@ class PlainConversation:
         from troubleshooter.knowledge.search import ask
 
         result = ask(question, self.lang, self.kb)
-        print_ask(result, self.lang, file=self.out)
+        print_ask(result, self.lang, file=self.out, ids=False)
         explained = getattr(result.explanation, "node", None) if result.explanation else None
         target = explained or (result.matches[0].node if result.confident and result.matches else None)
         target = target or result.offer_flow
-        if not target or self.session.flows.resolve(target, self.session.current.flow) is None:
+        ref = self.session.flows.resolve(target, self.session.current.flow) if target else None
+        if ref is None:
             return
-        self.say(f"  1) {tr('plain.ask-go', self.lang, node=target)}")
+        from troubleshooter.transcript import node_title
+
+        title = self.t(node_title(self.session, ref))
+        self.say(f"  1) {tr('plain.ask-go', self.lang, node=title)}")
         self.say(f"  2) {tr('plain.ask-stay', self.lang)}")
         if self.read(tr("plain.prompt-choice", self.lang)).strip() == "1":
             self.session.jump(target)
@@ -167,11 +211,17 @@ class PlainConversation:
         spec = view.input
         assert spec is not None
         prompt = tr("plain.prompt-secret" if spec.secret else "plain.prompt-value", self.lang)
-        if spec.optional:
+        known = None if spec.secret else spec.current
+        if known:
+            self.say(f"  {tr('plain.default-hint', self.lang, value=_masked(known, spec.kind))}")
+            prompt = f"{prompt} [{_masked(known, spec.kind)}]"
+        elif spec.optional:
             self.say(f"  {tr('plain.optional-hint', self.lang)}")
         value = self.read(prompt, secret=spec.secret)
         if value.startswith(":") and self.command(value[1:]):
             return
+        if known and not value.strip():
+            value = known
         result = self.session.submit(value)
         if result.accepted:
             return
@@ -183,7 +233,7 @@ class PlainConversation:
         options: list[tuple[str, str | None]] = []
         if result.suggestion is not None:
             label = (tr("plain.use-cleaned-secret", self.lang) if spec.secret
-                     else tr("plain.use-cleaned", self.lang, value=result.suggestion))
+                     else tr("plain.use-cleaned", self.lang, value=_masked(result.suggestion, spec.kind)))
             options.append((label, result.suggestion))
         if not result.blocking:
             options.append((tr("plain.keep-typed", self.lang), value))
@@ -207,27 +257,56 @@ class PlainConversation:
         assert view.probe is not None
         spec = registry.get(view.probe.name)
         for name in self.session.missing_values():
-            self.say(tr("plain.probe-missing-value", self.lang, name=name))
+            self.say(tr("plain.probe-missing-value", self.lang, name=self.t(self.session.value_title(name))))
             self.session.provide_secret(name, self.read(tr("plain.prompt-secret", self.lang),
                                                         secret=True))
-        self.say(tr("plain.probe-running", self.lang, probe=self.t(view.title) or view.probe.name))
-
-        def on_stage(stage: str, state: str, result) -> None:
-            if state == "done" and result is not None:
-                mark = "✓" if result.ok else "✗"
-                self.say(f"  {mark} {stage} ({result.elapsed * 1000:.0f} ms) {result.detail}")
-
+        deadline = registry.DEFAULT_DEADLINE
+        self.say(tr("plain.probe-running", self.lang,
+                    probe=self.t(view.title) or self.t(view.flow_title), seconds=f"{deadline:.0f}"))
         if spec is None:
             raise FlowError(f"unknown probe {view.probe.name!r}")
-        outcome = asyncio.run(spec.run(self.session.probe_arguments(), on_stage=on_stage))
+        outcome = asyncio.run(self._watch(spec, deadline))
         info = describe(outcome.outcome)
         self.say(tr("plain.probe-result", self.lang, outcome=self.t(info.title)))
         if "steps" in outcome.facts and "checked" in outcome.facts:  # the settings finder's card
             from troubleshooter.probes.finder_card import result_lines
 
-            for line in result_lines(outcome.facts, self.lang, steps=False):
+            for line in result_lines(outcome.facts, self.lang, steps=False, ids=False):
                 self.say(line)
+        for line in result_text.fact_lines(outcome, self.lang):
+            self.say(f"  {line}")
+        where = result_text.where_line(outcome.probe, self.lang)
+        if where:
+            self.say(where)
         self.session.record_probe(outcome)
+
+    async def _watch(self, spec: registry.ProbeSpec, deadline: float):
+        """Run the probe, saying each stage's result as it comes, and what is being waited
+        for (and for how long at most) when a stage takes longer than a moment."""
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + deadline
+        waiting: dict[str, asyncio.TimerHandle] = {}
+
+        def note(stage: str) -> None:
+            left = max(1, round(ends - loop.time()))
+            what = result_text.stage_name(stage, self.lang)
+            self.say(f"  … {tr('plain.waiting', self.lang, what=what, seconds=left)}")
+
+        def on_stage(stage: str, state: str, result) -> None:
+            if state == "start":
+                waiting[stage] = loop.call_later(WAIT_NOTE_AFTER, note, stage)
+                return
+            handle = waiting.pop(stage, None)
+            if handle is not None:
+                handle.cancel()
+            if state == "done" and result is not None:
+                self.say(f"  {result_text.stage_line(result, self.lang)}")
+
+        try:
+            return await spec.run(self.session.probe_arguments(), deadline=deadline, on_stage=on_stage)
+        finally:
+            for handle in waiting.values():
+                handle.cancel()
 
     def show_article(self, article_id: str | None) -> None:
         if not article_id:
@@ -240,6 +319,22 @@ class PlainConversation:
             return
         rendered = article_for_terminal(article_id, self.lang, self.kb)
         self.say(rendered or tr("plain.article-missing", self.lang, article=article_id))
+
+
+def _width(stream: TextIO) -> int:
+    """The terminal's width (less one: a full line would wrap on some terminals); 80 in a pipe."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+    return 80
+
+
+def _masked(value: str, kind: str) -> str:
+    """A value shown back on screen, with what looks like a secret hidden (a password typed
+    into the username field must not be echoed inside a "corrected value" offer)."""
+    from troubleshooter.flow.checks import mask_secret_looking
+
+    return mask_secret_looking(value, kind)
 
 
 def run_plain(args: argparse.Namespace, stdin: TextIO | None = None,
