@@ -289,9 +289,7 @@ async def test_test_emails_are_capped_per_conversation(served, smtp_server):
     (session,) = webapp.store._sessions.values()
     sent = [s.probe for s in session.session.steps if s.kind == "probe"]
     assert sent[-1]["probe"] == "smtp-test-message" and sent[-1]["outcome"] != "refused-by-policy"
-    await visitor.post(do="back")  # back to the check: run it again
-    assert visitor.at() == "test-probe"
-    html = await visitor.post(do="check")
+    html = await visitor.choose("check-again")  # runs it again (back goes to the step before it)
     refused = [s.probe for s in session.session.steps if s.kind == "probe"][-1]
     assert refused["outcome"] == "refused-by-policy" and refused["facts"]["policy"] == "test-mail-limit"
     assert "already sent 1 test e-mails" in html
@@ -317,7 +315,8 @@ async def test_the_password_is_in_no_body_download_log_or_cookie(served, smtp_se
         response = await client.get(path)
         body = await response.text()
         assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
-        assert secret not in body and "enter-password" in body
+        assert secret not in body
+        assert ("enter-password" if path.endswith(".json") else "**Password**") in body  # ids only in JSON
         visitor.bodies.append(body)
     for body in visitor.bodies:
         assert secret not in body
