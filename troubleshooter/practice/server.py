@@ -34,6 +34,7 @@ FAULTS: dict[str, str] = {
     "intercepted": "intercepted",
     "app-password": "auth-app-password",
     "auth-disabled": "auth-disabled",
+    "basic-auth-off": "auth-basic-off",
     "auth-tempfail": "auth-tempfail",
     "dmarc": "dmarc-rejected",
 }
@@ -47,6 +48,8 @@ _AUTH_REFUSALS = {
     "auth-disabled": "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled "
                      "for the Tenant.",
     "auth-tempfail": "454 4.7.0 Temporary authentication failure, try again later",
+    # Microsoft 365 once password login is off (from the end of December 2026 by default)
+    "basic-auth-off": "550 5.7.30 Basic authentication is not supported for Client Submission",
 }
 
 

@@ -95,13 +95,14 @@ class ProbeSpec(Struct, frozen=True):
 _CONNECTION = frozenset(
     o for o in SMTP_OUTCOMES
     if not o.startswith("auth-") and o not in {
-        "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected",
-        "smtp-off", "dmarc-rejected",
+        "sender-rejected", "sender-domain-rejected", "country-blocked", "recipient-rejected",
+        "relay-denied", "message-rejected", "smtp-off", "dmarc-rejected",
     }
 ) | {REFUSED_BY_POLICY}
 _LOGIN = _CONNECTION | {o for o in SMTP_OUTCOMES if o.startswith("auth-")}
 _MESSAGE = _LOGIN | {
-    "sender-rejected", "recipient-rejected", "relay-denied", "message-rejected", "dmarc-rejected",
+    "sender-rejected", "sender-domain-rejected", "country-blocked", "recipient-rejected", "relay-denied",
+    "message-rejected", "dmarc-rejected",
 }
 _SMTP_PARAMS = (
     ProbeParam("host"),

@@ -51,6 +51,10 @@ def auth_outcome(reply: Reply, *, tls: bool) -> str:
     if enhanced == "5.7.139" or _has(reply, "smtpclientauthentication is disabled",
                                      "basic authentication is disabled"):
         return "auth-disabled"
+    if enhanced == "5.7.30" or _has(reply, "basic authentication is not supported"):
+        return "auth-basic-off"
+    if enhanced == "5.7.3" and _has(reply, "authentication unsuccessful"):
+        return "auth-m365-refused"
     if code == 538 or enhanced == "5.7.11" or (code == 530 and (not tls or _has(reply, "starttls"))):
         return "auth-requires-tls"
     if 400 <= code < 500:
@@ -68,6 +72,10 @@ def mail_outcome(reply: Reply, *, tls: bool) -> str:
         return "auth-requires-tls" if not tls and _has(reply, "starttls") else "relay-denied"
     if _has(reply, "relay"):
         return "relay-denied"
+    if _has(reply, "geoip"):
+        return "country-blocked"
+    if reply.enhanced == "5.1.0" and _has(reply, "sender rejected"):
+        return "sender-domain-rejected"
     return "sender-rejected"
 
 
