@@ -108,7 +108,7 @@ def test_stats_command_text_and_json(flows, tmp_path: Path, capsys: pytest.Captu
     (tmp_path / RECORD_FILE).open("a").write("{not json\n")
     assert main(["stats", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "2 conversations" in out and "left without an end 1" in out and "mini:port" in out
+    assert "conversations: 2" in out and "left without an end 1" in out and "mini:port" in out
     assert "Unreadable lines or files skipped: 1" in out
     assert main(["stats", str(tmp_path), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -188,3 +188,29 @@ def test_svg_without_graphviz_says_how_to_install(monkeypatch, capsys) -> None:
     monkeypatch.setenv("PATH", "")
     assert main(["graph", "smtp", "--format", "svg", "--lang", "en"]) == 1
     assert "apt-get install graphviz" in capsys.readouterr().err
+
+
+def test_plain_mode_records_a_conversation(tmp_path: Path) -> None:
+    """The whole process, as a maintainer runs it: --record, a question, back, then the pipe ends."""
+    done = subprocess.run(
+        [sys.executable, "-m", "troubleshooter", "--plain", "--lang", "en", "--record", str(tmp_path),
+         "--record-questions"], input="1\n1\n?why do e-mails not arrive\n2\nb\n", text=True,
+        capture_output=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    found = events(tmp_path)
+    assert [e["event"] for e in found][:4] == ["start", "node", "choice", "node"]
+    assert found[0]["front_end"] == "plain"
+    assert {"question", "back", "close"} <= {e["event"] for e in found}
+    (question,) = [e for e in found if e["event"] == "question"]
+    assert question["text"] == "why do e-mails not arrive" and question["ids"]
+    assert found[-1]["event"] == "close" and found[-1]["ended"] is False
+    figures = load_figures([tmp_path])
+    assert figures.sessions == 1 and figures.abandoned == 1 and figures.by_front_end == {"plain": 1}
+
+
+def test_no_record_without_the_option(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("TROUBLESHOOTER_RECORD", raising=False)
+    done = subprocess.run([sys.executable, "-m", "troubleshooter", "--plain", "--lang", "en"],
+                          input="1\n", text=True, capture_output=True, cwd=tmp_path, timeout=60,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and list(tmp_path.iterdir()) == []

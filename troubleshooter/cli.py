@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from troubleshooter import __version__
-from troubleshooter.commands import add_content_options, add_lang_option
+from troubleshooter.commands import add_content_options, add_lang_option, add_record_options
 
 COMMANDS: dict[str, str] = {
     "lint": "troubleshooter.commands.lint",
@@ -57,6 +57,7 @@ def _conversation_parser() -> argparse.ArgumentParser:
     parser.add_argument("--served", metavar="POLICY", help=argparse.SUPPRESS)
     add_lang_option(parser)
     add_content_options(parser)
+    add_record_options(parser)
     return parser
 
 

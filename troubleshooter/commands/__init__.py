@@ -22,6 +22,17 @@ def add_content_options(parser: argparse.ArgumentParser) -> None:
                         help="articles directory (default: $TROUBLESHOOTER_KB or the shipped articles)")
 
 
+def add_record_options(parser: argparse.ArgumentParser) -> None:
+    """``--record DIR``: the opt-in, anonymous usage record maintainers read with ``stats``."""
+    parser.add_argument("--record", metavar="DIR",
+                        help="append anonymous usage events to DIR/usage.jsonl "
+                             "(default: $TROUBLESHOOTER_RECORD; off when neither is set)")
+    parser.add_argument("--record-hosts", action="store_true",
+                        help="with --record: also record the server names checks ran against")
+    parser.add_argument("--record-questions", action="store_true",
+                        help="with --record: also record the text of questions asked")
+
+
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGS,
                         help="language (default: from LANG/LC_ALL, else cs)")

@@ -13,13 +13,16 @@ import asyncio
 import shutil
 import sys
 import textwrap
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from troubleshooter.flow.engine import FlowError, NodeView, Session
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.probes import registry, result_text
 from troubleshooter.probes.catalog import describe
-from troubleshooter.ui.conversation import load_content, start_session
+from troubleshooter.ui.conversation import load_content, start_session, usage_recorder
+
+if TYPE_CHECKING:
+    from troubleshooter.usage.record import Recorder
 
 WAIT_NOTE_AFTER = 1.0  # a stage that takes longer than this gets a line saying what we wait for
 COMMANDS = {"b": "back", "r": "restart", "l": "lang", "a": "article", "e": "export", "q": "quit",
@@ -32,8 +35,9 @@ class EndOfInput(Exception):
 
 class PlainConversation:
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO,
-                 kb: str | None = None) -> None:
+                 kb: str | None = None, recorder: Recorder | None = None) -> None:
         self.session = session
+        self.recorder = recorder
         self.stdin = stdin
         self.out = stdout
         self.kb = kb
@@ -80,6 +84,8 @@ class PlainConversation:
         self.say(tr("plain.help", self.lang))
         try:
             while True:
+                if self.recorder:
+                    self.recorder.observe(self.session)
                 view = self.session.view()
                 self.show(view)
                 if view.is_end:
@@ -94,6 +100,10 @@ class PlainConversation:
             self.say()
             self.say(tr("plain.goodbye", self.lang))
             return 0
+        finally:
+            if self.recorder:
+                self.recorder.observe(self.session)
+                self.recorder.close(self.session)
 
     def show(self, view: NodeView) -> None:
         self.say()
@@ -166,6 +176,8 @@ class PlainConversation:
         from troubleshooter.knowledge.search import ask
 
         result = ask(question, self.lang, self.kb)
+        if self.recorder:
+            self.recorder.question(question, [m.article_id for m in result.matches], result.confident)
         print_ask(result, self.lang, file=self.out, ids=False)
         explained = getattr(result.explanation, "node", None) if result.explanation else None
         target = explained or (result.matches[0].node if result.confident and result.matches else None)
@@ -317,6 +329,8 @@ class PlainConversation:
         except ImportError:
             self.say(tr("plain.article-missing", self.lang, article=article_id))
             return
+        if self.recorder:
+            self.recorder.article(article_id)
         rendered = article_for_terminal(article_id, self.lang, self.kb)
         self.say(rendered or tr("plain.article-missing", self.lang, article=article_id))
 
@@ -352,4 +366,5 @@ def run_plain(args: argparse.Namespace, stdin: TextIO | None = None,
     except FlowError as exc:
         print(f"troubleshooter: {exc.say(startup.lang)}", file=sys.stderr)
         return 2
-    return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None)).run()
+    recorder = usage_recorder(args, "plain", session)
+    return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None), recorder).run()
