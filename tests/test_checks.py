@@ -196,3 +196,19 @@ def test_a_port_of_digits_int_cannot_read_is_a_finding_not_a_crash():
     assert found == ["port-not-number"]
     found, _ = codes("security", "ssl", port="46²")
     assert found == []
+
+
+@pytest.mark.parametrize("value", ["abcd efgh ijkl mnop", " abcd efgh ijkl mnop ", "abcd\u00a0efgh ijkl mnop",
+                                   "ABCD EFGH IJKL MNOP"])
+def test_google_app_password_pasted_with_spaces_is_offered_without(value):
+    found, findings = codes("password", value)
+    assert found[-1] == "app-password-spaces"
+    assert findings[-1].severity == "warning"  # may be kept as typed
+    assert cleaned(findings).lower() == "abcdefghijklmnop"
+    assert value.strip() not in findings[-1].message.cs + findings[-1].message.en
+
+
+@pytest.mark.parametrize("value", ["abcdefghijklmnop", "abcd efgh ijkl", "abcd efgh ijkl mnop qrst",
+                                   "ab1d efgh ijkl mnop", "Tajne heslo moje dlouhe"])
+def test_other_passwords_are_not_taken_for_app_passwords(value):
+    assert "app-password-spaces" not in codes("password", value)[0]

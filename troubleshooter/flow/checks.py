@@ -32,6 +32,9 @@ _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
 _DISPLAY_NAME = re.compile(r"^[^<>]*<([^<>]+)>\s*$")
+# Google shows an app password as 16 letters in four groups of four ("abcd efgh ijkl mnop");
+# it is typed without the spaces (providers.yaml, gmail: app-password-without-spaces).
+_APP_PASSWORD_GROUPS = re.compile(r"^[A-Za-z]{4}(?:[ \t]+[A-Za-z]{4}){3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,10 @@ def check_value(
         if "\r" in value.strip("\r\n") or "\n" in value.strip("\r\n"):
             return [_finding("address-has-line-break", "error")]
         cleaned, findings = _clean_spaces(value)
+        # Copied from Google's page, the gaps may be non-breaking spaces: they separate groups too.
+        groups = "".join(" " if ch in INVISIBLE else ch for ch in value).strip()
+        if _APP_PASSWORD_GROUPS.match(groups):
+            findings.append(_finding("app-password-spaces", "warning", re.sub(r"\s+", "", groups)))
         return findings if value else [_finding("empty", "error")]
     cleaned, findings = _clean_spaces(value)
     if not cleaned:
