@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,10 @@ SEED_PATH_NUMBERS = ["1", "1", "1", "1", "1", "1", "1", "2", "1", "1"]
 
 
 def plain(lines: list[str], *args: str, env_lang: dict[str, str] | None = None,
-          close_early: bool = False, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+          close_early: bool = False, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The plain mode as a process; run in an empty folder of its own (an end node may save
+    a transcript in the current folder)."""
+    cwd = cwd or Path(tempfile.mkdtemp(prefix="plain-"))
     env = {k: v for k, v in os.environ.items()
            if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "TROUBLESHOOTER_LANG")}
     env.update(env_lang or {})
@@ -162,8 +166,10 @@ def test_an_end_node_can_start_again_or_quit():
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("== Start ==") == 2
     assert "Why SMTP matters" in done.stdout
-    quit_now = plain([*SEED_PATH_NUMBERS, "3"], "--lang", "en")
+    folder = Path(tempfile.mkdtemp(prefix="plain-"))
+    quit_now = plain([*SEED_PATH_NUMBERS, "2"], "--lang", "en", cwd=folder)  # resolved: export is last
     assert quit_now.stdout.endswith("End of the conversation.")
+    assert "Transcript saved" not in quit_now.stdout and not list(folder.iterdir())
 
 
 def test_text_is_wrapped_at_80_columns_when_not_a_terminal():
