@@ -47,7 +47,7 @@ class Match:
     position: int  # index of the line, later lines win ties (the final error of a transcript)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Explanation:
     """Why a pasted message appeared: the outcome id, what in the text says so, where to go on."""
 
@@ -59,21 +59,38 @@ class Explanation:
     confidence: Confidence = "none"
     rule: str = ""
     line: str = ""  # the line the evidence was found in
+    kind: str = "message"  # what was pasted: message, transcript, bounce, headers (explain.kinds)
+    facts: dict[str, object] = field(default_factory=dict)  # the reader's facts for that kind
+    candidates: list[str] = field(default_factory=list)  # outcomes an ambiguous message may mean
+    cut: bool = False  # the paste was longer than the limit and only its start was read
 
     @property
     def explained(self) -> bool:
         return self.outcome != "unknown"
 
     def to_json(self) -> dict[str, object]:
-        return {"outcome": self.outcome, "evidence": list(self.evidence), "stage": self.stage,
-                "article": self.article, "node": self.node, "confidence": self.confidence,
-                "rule": self.rule, "line": self.line}
+        return {"outcome": self.outcome, "kind": self.kind, "evidence": list(self.evidence),
+                "stage": self.stage, "article": self.article, "node": self.node,
+                "confidence": self.confidence, "rule": self.rule, "line": self.line,
+                "candidates": list(self.candidates), "facts": self.facts, "cut": self.cut}
 
 
 def split_lines(text: str) -> list[str]:
     lines: list[str] = []
     for chunk in _BREAKS.split(text):
         lines.extend(part.strip() for part in _MARKERS.split(chunk) if part.strip())
+    return lines
+
+
+def raw_lines(text: str) -> list[str]:
+    """Lines as pasted (leading white space kept: header folding and bounce continuation lines
+    need it); a one-line transcript (PHPMailer's ``<br>`` output joined) split at its markers."""
+    lines: list[str] = []
+    for chunk in _BREAKS.split(text):
+        if chunk.count("> CLIENT:") + chunk.count("> SERVER:") > 1:
+            lines.extend(part.strip() for part in _MARKERS.split(chunk) if part.strip())
+        else:
+            lines.append(chunk)
     return lines
 
 
@@ -111,9 +128,9 @@ def score_line(
     return score, evidence
 
 
-def best_match(text: str) -> Match | None:
+def best_match(text: str, lines: list[str] | None = None) -> Match | None:
     best: Match | None = None
-    for position, line in enumerate(split_lines(text)):
+    for position, line in enumerate(split_lines(text) if lines is None else lines):
         if _CLIENT_LINE.match(line) or _SUCCESS_REPLY.match(line):
             continue
         folded = fold(line)

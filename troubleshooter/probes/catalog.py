@@ -18,6 +18,8 @@ class OutcomeInfo(Struct, frozen=True):
     advice: Text  # what to do next
     article: str | None = None  # kb article id
     node: str | None = None  # flow node to continue at, "flow:node"
+    # an ambiguous outcome: what it may really be; the node asks the question that tells them apart
+    candidates: tuple[str, ...] = ()
 
 
 @cache
@@ -34,6 +36,7 @@ def catalog() -> dict[str, OutcomeInfo]:
             Text(**entry["advice"]),
             entry.get("article"),
             entry.get("node"),
+            tuple(entry.get("candidates", ())),
         )
     return found
 

@@ -43,6 +43,17 @@ SMTP_OUTCOMES: tuple[str, ...] = (
     "dmarc-rejected",
     "deadline",
 )
+# what a pasted transcript, bounce or message's headers can add to the SMTP outcomes (explain)
+PASTE_OUTCOMES: tuple[str, ...] = (
+    "connect-failed",  # "SMTP connect() failed" alone: ambiguous, the flow asks port and encryption
+    "mailbox-full",
+    "message-too-large",
+    "ip-blocklisted",
+    "spf-rejected",
+    "message-accepted",
+    "message-authenticated",
+    "sender-not-authenticated",
+)
 
 
 @dataclass(slots=True)

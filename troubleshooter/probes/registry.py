@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback
+from troubleshooter.probes.outcome import PASTE_OUTCOMES, SMTP_OUTCOMES, ProbeOutcome, StageCallback
 
 if TYPE_CHECKING:
     from troubleshooter.probes.policy import TargetPolicy
@@ -140,7 +140,7 @@ REGISTRY: dict[str, ProbeSpec] = {
         ProbeSpec(
             "explain-message",
             (ProbeParam("message"),),
-            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown"},
+            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown", *PASTE_OUTCOMES},
             "troubleshooter.explain.probe:probe_explain",
         ),
         ProbeSpec(
