@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, FormData
 from aiohttp.test_utils import TestClient, TestServer
 
 from troubleshooter.probes.policy import AuthLedger, TargetPolicy
@@ -51,7 +51,9 @@ class Visitor:
         return found.group(1)
 
     async def post(self, expect: int = 200, **form: str) -> str:
-        data = {"csrf": self.field("csrf"), "at": self.field("at"), **form}
+        data: dict[str, str] | FormData = {"csrf": self.field("csrf"), "at": self.field("at"), **form}
+        if form.get("do") == "ask":  # the question box's form is multipart (a paste is not URL-encoded)
+            data = FormData(data, default_to_multipart=True)
         headers = {SCRIPT_HEADER: "1"} if self.script else {}
         response = await self.client.post("/", data=data, headers=headers)
         self.html = await response.text()
@@ -365,3 +367,16 @@ async def test_article_html_is_escaped(tmp_path):
     html = render_markdown("Hi <script>alert(1)</script> [x](kb:field-host) [y](javascript:alert(1))")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="?article=field-host#article"' in html and 'href="javascript' not in html
+
+
+async def test_a_reload_resumes_and_a_1_mb_paste_is_taken(served):
+    client, _ = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    await visitor.choose("set-up")
+    await visitor.get()  # a reload: the same conversation, where it was
+    assert visitor.at() == "which-site" and "I want to set up or check SMTP" in visitor.html
+    html = await visitor.post(do="ask", question="SMTP Error: Could not authenticate. " + "x" * 999_000)
+    assert "SMTP Error: Could not authenticate." in html and visitor.at() == "which-site"
+    html = await visitor.post(do="ask", question="ž" * 600_000)  # 1.2 MB of UTF-8: taken, cut, said
+    assert "The pasted text was longer than 1 MB" in html

@@ -124,7 +124,11 @@ class WebPage(Page):
         assert not violations, f"{name}: {violations}"
 
     async def shot(self, name: str) -> None:
+        """A screenshot; and the page reflows: no horizontal scrolling at this width."""
         await self.screenshot(SHOTS / f"{name}.png")
+        widths = await self.evaluate("[document.documentElement.scrollWidth, "
+                                     "document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{name}: the page scrolls sideways {widths}"  # type: ignore[index]
 
 
 @pytest.fixture(scope="module")

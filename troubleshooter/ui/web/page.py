@@ -16,6 +16,7 @@ from troubleshooter.flow.model import ESCALATE, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, tr
 from troubleshooter.probes.catalog import describe
 from troubleshooter.probes.outcome import ProbeOutcome
+from troubleshooter.safe_text import visible, visible_line
 from troubleshooter.transcript import entries
 from troubleshooter.ui.app.served import refusal
 from troubleshooter.ui.app.services import Articles, route_link
@@ -92,8 +93,8 @@ def check_card(probe: dict[str, Any], lang: Lang) -> dict[str, Any]:
     info = describe(outcome)
     facts = probe.get("facts") or {}
     stages = [{"ok": bool(s.get("ok")), "name": stage_name(str(s.get("stage", "?")))[lang],
-               "ms": round(float(s.get("elapsed") or 0) * 1000), "detail": str(s.get("detail") or "")}
-              for s in probe.get("stages") or []]
+               "ms": round(float(s.get("elapsed") or 0) * 1000),
+               "detail": visible_line(str(s.get("detail") or ""))} for s in probe.get("stages") or []]
     certificate = facts.get("certificate") if isinstance(facts.get("certificate"), dict) else {}
     card: dict[str, Any] = {
         "ok": outcome in ("ok", "found", "found-needs-app-password"),
@@ -102,14 +103,14 @@ def check_card(probe: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "cause": info.cause.get(lang),
         "advice": info.advice.get(lang),
         "stages": stages,
-        "names": [str(n) for n in certificate.get("names") or []],
+        "names": [visible_line(str(n)) for n in certificate.get("names") or []],
         "refusal": refusal(ProbeOutcome.from_json(probe), lang) if "probe" in probe else None,
         "finder": [],
     }
     if probe.get("probe") == "find-settings" and "steps" in facts and "checked" in facts:
         from troubleshooter.probes.finder_card import result_lines
 
-        card["finder"] = result_lines(facts, lang, steps=False)
+        card["finder"] = [visible_line(line) for line in result_lines(facts, lang, steps=False)]
     return card
 
 
@@ -119,7 +120,8 @@ def _aside(aside: Any) -> dict[str, Any]:
         kind, _, target = action.partition(":")
         actions.append({"label": label, "kind": kind, "target": target,
                         "href": f"?article={quote(target)}#article" if kind == "article" else None})
-    return {"question": aside.question, "lines": aside.reply.lines, "actions": actions}
+    return {"question": visible(aside.question), "lines": [visible(line) for line in aside.reply.lines],
+            "actions": actions}
 
 
 def _t(value: Text | None, lang: Lang) -> str:
@@ -193,7 +195,7 @@ def progress_line(event: dict[str, Any], lang: Lang) -> dict[str, Any]:
     if event.get("state") != "done":
         return {"kind": "running", "text": f"… {name}"}
     mark = "✓" if event.get("ok") else "✗"
-    detail = f" – {event['detail']}" if event.get("detail") else ""
+    detail = f" – {visible_line(str(event['detail']))}" if event.get("detail") else ""
     return {"kind": "ok" if event.get("ok") else "fail",
             "text": f"{mark} {name} ({event.get('elapsed_ms', 0)} ms){detail}"}
 

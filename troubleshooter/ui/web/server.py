@@ -86,8 +86,8 @@ class WebApp:
         return self._slots
 
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=PASTE_LIMIT * 3 + FORM_OVERHEAD,  # url-encoded: ≤ 3 bytes a byte
-                              middlewares=[self.headers])
+        # The question box posts multipart: a paste of PASTE_LIMIT characters, ≤ 4 bytes each.
+        app = web.Application(client_max_size=PASTE_LIMIT * 4 + FORM_OVERHEAD, middlewares=[self.headers])
         app.router.add_get("/", self.show)
         app.router.add_post("/", self.act)
         app.router.add_get("/events", self.events)

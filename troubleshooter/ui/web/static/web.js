@@ -66,7 +66,8 @@
     event.preventDefault();
     if (busy) return; // a double tap: the first answer is on its way
     busy = true;
-    const body = new URLSearchParams(new FormData(form, event.submitter));
+    const data = new FormData(form, event.submitter);
+    const body = form.enctype === 'multipart/form-data' ? data : new URLSearchParams(data);
     try {
       const response = await fetch(form.action, {
         method: 'POST', body, credentials: 'same-origin', headers: { 'X-Troubleshooter-Script': '1' },
