@@ -1,5 +1,7 @@
 """Real SMTP servers on loopback for tests: the practice server (aiosmtpd + trustme CA) and
-misbehaving listeners (silent, drip, junk, endless line, early close, TLS-only, never accepts).
+misbehaving listeners (silent, drip, junk, endless line, early close, TLS-only, never accepts)
+and hostile ones (a server that echoes the credentials back decoded, one that sends terminal
+escape codes in its banner, EHLO lines and replies).
 
 Reusable by any test module (probes, CLI, the app, the settings finder)::
 
@@ -26,7 +28,11 @@ from troubleshooter.practice.server import PracticeConfig, PracticeServer
 
 LOOPBACK = "127.0.0.1"
 BEHAVIOURS = ("silent", "drip", "junk", "endless-line", "early-close", "mid-close", "endless-reply",
-              "tls-only", "never-accept")
+              "tls-only", "never-accept", "echo-credentials", "escape-codes")
+# What the escape-codes server puts in its banner, EHLO lines and replies: set the title, clear
+# the screen, write the clipboard (OSC 52), plant a link (OSC 8), C1 CSI and NEL, a bidi override.
+ESCAPES = ("\x1b]0;pwned\x07", "\x1b[2J", "\x1b]52;c;ZXZpbA==\x07", "\x1b]8;;http://evil.test/\x1b\\",
+           "\x9b31m", "\x85", "\u202e", "\x7f", "\x00")
 
 
 def free_port_pair() -> int:
@@ -105,6 +111,10 @@ async def _behave(kind: str, reader: asyncio.StreamReader, writer: asyncio.Strea
                 await asyncio.sleep(0.01)
         elif kind == "early-close":
             pass
+        elif kind == "echo-credentials":
+            await _echo_credentials(reader, writer)
+        elif kind == "escape-codes":
+            await _escape_codes(reader, writer)
         elif kind == "mid-close":
             writer.write(b"220 mid.example ESMTP\r\n")
             await writer.drain()
@@ -113,6 +123,62 @@ async def _behave(kind: str, reader: asyncio.StreamReader, writer: asyncio.Strea
         pass
     finally:
         writer.close()
+
+
+async def _echo_credentials(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Offers PLAIN and LOGIN and answers every login with a 535 quoting what it got, base64
+    and decoded, as chatty servers do in their logs."""
+    import base64
+
+    def say(text: str) -> None:
+        writer.write(text.encode("utf-8", "surrogateescape") + b"\r\n")
+
+    say("220 echo.example ESMTP")
+    while line := (await reader.readline()).decode("utf-8", "surrogateescape").rstrip("\r\n"):
+        verb = line.split(" ")[0].upper()
+        if verb in ("EHLO", "HELO"):
+            say("250-echo.example\r\n250 AUTH PLAIN LOGIN")
+        elif line.upper().startswith("AUTH PLAIN "):
+            blob = line.split(" ", 2)[2]
+            password = base64.b64decode(blob).split(b"\0")[-1].decode("utf-8", "surrogateescape")
+            say(f"535 5.7.8 Authentication failed for {blob} ({password})")
+        elif line.upper() == "AUTH LOGIN":
+            say("334 VXNlcm5hbWU6")
+            user = (await reader.readline()).strip().decode()
+            say("334 UGFzc3dvcmQ6")
+            blob = (await reader.readline()).strip().decode()
+            password = base64.b64decode(blob).decode("utf-8", "surrogateescape")
+            say(f"535-5.7.8 user {user} password {blob}\r\n535 5.7.8 ({password}) rejected")
+        elif verb == "QUIT":
+            say("221 bye")
+            break
+        else:
+            say(f"250 ok {line}")
+        await writer.drain()
+    await writer.drain()
+
+
+async def _escape_codes(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Escape codes and bidi controls in the banner, the EHLO lines and every reply."""
+    junk = "".join(ESCAPES)
+
+    def say(text: str) -> None:
+        writer.write(text.encode("utf-8") + b"\r\n")
+
+    say(f"220 hostile.example ESMTP {junk}")
+    while line := (await reader.readline()).decode("utf-8", "replace").rstrip("\r\n"):
+        verb = line.split(" ")[0].upper()
+        if verb in ("EHLO", "HELO"):
+            say(f"250-hostile.example {junk}\r\n250-X-{junk}\r\n250 AUTH PLAIN LOGIN")
+        elif verb == "AUTH":
+            say(f"535 5.7.8 no {junk}")
+        elif verb == "QUIT":
+            say(f"221 {junk}")
+            break
+        else:
+            say(f"250 {junk}")
+        await writer.drain()
+    await writer.drain()
 
 
 @contextlib.asynccontextmanager
@@ -160,3 +226,29 @@ def never_accepting_listener() -> Iterator[int]:
         for filler in fillers:
             filler.close()
         listener.close()
+
+
+@contextlib.contextmanager
+def misbehaving_server_in_thread(kind: str) -> Iterator[int]:
+    """:func:`misbehaving_server` on its own event loop in a thread, for code that runs its own
+    loop (the CLI commands, the plain mode); yields the port."""
+    import threading
+
+    loop = asyncio.new_event_loop()
+    ready: asyncio.Future[int] = loop.create_future()
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        async with misbehaving_server(kind) as port:
+            ready.set_result(port)
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    port = asyncio.run_coroutine_threadsafe(asyncio.wait_for(asyncio.shield(ready), 5), loop).result(6)
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(5)
+        loop.close()

@@ -70,10 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the conversation or a command; the exit code."""
     import os
 
+    from troubleshooter.redaction import ShownStream
     from troubleshooter.yamlio import LibyamlMissing
 
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # What a command or the plain mode prints may quote servers, DNS, pastes and articles:
+    # every write shows control characters as visible escapes (the Textual app draws its own).
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ShownStream(sys.stdout), ShownStream(sys.stderr)  # type: ignore[assignment]
     try:
-        return _main(argv)
+        return _main(args_list)
     except LibyamlMissing as exc:  # an installation without libyaml: say how to fix it
         print(f"troubleshooter: {exc}", file=sys.stderr)
         return 70
@@ -85,13 +91,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from troubleshooter.i18n import detect_lang, tr
 
-        print(f"troubleshooter: {tr('cli.internal-error', detect_lang(), error=type(exc).__name__)}",
+        lang = detect_lang(_lang_option(args_list))
+        print(f"troubleshooter: {tr('cli.internal-error', lang, error=type(exc).__name__)}",
               file=sys.stderr)
         return 70
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _lang_option(args: list[str]) -> str | None:
+    """``--lang en`` / ``--lang=en`` as typed, for a message said before or without the parser."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+def _main(args_list: list[str]) -> int:
     if args_list and args_list[0] in COMMANDS:
         name = args_list[0]
         try:
@@ -116,6 +136,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_plain(args)
         from troubleshooter.ui.app.main import run_app
 
+        # Textual draws to the terminal itself, and its own escape codes must pass
+        sys.stdout, sys.stderr = (getattr(s, "wrapped", s) for s in (sys.stdout, sys.stderr))
         return run_app(args)
     except KeyboardInterrupt:
         return 130

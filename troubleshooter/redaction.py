@@ -13,6 +13,9 @@ API (base layer, imports nothing of the project but :mod:`troubleshooter.safe_te
   more; ``forms()`` lists every form (longest first); ``scrub(text)``; ``scrub_data(obj)``
   (dicts, lists, tuples, strings, recursively); the repr never shows a value.
 - ``secret_forms(value, username="") -> set[str]`` — the forms of one secret.
+- ``shown(text)`` / ``shown_data(obj)`` — scrubbed and with control characters made visible
+  (:func:`troubleshooter.safe_text.visible`): what may reach a screen, a file or JSON.
+- ``ShownStream(stream, secrets=callable)`` — a text stream whose every write is ``shown``.
 - ``scrub_auth(text) -> str`` — a pasted client dialogue without its login data
   (``AUTH PLAIN <blob>``, base64 answers to ``334``): secrets the program was never told.
 - ``hidden_field(default="")`` — a dataclass field kept out of the repr: every record that
@@ -24,8 +27,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote, quote_plus
 
 MARKER = "***"
@@ -90,13 +94,48 @@ class Secrets:
 
     def scrub_data(self, data: Any) -> Any:
         """Strings anywhere in dicts, lists and tuples scrubbed (keys too); other values kept."""
-        if isinstance(data, str):
-            return self.scrub(data)
-        if isinstance(data, dict):
-            return {self.scrub_data(k): self.scrub_data(v) for k, v in data.items()}
-        if isinstance(data, list | tuple):
-            return [self.scrub_data(item) for item in data]
-        return data
+        return _each_string(data, self.scrub)
+
+    def shown(self, text: str, keep: str = "\n\t") -> str:
+        """What may reach a screen or file: scrubbed, control characters made visible."""
+        from troubleshooter.safe_text import visible
+
+        return visible(self.scrub(text), keep)
+
+    def shown_data(self, data: Any) -> Any:
+        """:meth:`shown` on every string of ``data`` (one-line: tabs and newlines escaped too)."""
+        return _each_string(data, lambda text: self.shown(text, keep=""))
+
+
+def _each_string(data: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(data, str):
+        return change(data)
+    if isinstance(data, dict):
+        return {_each_string(k, change): _each_string(v, change) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_each_string(item, change) for item in data]
+    return data
+
+
+class ShownStream:
+    """A text stream that passes every write through :meth:`Secrets.shown`: the boundary of
+    a command's or the plain mode's output. ``secrets`` is called on each write (the session's
+    secrets change as the conversation goes on)."""
+
+    def __init__(self, stream: IO[str], secrets: Callable[[], Secrets] | None = None) -> None:
+        self.wrapped = stream
+        self._stream = stream
+        self._secrets = secrets or Secrets
+
+    def write(self, text: str) -> int:
+        return self._stream.write(self._secrets().shown(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, buffer …
+        return getattr(self._stream, name)
 
 
 def scrub(text: str, *values: str, username: str = "") -> str:

@@ -13,6 +13,7 @@ API (base layer, imports nothing of the project):
   (NEL included), bidi embeddings/overrides/isolates and marks, line/paragraph separators and
   lone surrogates written as escapes. ``keep=""`` for one-line fields.
 - ``visible_line(text) -> str`` — the same with nothing kept (a single line, no tab or newline).
+- ``dumps(data, indent=2) -> str`` — JSON whose text cannot steer a terminal (same data).
 - ``control_characters(text, keep="\\n\\t") -> list[tuple[int, str]]`` — offset and character of
   each one :func:`visible` would escape (``lint`` reports them in content).
 """
@@ -47,6 +48,19 @@ def visible(text: str, keep: str = "\n\t") -> str:
 def visible_line(text: str) -> str:
     """One line: tabs and line breaks escaped too."""
     return _pattern("").sub(_escape, text)
+
+
+def dumps(data: object, indent: int | None = 2) -> str:
+    """JSON for a terminal or a file: readable non-ASCII text, but C1, bidi controls,
+    separators and lone surrogates as JSON's own ``\\uXXXX`` escapes (C0 JSON escapes itself),
+    so the data are the same and nothing in them can steer a terminal."""
+    import json
+
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}",
+                            json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI_AND_SEPARATORS}\ud800-\udfff]")
 
 
 def control_characters(text: str, keep: str = "\n\t") -> list[tuple[int, str]]:

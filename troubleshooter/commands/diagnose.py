@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from troubleshooter.commands import (
     UsageError,
@@ -21,6 +21,9 @@ from troubleshooter.commands import (
     usage_error,
 )
 from troubleshooter.i18n import Lang
+
+if TYPE_CHECKING:
+    from troubleshooter.redaction import Secrets
 
 HELP = "check an SMTP server stage by stage and explain the result (swaks-like)"
 
@@ -108,15 +111,16 @@ def _checked_values(values: dict[str, str], lang: Lang) -> dict[str, str] | None
 def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -> int:
     import asyncio
 
-    from troubleshooter.probes import smtp
+    from troubleshooter.probes.registry import REGISTRY
 
     if args.send_test_to:
-        probe = smtp.probe_test_message
+        probe = REGISTRY["smtp-test-message"].run
     elif probe_args["username"]:
-        probe = smtp.probe_login
+        probe = REGISTRY["smtp-login"].run
     else:
-        probe = smtp.probe_connection
-    report = None if args.json else _Report(lang)
+        probe = REGISTRY["smtp-connection"].run
+    secrets = REGISTRY["smtp-login"].secrets(probe_args)
+    report = None if args.json else _Report(lang, secrets)
 
     async def both() -> tuple[Any, Any]:
         on_stage = report.stage if report else None
@@ -124,16 +128,14 @@ def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -
             report.header(probe_args)
         if not args.sweep:
             return await probe(probe_args, deadline=args.timeout, on_stage=on_stage), None
-        from troubleshooter.probes.sweep import probe_port_sweep
-
         main = asyncio.ensure_future(probe(probe_args, deadline=args.timeout, on_stage=on_stage))
-        sweep = asyncio.ensure_future(probe_port_sweep({"host": probe_args["host"]}, deadline=args.timeout,
-                                                       on_stage=None))
+        sweep = asyncio.ensure_future(REGISTRY["port-sweep"].run({"host": probe_args["host"]},
+                                                                 deadline=args.timeout))
         return await main, await sweep
 
     outcome, sweep = asyncio.run(both())
     if args.json:
-        _print_json(outcome, sweep, lang)
+        _print_json(outcome, sweep, lang, secrets)
     else:
         assert report is not None
         report.verdict(outcome, sweep)
@@ -148,8 +150,8 @@ def _explanation(outcome_id: str, lang: str) -> dict[str, Any]:
             "article": info.article, "node": info.node}
 
 
-def _print_json(outcome: Any, sweep: Any, lang: str) -> None:
-    import json
+def _print_json(outcome: Any, sweep: Any, lang: str, secrets: Secrets) -> None:
+    from troubleshooter.safe_text import dumps
 
     data = outcome.to_json()
     result = {
@@ -166,20 +168,21 @@ def _print_json(outcome: Any, sweep: Any, lang: str) -> None:
     }
     if sweep is not None:
         result["sweep"] = {"outcome": sweep.outcome, "facts": sweep.to_json()["facts"]}
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    print(dumps(secrets.scrub_data(result)))
 
 
 class _Report:
     """Human output: a line per stage as it finishes, then the verdict."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, secrets: Secrets) -> None:
         from troubleshooter.i18n import tr
 
         self.lang = lang
+        self.secrets = secrets
         self.tr = lambda key, **params: tr(key, lang, **params)  # type: ignore[arg-type]
 
     def say(self, line: str = "") -> None:
-        print(line, flush=True)
+        print(self.secrets.shown(line), flush=True)
 
     def header(self, probe_args: dict[str, str]) -> None:
         from troubleshooter.probes.smtp import settings_from

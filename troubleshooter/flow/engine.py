@@ -393,13 +393,15 @@ class Session:
 
     # -- persistence ----------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The state to resume from (the app's ``session.json``): never a secret value, in
+        any form, even one a server echoed into a recorded probe result."""
+        return self.secrets().scrub_data({
             "format": SESSION_FORMAT,
             "start": str(self.start),
             "lang": self.lang,
             "current": str(self.current),
             "steps": [s.to_json() for s in self.steps],
-        }
+        })
 
     @classmethod
     def from_json(cls, flows: FlowSet, data: dict[str, Any]) -> Session:

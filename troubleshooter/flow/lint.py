@@ -25,6 +25,7 @@ from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
 from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument
 
 Key = tuple[str, str]  # (flow id, node id)
@@ -195,12 +196,35 @@ class _Linter:
                 self.report(flow.id, where, "missing-param", at_key=True, probe=spec.name,
                             param=declared.name)
 
+    def check_control_characters(self) -> None:
+        """Escape codes or bidi overrides in a text (``"\\e]0;…"`` in a double-quoted YAML string)
+        would reach the reader's terminal; every front end shows them escaped, lint names them."""
+        for flow_id, doc in self.load.documents.items():
+            for key, value in _strings(doc.data, ()):
+                if found := control_characters(value):
+                    self.report(flow_id, key, "control-character", chars=_named(found))
+
     def check_articles(self, article_ids: set[str]) -> None:
         for flow in self.load.flows:
             for node in flow.nodes.values():
                 if node.article and node.article not in article_ids:
                     self.report(flow.id, ("nodes", node.id, "article"), "unknown-article",
                                 article=node.article)
+
+
+def _strings(data: Any, key: tuple) -> Iterable[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from _strings(value, (*key, name))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*key, index))
+
+
+def _named(found: list[tuple[int, str]]) -> str:
+    return ", ".join(dict.fromkeys(visible_line(char) for _, char in found))
 
 
 def _raw_node(flow_id: str, node_id: str, raw: Any) -> _RawNode:
@@ -323,6 +347,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
     linter.check_reachability(edges)
     linter.check_exits(edges)
     linter.check_probes()
+    linter.check_control_characters()
     found = [*load.diagnostics, *linter.found]
     if kb_dir is not None:
         ids = article_ids(kb_dir)

@@ -16,6 +16,7 @@ from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.model import FlowSet
 from troubleshooter.i18n import LANGS, Lang
+from troubleshooter.safe_text import control_characters, visible, visible_line
 
 FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9._-]*?)\.(?P<lang>[a-z]{2})\.md$")
 FIELDS = ("title", "summary", "keywords", "related")
@@ -147,8 +148,26 @@ def read_article(path: Path, shown: str, found: list[Diagnostic],
     related = _text_list(doc, "related", found)
     if len(found) > before:
         return None
-    return Article(match["id"], match["lang"], doc.data["title"].strip(), doc.data["summary"].strip(),
-                   keywords, related, parsed.body, shown)
+    _control_characters(doc, parsed, shown, found)
+    # shown in terminals: escape codes and bidi overrides only as visible escapes
+    return Article(match["id"], match["lang"], visible_line(doc.data["title"].strip()),
+                   visible_line(doc.data["summary"].strip()), keywords, related, visible(parsed.body),
+                   shown)
+
+
+def _control_characters(doc: yamlio.YamlDocument, parsed: _Parsed, shown: str,
+                        found: list[Diagnostic]) -> None:
+    """A warning at the first control character of the title, summary and body (lint)."""
+    places: list[tuple[int, int, str]] = []
+    for name in ("title", "summary"):
+        if chars := control_characters(doc.data[name]):
+            pos = doc.where((name,))
+            places.append((pos.line, pos.col, "".join(c for _, c in chars)))
+    if chars := control_characters(parsed.body):
+        places.append((*_position(parsed.body, chars[0][0], parsed.body_line), "".join(c for _, c in chars)))
+    for line, col, chars in places:
+        found.append(Diagnostic(shown, line, col, "error", "control-character",
+                                {"chars": ", ".join(dict.fromkeys(visible_line(c) for c in chars))}))
 
 
 def article_files(kb_dir: str | os.PathLike[str]) -> list[Path]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from troubleshooter.redaction import Secrets
 
 # Outcomes of the SMTP and DNS probes (issue "Live probes"); flows branch on these ids.
 SMTP_OUTCOMES: tuple[str, ...] = (
@@ -85,6 +88,13 @@ class ProbeOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def shown(self, secrets: Secrets | None = None) -> ProbeOutcome:
+        """The same outcome with every text scrubbed of ``secrets`` and its control characters
+        made visible (servers' and DNS answers' text may carry escape codes)."""
+        from troubleshooter.redaction import Secrets
+
+        return ProbeOutcome.from_json((secrets or Secrets()).shown_data(self.to_json()))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProbeOutcome:

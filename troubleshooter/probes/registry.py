@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from troubleshooter.probes.outcome import PASTE_OUTCOMES, SMTP_OUTCOMES, ProbeOutcome, StageCallback
+from troubleshooter.probes.outcome import PASTE_OUTCOMES, SMTP_OUTCOMES, ProbeOutcome, StageCallback, StageResult
 
 if TYPE_CHECKING:
     from troubleshooter.probes.policy import TargetPolicy
+    from troubleshooter.redaction import Secrets
 
 DEFAULT_DEADLINE = 10.0
 REFUSED_BY_POLICY = "refused-by-policy"  # served mode: the target policy did not allow the probe
@@ -54,8 +55,24 @@ class ProbeSpec(Struct, frozen=True):
 
         Under a ``policy`` (served mode) the target is vetted first: a refusal comes back as
         the ``refused-by-policy`` outcome with the reason in ``facts``, and the probe gets the
-        vetted addresses so it does not trust a second DNS answer.
+        vetted addresses so it does not trust a second DNS answer. Every text of the outcome,
+        and each stage's detail handed to ``on_stage``, comes back scrubbed of the secret
+        arguments and with control characters made visible (a server may echo a password or
+        send escape codes).
         """
+        secrets = self.secrets(args)
+        outcome = await self._run(args, deadline, _shown_stages(on_stage, secrets), policy)
+        return outcome.shown(secrets)
+
+    def secrets(self, args: Mapping[str, str]) -> Secrets:
+        """The values of this probe's secret parameters, in all their forms."""
+        from troubleshooter.redaction import Secrets
+
+        return Secrets(*(str(args.get(p.name) or "") for p in self.params if p.secret),
+                       username=str(args.get("username") or args.get("entered_username") or ""))
+
+    async def _run(self, args: Mapping[str, str], deadline: float, on_stage: StageCallback | None,
+                   policy: TargetPolicy | None) -> ProbeOutcome:
         import asyncio  # here, not at the top: lint and the engine only read the declarations
 
         started = time.monotonic()
@@ -90,6 +107,20 @@ class ProbeSpec(Struct, frozen=True):
                 self.name, "protocol-error", facts={"internal_error": type(exc).__name__},
                 elapsed=time.monotonic() - started,
             )
+
+
+def _shown_stages(on_stage: StageCallback | None, secrets: Secrets) -> StageCallback | None:
+    """A front end's stage callback that sees each stage's detail scrubbed and made visible."""
+    if on_stage is None:
+        return None
+
+    def shown(stage: str, event: str, result: StageResult | None) -> None:
+        if result is not None:
+            result = StageResult(result.stage, result.ok, result.elapsed,
+                                 secrets.shown(result.detail, keep=""), result.outcome)
+        on_stage(stage, event, result)
+
+    return shown
 
 
 _CONNECTION = frozenset(

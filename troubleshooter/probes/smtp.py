@@ -130,6 +130,7 @@ class _Probe:
             return
         if self.unverified:
             detail = f"(unverified) {detail}".strip()
+        detail = self.transcript.secrets.shown(detail, keep="")  # a server may echo the password
         took = round(time.monotonic() - self._stage_started, 4)
         result = StageResult(self.current, ok, took, detail, outcome)
         self.stages.append(result)
@@ -527,7 +528,7 @@ async def _run(name: str, kind: str, args: dict[str, str], deadline: float,
                             elapsed=time.monotonic() - started)
     probe = _Probe(name, settings, Deadline(started + deadline), on_stage)
     try:
-        return await probe.run(kind)
+        return (await probe.run(kind)).shown(probe.transcript.secrets)
     except Exception as exc:  # never raise to the caller
         return ProbeOutcome(name, "protocol-error", probe.current, {**probe.facts, "internal_error":
                             type(exc).__name__}, probe.stages, probe.transcript.result(),

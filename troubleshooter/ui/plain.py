@@ -36,10 +36,13 @@ class EndOfInput(Exception):
 class PlainConversation:
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO,
                  kb: str | None = None, recorder: Recorder | None = None) -> None:
+        from troubleshooter.redaction import ShownStream
+
         self.session = session
         self.recorder = recorder
         self.stdin = stdin
-        self.out = stdout
+        # every line shown is scrubbed of the session's secrets, control characters made visible
+        self.out = ShownStream(getattr(stdout, "wrapped", stdout), lambda: self.session.secrets())
         self.kb = kb
         self.width = _width(stdout)
 
