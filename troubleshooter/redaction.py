@@ -93,7 +93,8 @@ class Secrets:
         return self._pattern.sub(MARKER, text)
 
     def scrub_data(self, data: Any) -> Any:
-        """Strings anywhere in dicts, lists and tuples scrubbed (keys too); other values kept."""
+        """Strings anywhere in dicts, lists and tuples scrubbed; other values kept. Keys are
+        names the program gave, not scrubbed (a short password would mangle them)."""
         return _each_string(data, self.scrub)
 
     def shown(self, text: str, keep: str = "\n\t") -> str:
@@ -102,18 +103,24 @@ class Secrets:
 
         return visible(self.scrub(text), keep)
 
-    def shown_data(self, data: Any) -> Any:
-        """:meth:`shown` on every string of ``data`` (one-line: tabs and newlines escaped too)."""
-        return _each_string(data, lambda text: self.shown(text, keep=""))
+    def shown_data(self, data: Any, keep: str = "") -> Any:
+        """:meth:`shown` on every string of ``data`` (by default one-line: tabs and newlines
+        escaped too); keys only made visible."""
+        from troubleshooter.safe_text import visible
+
+        return _each_string(data, lambda text: self.shown(text, keep=keep),
+                            lambda key: visible(key, keep=""))
 
 
-def _each_string(data: Any, change: Callable[[str], str]) -> Any:
+def _each_string(data: Any, change: Callable[[str], str],
+                 key: Callable[[str], str] = lambda name: name) -> Any:
     if isinstance(data, str):
         return change(data)
     if isinstance(data, dict):
-        return {_each_string(k, change): _each_string(v, change) for k, v in data.items()}
+        return {key(k) if isinstance(k, str) else k: _each_string(v, change, key)
+                for k, v in data.items()}
     if isinstance(data, list | tuple):
-        return [_each_string(item, change) for item in data]
+        return [_each_string(item, change, key) for item in data]
     return data
 
 

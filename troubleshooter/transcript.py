@@ -21,6 +21,7 @@ from troubleshooter.flow.engine import Session, Step
 from troubleshooter.flow.model import CONTINUE, ESCALATE, ESCALATE_NODE, Node, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, text, tr
 from troubleshooter.probes.catalog import describe
+from troubleshooter.safe_text import visible_line
 
 TRANSCRIPT_FORMAT = 1
 
@@ -70,7 +71,7 @@ def _answer(session: Session, node: Node, step: Step) -> Text:
     if step.kind == "submit":
         if node.input and node.input.secret:
             return text("app.secret-mask")
-        return _same(step.answer) if step.answer else text("app.empty-answer")
+        return _same(visible_line(step.answer)) if step.answer else text("app.empty-answer")
     if step.kind == "probe":
         return describe(step.answer or "").title
     if step.kind == "jump":
@@ -139,7 +140,7 @@ def build(session: Session, *, created: datetime | None = None,
         "versions": {"troubleshooter": __version__, "python": platform.python_version(),
                      **(versions or {})},
     }
-    return session.secrets().scrub_data(data)
+    return session.secrets().shown_data(data, keep="\n\t")
 
 
 def to_json(data: dict[str, Any]) -> str:

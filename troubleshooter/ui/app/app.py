@@ -27,6 +27,7 @@ from textual.widgets import Button, Input, Static
 
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, Text, detect_lang, tr
+from troubleshooter.safe_text import visible
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.answer import Pending, answer_widgets
 from troubleshooter.ui.app.article_pane import ArticlePane
@@ -314,7 +315,7 @@ class TroubleshooterApp(App[int]):
         for aside in self.asides:
             if aside.position != position:
                 continue
-            found.append(bubble(tr("app.you", self.lang), aside.question, user=True))
+            found.append(bubble(tr("app.you", self.lang), visible(aside.question), user=True))
             for line in aside.reply.lines:
                 found.append(Static(RichText(line), classes="aside"))
             for label, action in aside.reply.actions:

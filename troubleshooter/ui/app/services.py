@@ -14,6 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 from troubleshooter.i18n import LANGS, Lang
+from troubleshooter.safe_text import visible_line
 
 ARTICLES_FORMAT = "1"  # bump when the cached shape changes
 
@@ -136,6 +137,14 @@ class Reply(Struct):
 def answer(question: str, lang: Lang, kb: str | None) -> Reply:
     """A pasted red message gets its explanation and a jump to its node; anything else the
     knowledge base's best answers (the search module asks the explainer itself)."""
+    from troubleshooter.limits import cut_note, cut_paste
+
+    question, cut = cut_paste(question)
+    reply = _answer(question, lang, kb)
+    return Reply([cut_note(lang), *reply.lines], reply.actions) if cut else reply
+
+
+def _answer(question: str, lang: Lang, kb: str | None) -> Reply:
     from troubleshooter.i18n import tr
 
     if not has("troubleshooter.knowledge.search"):
@@ -187,7 +196,7 @@ def explain_reply(found: Any, lang: Lang) -> Reply | None:
              info.advice.get(lang)]
     evidence = getattr(found, "evidence", None)
     if evidence:
-        lines.insert(1, f"» {evidence}")
+        lines.insert(1, f"» {visible_line(str(evidence))}")  # quoted from a paste
     actions: list[tuple[str, str]] = []
     node = getattr(found, "node", None) or info.node
     if node:
