@@ -98,9 +98,45 @@ def test_unsupported_tag_and_complex_key() -> None:
     assert caught.value.code == "yaml-key"
 
 
-def test_anchors_and_empty_document() -> None:
-    assert yamlio.loads("x: &a {k: v}\ny: *a\n").data == {"x": {"k": "v"}, "y": {"k": "v"}}
+def test_anchors_of_scalars_and_empty_document() -> None:
+    assert yamlio.loads("x: &a text\ny: *a\n").data == {"x": "text", "y": "text"}
     assert yamlio.loads("").data is None
+
+
+BILLION_LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
+ANCHOR_CHAIN = "c0: &c0 [x, x]\n" + "".join(f"c{i}: &c{i} [*c{i - 1}, *c{i - 1}]\n" for i in range(1, 41))
+
+
+@pytest.mark.parametrize(("text", "where"), [(BILLION_LAUGHS, (2, 10)), (ANCHOR_CHAIN, (2, 10))],
+                         ids=["billion-laughs", "40-deep-chain"])
+def test_an_alias_of_a_collection_is_a_located_error(text, where) -> None:
+    """An alias bomb expands in whatever walks the data next (lint, the JSON cache): refused."""
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads(text)
+    assert ((caught.value.line, caught.value.col), caught.value.code) == (where, "yaml-alias")
+
+
+def test_a_huge_integer_and_deep_nesting_are_located_errors() -> None:
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("id: f\nport: " + "9" * 100_000 + "\n")
+    assert (caught.value.line, caught.value.col, caught.value.code) == (2, 7, "yaml-number")
+    with pytest.raises(YamlError) as caught:
+        yamlio.loads("x: " + "[" * 100 + "]" * 100 + "\n")
+    assert caught.value.code == "yaml-depth"
+
+
+def test_lint_of_an_alias_bomb_ends_with_a_located_error(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "bomb.yaml").write_text("id: bomb\n" + BILLION_LAUGHS, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "troubleshooter", "lint", "--flows", str(flows),
+                           "--lang", "en"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "bomb.yaml:3:10: error yaml-alias" in done.stdout
 
 
 def test_not_utf8_is_a_located_error(tmp_path) -> None:

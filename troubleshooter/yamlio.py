@@ -6,6 +6,10 @@ port written as ``0587`` an octal number. Flow authors write bilingual labels su
 schema's implicit types (true/false, null, decimal ints and floats). It reads libyaml's
 events and builds plain Python data from them itself, so it can refuse duplicate keys and
 remember where every value came from (1-based line and column).
+
+Hostile files end in a located error, fast: an alias may stand only for a scalar (aliases of
+mappings or lists are how a few hundred bytes expand to gigabytes), nesting is bounded by
+:data:`MAX_DEPTH`, and a number too long for Python to convert is an error at its place.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from msgspec import Struct
 
 PathKey = tuple[str | int, ...]
+MAX_DEPTH = 64  # nesting of mappings and lists: flows need about six; later walks recurse
 
 # The YAML 1.2 core schema's numeric implicit types, by the first character of a plain scalar.
 _NUMBERS = (
@@ -246,6 +251,11 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                     raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-syntax",
                                     f"found undefined alias {event.anchor!r}")
                 value, opens = anchors[event.anchor], False
+                if type(value) is dict or type(value) is list:  # a billion laughs, one alias a time
+                    mark = event.start_mark
+                    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-alias",
+                                    f"an alias (*{event.anchor}) may stand only for a scalar, "
+                                    "not a mapping or a list")
             elif kind is document_start:
                 documents += 1
                 if documents > 1:
@@ -290,10 +300,18 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                 mark = event.start_mark
                 positions[vpath] = Position(mark.line + 1, mark.column + 1)
             if opens:
+                if len(stack) >= MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-depth",
+                                    f"nested deeper than {MAX_DEPTH} levels")
                 stack.append((container, cpath, in_list))
                 container, cpath, in_list = value, vpath, kind is sequence_start
     except _DuplicateKey:
         return _parse(text, path, record=True)
+    except ValueError:  # int() of more digits than Python converts (a 100,000-digit "port")
+        mark = event.start_mark
+        raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-number",
+                        f"a number of {len(event.value)} digits is too long") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
