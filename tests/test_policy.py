@@ -228,3 +228,67 @@ async def test_served_settings_finder_vets_every_candidate_it_finds():
     assert checked and {c["outcome"] for c in checked} == {REFUSED_BY_POLICY}
     assert "127.0.0.1" in checked[0]["detail"]
     assert policy.auth_attempts == 0
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("2002:7f00:1::", "loopback"), ("2002:7f00:1:0:1::1", "loopback"),  # 6to4 of 127.0.0.1
+    ("2002:c0a8:101::1", "private"), ("2002:a00:5::", "private"),       # 6to4 of 192.168.1.1, 10.0.0.5
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),               # Teredo, client 127.0.0.1
+    ("64:ff9b::7f00:1", "loopback"), ("64:ff9b::a00:1", "private"),     # NAT64
+    ("::ffff:10.0.0.1", "private"),
+    ("fec0::1", "site-local"), ("feff:ffff::1", "site-local"),          # deprecated site-local
+])
+def test_wrapped_ipv4_and_site_local_addresses_are_refused(address, kind):
+    assert address_kind(address) == kind
+
+
+def test_wrapped_public_addresses_pass():
+    assert address_kind("2002:808:808::1") is None    # 6to4 of 8.8.8.8
+    assert address_kind("64:ff9b::808:808") is None   # what DNS64 hands an IPv6-only network
+
+
+async def test_every_port_of_a_port_sweep_goes_through_the_policy(dns):
+    policy = policy_via(dns, allow_private=True)
+    for ports in ("587,22", "22", "465, 80", "6379"):
+        refused = await policy.admit({"host": "smtp.looks-public.test", "ports": ports})
+        assert isinstance(refused, PolicyRefusal) and refused.code == "port-not-allowed", ports
+    assert isinstance(await policy.admit({"host": "smtp.looks-public.test", "ports": "587,465"}), Admission)
+
+
+# A value for each kind of target parameter that the default policy must refuse.
+HOSTILE_TARGETS = {"host": "127.0.0.1", "port": "22", "ports": "587,6379", "nameserver": "127.0.0.1:5353"}
+
+
+def test_every_registered_probe_parameter_is_known_to_the_policy():
+    """A new parameter must be classified: it names a target (and is vetted) or it does not."""
+    from troubleshooter.probes.policy import NOT_TARGETS, TARGET_PARAMS
+    from troubleshooter.probes.registry import REGISTRY
+
+    for spec in REGISTRY.values():
+        for param in spec.params:
+            assert spec.vets_targets or param.name in TARGET_PARAMS or param.name in NOT_TARGETS, \
+                f"{spec.name}.{param.name}: does it name a target? add it to TARGET_PARAMS or NOT_TARGETS"
+    assert set(HOSTILE_TARGETS) == set(TARGET_PARAMS)
+
+
+@pytest.mark.parametrize("probe", [name for name, spec in
+                                   __import__("troubleshooter.probes.registry", fromlist=["REGISTRY"])
+                                   .REGISTRY.items() if not spec.vets_targets])
+async def test_each_target_parameter_of_each_probe_is_vetted(dns, probe):
+    """Walk the probe's parameters: each one naming a target, given a hostile value, stops the
+    probe before it runs (the probe's other arguments are harmless)."""
+    from troubleshooter.probes.policy import TARGET_PARAMS
+    from troubleshooter.probes.registry import REGISTRY
+
+    spec = REGISTRY[probe]
+    safe = {"host": "", "port": "", "ports": "", "nameserver": "", "sender": "web@example.test",
+            "message": "535 5.7.8", "username": "u", "password": ""}
+    for param in spec.params:
+        if param.name not in TARGET_PARAMS:
+            continue
+        args = {p.name: safe.get(p.name, "") for p in spec.params}
+        args[param.name] = HOSTILE_TARGETS[param.name]
+        if param.name in ("port", "ports"):
+            args["host"] = "smtp.looks-public.test"
+        outcome = await spec.run(args, deadline=3, policy=policy_via(dns, allow_private=param.name != "host"))
+        assert outcome.outcome == REFUSED_BY_POLICY, (probe, param.name, outcome)

@@ -34,6 +34,13 @@ from troubleshooter.probes.security import security_mode
 SMTP_PORTS: frozenset[int] = frozenset({25, 465, 587, 2525})
 ADDRESSES_ARG = "addresses"  # vetted addresses handed to the probe (comma-separated)
 
+# How the policy reads every probe parameter (a test walks the registry against these two): the
+# ones that name a place the server would connect to, and the ones that name none. A probe
+# with ``vets_targets`` (the settings finder) is handed the policy and vets what it finds.
+TARGET_PARAMS: dict[str, str] = {"host": "host", "port": "port", "ports": "ports", "nameserver": "nameserver"}
+NOT_TARGETS: frozenset[str] = frozenset({"security", "username", "password", "sender", "recipient",
+                                         "message", "dkim_selector"})
+
 # name, port -> addresses; raises LookupError(outcome id) when the name does not resolve.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -91,11 +98,33 @@ def nameserver_resolver(nameserver: str, timeout: float = 5.0) -> Resolver:
     return resolve
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the last 32 bits are the IPv4 address
+
+
+def _embedded(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries and a packet to it would reach: IPv4-mapped,
+    6to4 (2002::/16), Teredo (2001::/32: the server and the de-obfuscated client), NAT64."""
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if ip in _NAT64:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def address_kind(address: str) -> str | None:
-    """Why an address is not a public target (``loopback``, ``private``, …), None if it is public."""
+    """Why an address is not a public target (``loopback``, ``private``, ``site-local``, …),
+    None if it is public. An IPv6 address that wraps an IPv4 one (mapped, 6to4, Teredo,
+    NAT64) is judged by what it wraps as well: 2002:7f00:1:: reaches 127.0.0.1."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in _embedded(ip):
+            if kind := address_kind(str(inner)):
+                return kind
+        if ip.ipv4_mapped is not None or ip in _NAT64:  # DNS64 gives public hosts these forms
+            return None
+        if ip.is_site_local:  # fec0::/10, deprecated (RFC 3879) yet routed inside some networks
+            return "site-local"
     for kind, hit in (
         ("loopback", ip.is_loopback),
         ("unspecified", ip.is_unspecified),
@@ -221,6 +250,18 @@ class TargetPolicy:
         self.auth_attempts += 1
         return None
 
+    async def _check_nameserver(self, nameserver: str) -> PolicyRefusal | None:
+        """A DNS server a probe would ask ("HOST" or "HOST:PORT"): port 53 and a public address."""
+        host, _, port = nameserver.rpartition(":") if nameserver.count(":") == 1 else (nameserver, "", "53")
+        host = host.strip("[]")
+        if (port or "53") != "53":
+            return PolicyRefusal("port-not-allowed", text("policy.port-not-allowed", port=port, allowed="53"))
+        try:
+            found = await self.vet_host(host, 53)
+        except Unresolved:
+            return PolicyRefusal("port-invalid", text("policy.port-invalid", port=nameserver))
+        return found if isinstance(found, PolicyRefusal) else None
+
     async def admit(self, args: Mapping[str, str]) -> Admission | PolicyRefusal | Unresolved:
         """Check a probe's arguments before it runs.
 
@@ -232,6 +273,13 @@ class TargetPolicy:
         """
         admitted = dict(args)
         host = str(args.get("host") or "").strip()
+        for port_text in str(args.get("ports") or "").replace(" ", ",").split(","):  # the port sweep
+            if port_text.strip() and (refusal := self.check_port(port_text)):
+                return refusal
+        if nameserver := str(args.get("nameserver") or "").strip():
+            refusal = await self._check_nameserver(nameserver)
+            if refusal:
+                return refusal
         if host:
             port = args.get("port") or (465 if security_mode(args.get("security")) == "tls" else 587)
             refusal = self.check_port(port)
