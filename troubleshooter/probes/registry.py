@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from troubleshooter.probes.outcome import PASTE_OUTCOMES, SMTP_OUTCOMES, ProbeOutcome, StageCallback, StageResult
+from troubleshooter.probes.outcome import (
+    PASTE_OUTCOMES,
+    SMTP_OUTCOMES,
+    ProbeOutcome,
+    StageCallback,
+    StageResult,
+)
 
 if TYPE_CHECKING:
     from troubleshooter.probes.policy import TargetPolicy
