@@ -380,3 +380,38 @@ async def test_a_reload_resumes_and_a_1_mb_paste_is_taken(served):
     assert "SMTP Error: Could not authenticate." in html and visitor.at() == "which-site"
     html = await visitor.post(do="ask", question="ž" * 600_000)  # 1.2 MB of UTF-8: taken, cut, said
     assert "The pasted text was longer than 1 MB" in html
+
+
+def test_the_settings_card_offers_each_value_to_copy():
+    from troubleshooter.probes.finder_card import FIELDS
+    from troubleshooter.ui.web.page import check_card
+
+    card = {"host": "smtp.example.cz", "port": 465, "encryption": "none", "username": "a@example.cz",
+            "sender": "a@example.cz", "verified": True, "login_checked": False,
+            "evidence": {name: {"source": "provider", "detail": "example.cz", "confirmed": True}
+                         for name in FIELDS}}
+    facts = {"steps": [], "checked": [], "card": card, "address": "a@example.cz"}
+    shown = check_card({"probe": "find-settings", "outcome": "found", "facts": facts, "stages": []}, "cs")
+    assert shown["ok"] and any("smtp.example.cz" in line for line in shown["finder"])
+    copies = {item["value"]: item["label"] for item in shown["copies"]}
+    assert copies["smtp.example.cz"] == "Zkopírovat – SMTP server: smtp.example.cz"
+    assert "žádné" in copies and "465" in copies
+
+
+async def test_the_opt_in_usage_record_follows_the_web_conversation(served, tmp_path):
+    from troubleshooter.usage.record import open_recorder
+
+    client, webapp = await served(lang="en", recorder=lambda session: open_recorder(
+        tmp_path, front_end="web", flow=session.start.flow))
+    visitor = Visitor(client)
+    await visitor.get()
+    await visitor.choose("set-up")
+    await visitor.post(do="back")
+    await visitor.get("/?article=field-host")
+    await visitor.post(do="ask", question="what is a port")
+    webapp.store.clear()  # the conversation expires
+    events = [json.loads(line) for line in (tmp_path / "usage.jsonl").read_text().splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and events[0]["front_end"] == "web"
+    assert {"back", "article", "question"} <= set(kinds) and kinds[-1] == "close"
+    assert "what is a port" not in (tmp_path / "usage.jsonl").read_text()  # no question text unless asked

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from troubleshooter.commands import add_content_options, add_lang_option
+from troubleshooter.commands import add_content_options, add_lang_option, add_record_options
 
 HELP = "serve the troubleshooter to web browsers (a web page, or --terminal), checks under a safe target policy"
 
@@ -66,6 +66,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="resolve probe targets with this DNS server instead of the system resolver")
     add_lang_option(parser)
     add_content_options(parser)
+    add_record_options(parser)  # the web page; --terminal's app processes record nothing
 
 
 def _ports(value: str) -> frozenset[int]:
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
 def run_web(args: argparse.Namespace) -> int:
     from troubleshooter.i18n import parse_lang
     from troubleshooter.probes.policy import AuthLedger, TargetPolicy, nameserver_resolver, system_resolver
-    from troubleshooter.ui.conversation import load_content
+    from troubleshooter.ui.conversation import load_content, usage_recorder
     from troubleshooter.ui.web.server import WebConfig, serve
 
     startup = load_content(args)
@@ -146,6 +147,7 @@ def run_web(args: argparse.Namespace) -> int:
         public_url=args.public_url, embed_origins=tuple(args.embed_origin),
         support_url=args.support_url, support_email=args.support_email,
         max_sessions=args.max_sessions or 500, max_checks=args.max_checks, idle_minutes=args.idle_minutes,
+        recorder=lambda session: usage_recorder(args, "web", session),
     )
     serve(config, args.host, args.port)
     return 0

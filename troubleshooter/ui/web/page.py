@@ -106,12 +106,31 @@ def check_card(probe: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "names": [visible_line(str(n)) for n in certificate.get("names") or []],
         "refusal": refusal(ProbeOutcome.from_json(probe), lang) if "probe" in probe else None,
         "finder": [],
+        "copies": [],
     }
     if probe.get("probe") == "find-settings" and "steps" in facts and "checked" in facts:
         from troubleshooter.probes.finder_card import result_lines
 
         card["finder"] = [visible_line(line) for line in result_lines(facts, lang, steps=False)]
+        card["copies"] = settings_copies(facts.get("card"), lang)
     return card
+
+
+def settings_copies(card: dict[str, Any] | None, lang: Lang) -> list[dict[str, str]]:
+    """The proven settings card's values with what their copy buttons say: each value as the
+    website's SMTP form wants it (no encryption named as the form names it)."""
+    from troubleshooter.probes.finder_card import FIELDS
+
+    if not card:
+        return []
+    copies = []
+    for name in FIELDS:
+        value = str(card.get(name, ""))
+        if name == "encryption" and value == "none":
+            value = tr("finder.encryption.none", lang)
+        label = tr(f"finder.field.{name}", lang)
+        copies.append({"value": value, "label": tr("web.copy-value", lang, field=label, value=value)})
+    return copies
 
 
 def _aside(aside: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -57,6 +58,7 @@ class WebConfig:
     idle_minutes: int = 30
     max_test_mails: int = 3  # per conversation
     max_mails_per_recipient: int = 5  # per hour, all visitors together
+    recorder: Callable[[Session], Any] | None = None  # the opt-in usage record of a conversation
 
     @property
     def secure_cookie(self) -> bool:
@@ -156,7 +158,10 @@ class WebApp:
 
     def _new_session(self, request: web.Request) -> WebSession | None:
         session = Session.begin(self.config.flows, lang=self._lang_for(request))
-        return self.store.add(session, replace(self.config.policy))
+        created = self.store.add(session, replace(self.config.policy))
+        if created is not None and self.config.recorder is not None:
+            created.recorder = self.config.recorder(session)
+        return created
 
     # -- pages ------------------------------------------------------------------------------
     async def show(self, request: web.Request) -> web.Response:
@@ -167,7 +172,12 @@ class WebApp:
             if current is None:
                 return self._busy(request)
             log.info("conversation started (%d live)", len(self.store))
-        response = web.Response(text=self.render(current, request.query.get("article")),
+        article = request.query.get("article")
+        if current.recorder is not None:
+            current.recorder.observe(current.session)  # a check may have moved it meanwhile
+            if article:
+                current.recorder.article(article)
+        response = web.Response(text=self.render(current, article),
                                 content_type="text/html", charset="utf-8")
         if fresh:
             response.headers["Set-Cookie"] = self._cookie(current.id)
@@ -220,6 +230,9 @@ class WebApp:
         check = current.check
         if check is not None and not check.done and not request.headers.get(SCRIPT_HEADER):
             await check.wait(self.config.policy.deadline * 3 + 5)  # a chain: connection, then login
+        if current.recorder is not None:
+            action = str(form.get("do", ""))
+            current.recorder.observe(current.session, action if action in ("back", "restart") else None)
         raise web.HTTPSeeOther("./#question")
 
     async def apply(self, current: WebSession, form: dict[str, str]) -> None:
@@ -315,6 +328,9 @@ class WebApp:
             reply = Reply([tr("ask.no-answer", lang)], [])
         if cut:
             reply.lines.insert(0, cut_note(lang))
+        if current.recorder is not None:
+            articles = [action[8:] for _, action in reply.actions if action.startswith("article:")]
+            current.recorder.question(question, articles, bool(reply.actions))
         current.asides.append(Aside(len(current.session.steps), question, reply))
 
     # -- live progress ----------------------------------------------------------------------

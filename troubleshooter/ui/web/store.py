@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from troubleshooter.flow.engine import Session, SubmitResult
 from troubleshooter.flow.model import NodeRef
@@ -57,6 +57,7 @@ class WebSession:
     check: CheckRun | None = None
     notice: str | None = None  # a one-off message key for the next page (e.g. "checks busy")
     test_mails: int = 0
+    recorder: Any = None  # the opt-in usage record (troubleshooter.usage.record.Recorder)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
@@ -72,6 +73,8 @@ class WebSession:
         """Drop everything secret held for this conversation."""
         if self.check is not None:
             self.check.cancel()
+        if self.recorder is not None:
+            self.recorder.close(self.session)
         self.pending = None
         self.session.restart()
 

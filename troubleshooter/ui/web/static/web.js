@@ -12,7 +12,7 @@
 
   function enhance(focusQuestion) {
     document.documentElement.classList.add('scripted');
-    for (const button of document.querySelectorAll('[data-copy]')) button.hidden = false;
+    for (const button of document.querySelectorAll('[data-copy], [data-copy-value]')) button.hidden = false;
     const details = document.querySelector('.article details');
     if (details && narrow() && !location.search.includes('article=')) details.open = false;
     if (focusQuestion) {
@@ -81,18 +81,20 @@
   });
 
   document.addEventListener('click', async (event) => {
-    const button = event.target.closest && event.target.closest('[data-copy]');
+    const button = event.target.closest && event.target.closest('[data-copy], [data-copy-value]');
     if (!button) return;
-    const field = document.getElementById(button.dataset.copy);
-    if (!field) return;
+    const field = button.dataset.copy ? document.getElementById(button.dataset.copy) : null;
+    const text = field ? (field.value || field.textContent) : button.dataset.copyValue;
     try {
-      await navigator.clipboard.writeText(field.value || field.textContent);
+      await navigator.clipboard.writeText(text);
     } catch (error) {
-      field.select();
-      document.execCommand('copy');
+      if (field) {
+        field.select();
+        document.execCommand('copy');
+      }
     }
-    const status = document.querySelector('[data-copied]');
-    if (status) status.textContent = status.dataset.copied;
+    const status = button.closest('.support, .card')?.querySelector('[data-copied]');
+    if (status) status.textContent = status.dataset.copied + (field ? '' : ' ' + text);
   });
 
   enhance(location.hash === '#question');
