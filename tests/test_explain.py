@@ -69,7 +69,7 @@ def test_explanation_points_to_article_and_node():
     found = explain("SMTP Error: Could not authenticate.")
     assert (found.article, found.node) == ("could-not-authenticate", "smtp:fix-credentials")
     unknown = explain("hello")
-    assert (unknown.outcome, unknown.node, unknown.confidence) == ("unknown", "smtp:red-message", "none")
+    assert (unknown.outcome, unknown.node, unknown.confidence) == ("unknown", "smtp:unknown-message", "none")
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{tr('explain.article', lang)} {info.article}")
     if info.node:
         print(f"{tr('explain.node', lang)} {info.node}")
+    if not found.explained:
+        print(tr("explain.try-diagnose", lang))
     return 0 if found.explained else 1
 
 
