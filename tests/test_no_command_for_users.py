@@ -23,7 +23,8 @@ COMMAND_LINE = re.compile(r"\btroubleshooter\s+(?:--?[a-z]|(?:" + "|".join(map(r
                           + r")\b)")
 # UI strings only the command-line tools print (never a front end): their keys, and the proof
 # below that no front end refers to them.
-CLI_ONLY = ("explain.try-diagnose", "kb.ask-full-hint", "kb.ask-question-needed", "tools.")
+CLI_ONLY = ("explain.try-diagnose", "kb.ask-full-hint", "kb.ask-question-needed", "paste.headers.check",
+            "tools.")
 
 
 def _front_end_sources() -> str:
