@@ -106,6 +106,17 @@ class WebPage(Page):
         await self.evaluate(f"document.querySelector({json.dumps(selector)}).select()")
         await self.call("Input.insertText", text=value)
 
+    async def press_key(self, key: str) -> None:
+        """A key press on the focused element (Tab, Enter)."""
+        codes = {"Tab": 9, "Enter": 13}
+        await self.call("Input.dispatchKeyEvent", type="rawKeyDown", key=key, code=key,
+                        windowsVirtualKeyCode=codes[key])
+        if key == "Enter":
+            await self.call("Input.dispatchKeyEvent", type="char", key=key, code=key, text="\r",
+                            windowsVirtualKeyCode=13)
+        await self.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=key,
+                        windowsVirtualKeyCode=codes[key])
+
     async def answer(self, value: str) -> str:
         await self.type_into("#value", value)
         return await self.step("form.answer button.primary")
@@ -259,4 +270,33 @@ async def test_the_page_works_inside_an_iframe_of_another_origin():
     finally:
         await page.close()
         await runner.cleanup()
+        served.stop()
+
+
+@needs_chromium
+async def test_the_keyboard_reaches_everything_in_order_with_visible_focus():
+    served = ServeProcess("--lang", "en")
+    page = WebPage()
+    try:
+        await page.setup(SIZES["laptop"], True)
+        await page.call("Page.navigate", url=served.url)
+        await page.wait("!!document.querySelector('#question')")
+        expected = await page.evaluate(
+            "[...document.querySelectorAll('a[href], button:not([hidden]), input:not([type=hidden]), textarea,"
+            " summary')].map(el => el.outerHTML.slice(0, 60))")
+        seen = []
+        for _ in range(len(expected)):  # type: ignore[arg-type]
+            await page.press_key("Tab")
+            seen.append(await page.evaluate(
+                "(() => { const el = document.activeElement, style = getComputedStyle(el);"
+                " return [el.outerHTML.slice(0, 60),"
+                "         style.outlineStyle !== 'none' && style.outlineWidth !== '0px']; })()"))
+        assert [html for html, _ in seen] == expected  # the tab order is the page order, nothing skipped
+        assert all(visible for _, visible in seen), [html for html, visible in seen if not visible]
+        await page.evaluate("document.querySelector(\"button[value='set-up']\").focus()")
+        await page.press_key("Enter")
+        await page.wait("(document.querySelector('input[name=at]')?.value || '').endsWith('which-site')")
+        assert await page.evaluate("document.activeElement.id") == "question-heading"
+    finally:
+        await page.close()
         served.stop()

@@ -131,6 +131,10 @@ def run_web(args: argparse.Namespace) -> int:
         for diagnostic in startup.diagnostics:
             print(diagnostic.format(startup.lang), file=sys.stderr)
         return 2
+    if args.support_url and not args.support_url.startswith(("https://", "http://")):
+        print(f"troubleshooter serve: --support-url: expected an https:// address, got {args.support_url!r}",
+              file=sys.stderr)
+        return 2
     for origin in args.embed_origin:
         if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
             print(f"troubleshooter serve: --embed-origin: expected an origin like https://help.example.com, "
