@@ -134,3 +134,36 @@ def test_a_paste_over_the_limit_is_cut_and_says_so():
 def test_text_of_no_known_kind_is_not_recognised():
     found = explain("Dobrý den,\nprosím o pomoc, nechodí nám e-maily.\nDěkuji")
     assert (found.kind, found.outcome) == ("message", "unknown")
+
+
+def test_plain_mode_double_question_mark_reads_a_whole_paste_up_to_an_empty_line():
+    from test_plain import plain
+
+    bounce = (PASTES / "bounces" / "postfix-full-human.txt").read_text(encoding="utf-8")
+    lines = [line for line in bounce.splitlines() if line.strip()]  # an empty line ends the paste
+    done = plain(["??", *lines, "", "2", "q"], "--lang", "cs")
+    assert done.returncode == 0, done.stderr
+    assert "Schránka příjemce je plná" in done.stdout
+    assert "Adresát: full@remote.test" in done.stdout
+    assert "Čí je to problém: příjemce" in done.stdout
+    assert "Tuto volbu neznám" not in done.stdout  # no pasted line was taken for an answer
+
+
+def test_plain_mode_paste_step_takes_a_whole_transcript_and_continues_at_its_fix():
+    from test_plain import plain
+
+    transcript = (PASTES / "transcripts" / "wrong-password-level3-cs.txt").read_text(encoding="utf-8")
+    lines = [line for line in transcript.splitlines() if line.strip()]
+    done = plain(["red", "paste", *lines, "", "q"], "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "an empty line ends it" in done.stdout
+    assert "I don't know that choice" not in done.stdout
+    assert "Wrong username or password" in done.stdout or "fix" in done.stdout.lower()
+
+
+def test_a_servers_list_of_auth_mechanisms_is_not_taken_for_login_data():
+    from troubleshooter.redaction import scrub_auth
+
+    offer = "SERVER -> CLIENT: 250-AUTH LOGIN PLAIN CRAM-MD5"
+    assert scrub_auth(offer) == offer
+    assert scrub_auth("CLIENT -> SERVER: AUTH PLAIN AGRlbW8AeA==") == "CLIENT -> SERVER: AUTH PLAIN ***"

@@ -158,8 +158,9 @@ def hidden_field(default: str = "") -> Any:
 # -- login data in a paste -------------------------------------------------------------------
 # "AUTH PLAIN dXNlcgBwYXNz" / "AUTH LOGIN dXNlcg==" / "AUTH XOAUTH2 …": the mechanism stays
 _AUTH_WITH_DATA = re.compile(
-    r"(\bAUTH[ \t]+(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI))[ \t]+[^\s]+",
-    re.IGNORECASE)
+    r"(\bAUTH[ \t]+(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI))[ \t]+"
+    r"(?!(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI|SCRAM-SHA-\d+|ANONYMOUS)\b)[^\s]+",
+    re.IGNORECASE)  # not a server's "250-AUTH LOGIN PLAIN": mechanism names are no login data
 # a line (or a CLIENT -> SERVER: segment) that is nothing but a base64 token: an answer to 334
 _CLIENT_TOKEN = re.compile(r"((?:CLIENT\s*->\s*SERVER|C)\s*:\s*)([A-Za-z0-9+/]{4,}={0,2})(?=\s|$)")
 

@@ -113,7 +113,8 @@ def _bounce(lines: list[str]) -> Explanation:
     facts = reading.to_json()
     match = best_match("", split_lines(reading.reply)) if reading.reply else None
     outcome = match.rule.outcome if match else ""
-    if outcome in ("", "message-rejected", "relay-denied") and reading.status:
+    generic = match is None or (outcome in ("message-rejected", "relay-denied") and match.score <= 4)
+    if generic and reading.status:
         outcome = _BY_STATUS.get(reading.status.split(".", 1)[1], outcome)
     if not outcome:
         match = best_match("", [line.strip() for line in reading.lines])

@@ -18,7 +18,7 @@ _FIELD = re.compile(r"^(Reporting-MTA|Final-Recipient|Original-Recipient|Action|
 _TYPED = re.compile(r"^(?:rfc822|dns|smtp|x-[\w-]+)\s*;\s*(.*)$", re.I)
 _REFUSAL = re.compile(r"(?<![\w.])([45]\d\d)[ -]#?([245]\.\d{1,3}\.\d{1,3})(?![\d.])(.*)")
 _BARE_REFUSAL = re.compile(r"(?<![\w.#-])([45][05]\d)[ -](?![\d.])(.{4,})")
-_POSTFIX = re.compile(r"^<([^<>\s]+)>:\s*(?:host\s+(\S+?)(?:\[[^\]]*\])?\s+said:\s*(.*))?", re.I)
+_POSTFIX = re.compile(r"^<([^<>\s]+)>:\s*(?:host\s+(\S+?)(?:\[[^\]]*\])?\s+said\s*:\s*(.*))?", re.I)
 _EXIM_HOST = re.compile(r"^host\s+(\S+)\s+\[[^\]]*\]", re.I)
 _EXIM_AFTER = re.compile(r"SMTP error from remote mail server after ([A-Z ]+?)(?::<([^>]*)>)?:?\s*$", re.I)
 _IN_REPLY = re.compile(r"\(in reply to (.+?) command\)", re.I)
@@ -126,8 +126,8 @@ def read_bounce(lines: list[str]) -> BounceReading:
             out.lines.append(line)
             continue
         lowered = line.lower()
-        if lowered.startswith(("delivery has failed to these recipients", "the following address")) \
-                or lowered.endswith("could not be delivered to:"):
+        if (lowered.startswith("delivery has failed to these recipients")
+                or "following address(es) failed" in lowered or lowered.endswith("could not be delivered to:")):
             expect_recipient = True
             continue
         if _REFUSAL.search(line) or _BARE_REFUSAL.match(line):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9-]{0,60}):[ \t]?(.*)$")
 _RESULT = re.compile(r"(?:^|[;\s])(spf|dkim|dmarc|compauth)\s*=\s*([a-z_]+)", re.I)
-_PROPERTY = re.compile(r"\b(smtp\.mailfrom|smtp\.helo|header\.from|header\.d|header\.i|header\.s"
+_PROPERTY = re.compile(r"\b(smtp\.mailfrom|smtp\.mail|smtp\.helo|header\.from|header\.d|header\.i|header\.s"
                        r"|header\.b)\s*=\s*\"?([^\s;\"()]+)", re.I)
 _POLICY = re.compile(r"\bp=([a-z]+)", re.I)
 _TAG = re.compile(r"(?:^|;)\s*([a-z]+)\s*=\s*([^;]*)", re.I)
@@ -141,7 +141,7 @@ def read_headers(lines: list[str]) -> HeadersReading:
     first_results: str | None = None
     received_spf = ""
     for name, value in unfold(lines):
-        if name == "authentication-results" and first_results is None:
+        if name in ("authentication-results", "x-ms-exchange-authentication-results") and first_results is None:
             first_results = value
         elif name == "arc-authentication-results" and first_results is None and "=" in value:
             first_results = value.split(";", 1)[-1] if value.lstrip().startswith("i=") else value
@@ -172,10 +172,10 @@ def read_headers(lines: list[str]) -> HeadersReading:
 
 
 def _results(out: HeadersReading, value: str) -> None:
-    head, _, rest = value.partition(";")
-    if "=" in head.split("(")[0] and not rest:  # no authserv-id (some receivers omit it)
-        rest = head
+    if _RESULT.match(value.lstrip()):  # no authserv-id: Microsoft 365 leaves it out
+        rest = value
     else:
+        head, _, rest = value.partition(";")
         out.verdict_by = head.strip().split()[0] if head.strip() else ""
     # each "method=result …" up to the next ";" (or the next method on the same line)
     spans = [(m.start(1), m.group(1).lower(), m.group(2).lower()) for m in _RESULT.finditer(rest)]
@@ -184,7 +184,7 @@ def _results(out: HeadersReading, value: str) -> None:
         part = rest[start:end]
         props = {k.lower(): v for k, v in _PROPERTY.findall(part)}
         if method == "spf" and out.spf is None:
-            source = props.get("smtp.mailfrom") or props.get("smtp.helo") or ""
+            source = props.get("smtp.mailfrom") or props.get("smtp.mail") or props.get("smtp.helo") or ""
             out.spf = Verdict("spf", result, source.rsplit("@", 1)[-1].lower())
         elif method == "dkim":
             domain = props.get("header.d") or props.get("header.i", "").rsplit("@", 1)[-1]

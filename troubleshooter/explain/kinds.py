@@ -27,10 +27,10 @@ _BOUNCE_PHRASE = re.compile(
     r"|address not found|mail delivery subsystem|report-type=delivery-status|non-delivery report"
     r"|diagnostic information for administrators|nedoručitelná zpráva|nebylo možné doručit",
     re.I)
-_HEADER = re.compile(r"^(Received|Authentication-Results|ARC-Authentication-Results|Received-SPF"
+_HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-Results|Received-SPF"
                      r"|DKIM-Signature|Return-Path|Message-ID|X-Spam-Status|X-Spam-Score|Delivered-To"
                      r"|From|To|Subject|Date|MIME-Version|Content-Type|X-Mailer):", re.I)
-_STRONG_HEADER = re.compile(r"^(Received|Authentication-Results|ARC-Authentication-Results|Received-SPF"
+_STRONG_HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-Results|Received-SPF"
                             r"|DKIM-Signature|X-Spam-Status):", re.I)
 
 

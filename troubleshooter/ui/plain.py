@@ -146,7 +146,13 @@ class PlainConversation:
             self.say(tr("plain.bad-choice", self.lang, count=len(options)))
 
     def command(self, word: str) -> bool:
-        """Run a one-letter command, or ``?question``; True when it was one."""
+        """Run a one-letter command, ``?question`` or ``??`` and a pasted text; True when it was one."""
+        if word.startswith("??"):
+            first = word[2:].strip()
+            if not first:
+                self.say(tr("plain.paste-hint", self.lang))
+            self.paste_box("\n".join(part for part in (first, self.read_paste()) if part))
+            return True
         if word.startswith("?"):
             self.ask_box(word[1:].strip())
             return True
@@ -185,6 +191,43 @@ class PlainConversation:
         explained = getattr(result.explanation, "node", None) if result.explanation else None
         target = explained or (result.matches[0].node if result.confident and result.matches else None)
         target = target or result.offer_flow
+        self.offer_jump(target)
+
+    def read_paste(self) -> str:
+        """Pasted lines up to an empty line or the end of input, kept within the paste limit."""
+        from troubleshooter.limits import PASTE_LIMIT, read_line
+
+        lines: list[str] = []
+        size = 0
+        while True:
+            line, _ = read_line(self.stdin)
+            if not line.strip():
+                return "\n".join(lines)
+            if size < PASTE_LIMIT:  # past the limit the rest is read and dropped (explain says it cut)
+                lines.append(line.rstrip("\r\n"))
+                size += len(line)
+
+    def paste_box(self, text: str) -> None:
+        """A pasted red message, debug output, returned e-mail or headers: what it says, and a jump."""
+        from troubleshooter.explain import explain
+        from troubleshooter.explain.render import fact_lines
+        from troubleshooter.probes.catalog import describe
+
+        if not text.strip():
+            return
+        found = explain(text)
+        if not found.explained and found.kind == "message":
+            self.ask_box(text)  # not an error we know: the knowledge base may still answer it
+            return
+        info = describe(found.outcome)
+        self.say(f"» {info.title.get(self.lang)}")
+        self.say(f"  {info.cause.get(self.lang)}")
+        self.say(f"  {tr('explain.advice', self.lang)} {info.advice.get(self.lang)}")
+        for line in fact_lines(found, self.lang):
+            self.say(f"  {line}")
+        self.offer_jump(found.node)
+
+    def offer_jump(self, target: str | None) -> None:
         ref = self.session.flows.resolve(target, self.session.current.flow) if target else None
         if ref is None:
             return
@@ -232,9 +275,13 @@ class PlainConversation:
             prompt = f"{prompt} [{_masked(known, spec.kind)}]"
         elif spec.optional:
             self.say(f"  {tr('plain.optional-hint', self.lang)}")
+        if spec.kind == "message":
+            self.say(f"  {tr('plain.paste-hint', self.lang)}")
         value = self.read(prompt, secret=spec.secret)
         if value.startswith(":") and self.command(value[1:]):
             return
+        if spec.kind == "message" and value.strip():  # a pasted text goes on to its empty line
+            value = "\n".join(part for part in (value, self.read_paste()) if part)
         if known and not value.strip():
             value = known
         result = self.session.submit(value)
