@@ -251,3 +251,45 @@ def test_unset_optional_values_are_left_out_and_only_required_ones_reported(flow
     assert not any(name.startswith("entered_") for name in args)
     assert session.missing_values() == []  # no secret was ever given, so none is "forgotten"
     assert session.unset_values() == ["sender"]  # required by the probe, never typed
+
+
+def test_adopting_what_a_check_proposes_stores_it_and_checks_again(flows):
+    """A sweep's working port/encryption and a known provider host among the certificate's
+    names become the values; the choice is offered only when the check proposes something."""
+    from troubleshooter.probes.outcome import ProbeOutcome
+
+    session = Session.begin(flows, "smtp")
+    to_password(session)
+    session.choose("check")
+    session.record_probe("certificate-name-mismatch")
+    assert "use-certificate-name" not in [c.id for c in session.view().choices]
+    session.choose("check-again")
+    session.record_probe(ProbeOutcome("smtp-connection", "certificate-name-mismatch", facts={
+        "host": "smtp.example.cz", "verify_reason": "name-mismatch",
+        "certificate": {"subject": "smtp.seznam.cz", "names": ["smtp.seznam.cz"]}}))
+    assert "use-certificate-name" in [c.id for c in session.view().choices]
+    session.choose("use-certificate-name")
+    assert at(session) == "check-connection" and session.values["host"] == "smtp.seznam.cz"
+    assert session.probe_arguments()["host"] == "smtp.seznam.cz"
+    session.record_probe("connection-timeout")
+    session.choose("sweep")
+    session.submit("smtp.seznam.cz")
+    session.record_probe(ProbeOutcome("port-sweep", "ok", facts={"suggestion": {"port": 587, "security": "starttls"}}))
+    session.choose("use-found")
+    assert (session.values["port"], session.values["security"]) == ("587", "starttls")
+    assert at(session) == "check-connection"
+    replayed = Session.from_json(flows, json.loads(json.dumps(session.to_json())))
+    assert replayed.values["port"] == "587" and at(replayed) == "check-connection"
+
+
+def test_texts_follow_what_the_user_said(flows):
+    session = Session.begin(flows, "smtp", lang="cs")
+    for choice in ("set-up", "wordpress", "next", "have-values"):
+        session.choose(choice)
+    assert "pluginu" in session.view().text.cs
+    session.choose("test")
+    view = session.view()
+    assert "Miowebu" not in view.text.cs and "WP Mail SMTP" in view.text.cs
+    assert "Mioweb" not in " ".join(c.label.cs + c.label.en for c in view.choices)
+    mioweb = Session.begin(flows, "smtp", "test")
+    assert "Úplně dole v nastavení SMTP" in mioweb.view().text.cs

@@ -25,6 +25,7 @@ from troubleshooter.flow.model import (
     CONTINUE,
     ESCALATE,
     ESCALATE_NODE,
+    INPUT_KINDS,
     EndStatus,
     FlowSet,
     InputKind,
@@ -188,7 +189,15 @@ class Session:
         body = node.text
         if node.id == ESCALATE_NODE:
             body = text("engine.escalate-end")
-        choices = [ChoiceView(c.id, c.label) for c in node.choices]
+        labels: dict[str, Text] = {}
+        for variant in node.variants:  # the words that follow what the user already said
+            if all(self.values.get(name) == value for name, value in variant.when.items()):
+                body = variant.text or body
+                labels = variant.labels
+                break
+        proposed = self.proposal()
+        choices = [ChoiceView(c.id, labels.get(c.id, c.label)) for c in node.choices
+                   if not c.adopt or proposed]
         if node.kind == "info":
             choices.append(ChoiceView(CONTINUE, text("engine.continue"), engine=True))
         after_check = self._last_check.probe_name(self) if self._last_check else None
@@ -272,15 +281,28 @@ class Session:
                 return
         raise FlowError(f"no secret input named {name!r} on the path")
 
-    def value_text(self, name: str) -> Text:
-        """A value as a person reads it: a chosen one by its choice's label (``ssl`` → "SSL")."""
-        value = self.values.get(name, "")
-        for step in self.steps:
-            node = self.node(step.ref)
-            if node.store and node.store.name == name:
-                choice = next((c for c in node.choices if c.id == value), None)
-                if choice:
-                    return choice.label
+    def proposal(self) -> dict[str, str]:
+        """Values (by value name) the check just before proposes, for a choice with ``adopt``."""
+        if self._last_check is None or not self._last_check.probe:
+            return {}
+        from troubleshooter.probes.result_text import proposal
+
+        found: dict[str, str] = {}
+        for kind, value in proposal(self._last_check.probe).items():
+            names = [name for name, known in self.kinds.items() if known == kind] or [kind]
+            found |= dict.fromkeys(names, value)
+        return found
+
+    def value_text(self, name: str, value: str | None = None) -> Text:
+        """A value (the stored one, or ``value``) as a person reads it: a chosen one by its
+        choice's label (``ssl`` → "SSL")."""
+        value = self.values.get(name, "") if value is None else value
+        for flow in self.flows:
+            for node in flow.nodes.values():
+                if node.store and node.store.name == name:
+                    choice = next((c for c in node.choices if c.id == value), None)
+                    if choice:
+                        return choice.label
         return Text(value, value)
 
     def value_title(self, name: str) -> Text:
@@ -500,6 +522,13 @@ class Session:
             if node.store:
                 self._store(node.store, choice.id)
                 self.last_findings = tuple(_check_value(node.store.kind, choice.id, self._known()))
+            if choice.adopt:
+                proposed = self.proposal()
+                if not proposed:
+                    raise FlowError(f"{self.current}: the check before proposes no values")
+                for name, value in proposed.items():
+                    self.values[name] = value
+                    self.kinds.setdefault(name, name if name in INPUT_KINDS else "text")  # type: ignore[assignment]
             self.current = self._target(choice.next)
             return
         if step.kind == "submit" and node.input:

@@ -30,6 +30,7 @@ from troubleshooter.flow.model import (
     InputSpec,
     Node,
     ProbeCall,
+    Variant,
 )
 from troubleshooter.i18n import LANGS, Text
 
@@ -37,13 +38,14 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 SCHEMA_MODELINE = "# yaml-language-server: $schema="
 _FLOW_KEYS = {"id", "title", "start", "nodes", "escalate", "description"}
 _NODE_KEYS = {
-    "question": {"kind", "title", "text", "article", "choices", "store"},
-    "input": {"kind", "title", "text", "article", "input", "next"},
-    "probe": {"kind", "title", "text", "article", "probe", "args", "outcomes", "default"},
-    "info": {"kind", "title", "text", "article", "next"},
-    "end": {"kind", "title", "text", "article", "status"},
+    "question": {"kind", "title", "text", "article", "choices", "store", "variants"},
+    "input": {"kind", "title", "text", "article", "input", "next", "variants"},
+    "probe": {"kind", "title", "text", "article", "probe", "args", "outcomes", "default", "variants"},
+    "info": {"kind", "title", "text", "article", "next", "variants"},
+    "end": {"kind", "title", "text", "article", "status", "variants"},
 }
-_CHOICE_KEYS = {"id", "label", "next"}
+_CHOICE_KEYS = {"id", "label", "next", "adopt"}
+_VARIANT_KEYS = {"when", "text", "labels"}
 _INPUT_KEYS = {"name", "kind", "secret", "optional"}
 _REQUIRED = {
     "question": ("text", "choices"),
@@ -162,7 +164,7 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
             continue
         if cid and label and target:
             seen.add(cid)
-            built.append(Choice(cid, label, target))
+            built.append(Choice(cid, label, target, adopt=table.get("adopt") is True))
     return tuple(built)
 
 
@@ -196,6 +198,42 @@ def _store(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
         reader.report(key, "password-not-secret")
         return None
     return spec
+
+
+def _variants(reader: _Reader, raw: Any, key: tuple, choices: tuple[Choice, ...]) -> tuple[Variant, ...]:
+    """``variants: [{when: {site: wordpress}, text: {…}, labels: {choice-id: {…}}}]``."""
+    if not isinstance(raw, list):
+        reader.report(key, "not-a-mapping", what="variants (a list of {when, text, labels})")
+        return ()
+    built: list[Variant] = []
+    choice_ids = {c.id for c in choices}
+    for i, item in enumerate(raw):
+        vkey = (*key, i)
+        table = reader.mapping(item, vkey, "variant")
+        if table is None:
+            continue
+        reader.unknown_keys(table, _VARIANT_KEYS, vkey)
+        when: dict[str, str] = {}
+        raw_when = table.get("when")
+        if reader.mapping(raw_when, (*vkey, "when"), "when (value name: value)") is not None:
+            for name, value in raw_when.items():
+                found = reader.string(value, (*vkey, "when"), name, f"when.{name}")
+                if found is not None:
+                    when[str(name)] = found
+        text = reader.text(table["text"], vkey, "text") if "text" in table else None
+        labels: dict[str, Text] = {}
+        raw_labels = table.get("labels", {})
+        if reader.mapping(raw_labels, (*vkey, "labels"), "labels (choice id: text)") is not None:
+            for cid, label in raw_labels.items():
+                if cid not in choice_ids:
+                    reader.report((*vkey, "labels", cid), "unknown-choice", at_key=True, id=cid)
+                    continue
+                found_label = reader.text(label, (*vkey, "labels"), cid)
+                if found_label is not None:
+                    labels[str(cid)] = found_label
+        if when:
+            built.append(Variant(when, text, labels))
+    return tuple(built)
 
 
 def _probe(reader: _Reader, table: dict, key: tuple) -> ProbeCall | None:
@@ -264,9 +302,10 @@ def _node(reader: _Reader, node_id: str, raw: Any, key: tuple) -> Node | None:
             return None
     if missing or ("text" in table and text is None):
         return None
+    variants = _variants(reader, table["variants"], (*key, "variants"), choices) if "variants" in table else ()
     # Keywords, not **fields: unpacking a dict into the call doubled the cost of a node.
     return Node(node_id, kind, text=text, title=title, article=article, next=nxt, choices=choices,
-                store=store, input=spec, probe=probe, status=status)
+                store=store, input=spec, probe=probe, status=status, variants=variants)
 
 
 def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow | None:

@@ -57,6 +57,9 @@ class Choice(Struct, frozen=True):
     id: str
     label: Text
     next: str
+    # take the values the check just before proposes (a working port and encryption, a known
+    # provider's host from the certificate) before going on; offered only when it proposes some
+    adopt: bool = False
 
 
 class InputSpec(Struct, frozen=True):
@@ -74,6 +77,15 @@ class ProbeCall(Struct, frozen=True):
     default: str | None = None
 
 
+class Variant(Struct, frozen=True):
+    """Words that follow what the user already said: when every value in ``when`` is set as
+    given (``{site: wordpress}``), the node's text and the named choices' labels are these."""
+
+    when: dict[str, str]
+    text: Text | None = None
+    labels: dict[str, Text] = field(default_factory=dict)
+
+
 class Node(Struct, frozen=True):
     id: str
     kind: NodeKind
@@ -86,6 +98,7 @@ class Node(Struct, frozen=True):
     input: InputSpec | None = None
     probe: ProbeCall | None = None
     status: EndStatus | None = None
+    variants: tuple[Variant, ...] = ()
 
     def targets(self) -> list[tuple[str, str]]:
         """(label for messages, authored target) for every way out of this node."""

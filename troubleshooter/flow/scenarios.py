@@ -22,7 +22,8 @@ are inherited)::
     status: escalate
 
 Step actions: ``choose`` (option ``expect_findings``: what a stored choice set off),
-``type`` (options ``keep``, ``expect_findings``, ``use_cleaned``), ``probe``, ``expect``,
+``type`` (options ``keep``, ``expect_findings``, ``use_cleaned``), ``probe`` (option ``facts``:
+what the stubbed check found, e.g. the port a sweep proposes), ``expect``,
 ``says`` (text of the current node in the scenario's language), ``jump``, ``lang``,
 and the bare words ``back`` and ``restart``.
 """
@@ -140,7 +141,8 @@ def _step(doc: yamlio.YamlDocument, raw: Any, key: tuple, problems: list[Diagnos
         return None
     action = actions[0]
     options = {k: v for k, v in raw.items() if k != action}
-    allowed = TYPE_OPTIONS if action == "type" else {"expect_findings"} if action == "choose" else set()
+    allowed = (TYPE_OPTIONS if action == "type" else {"expect_findings"} if action == "choose"
+               else {"facts"} if action == "probe" else set())
     for name in sorted(options.keys() - allowed):
         problems.append(_problem(doc, (*key, name), "scenario-unknown-key", at_key=True, key=name,
                                  allowed=", ".join(sorted(allowed)) or "-"))
@@ -254,7 +256,13 @@ def _do(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
         if missing:
             raise _StepFailed("scenario-missing-values", node=str(session.current),
                               values=", ".join(missing))
-        session.record_probe(step.arg)
+        facts = step.options.get("facts")
+        if isinstance(facts, dict):  # what the stubbed check found (a proposal to adopt, …)
+            from troubleshooter.probes.outcome import ProbeOutcome
+
+            session.record_probe(ProbeOutcome(node.probe.name, step.arg, facts=facts))
+        else:
+            session.record_probe(step.arg)
     elif step.action == "expect":
         expected = NodeRef.parse(step.arg, session.current.flow)
         if expected != session.current:

@@ -99,6 +99,11 @@ class ProbeSpec(Struct, frozen=True):
                                         elapsed=time.monotonic() - started)
                 spent = time.monotonic() - started
                 args, deadline = admitted.args, max(0.1, min(deadline, policy.deadline) - spent)
+                if self.name == "port-sweep":  # only the ports the policy allows, never the default set
+                    from troubleshooter.probes.sweep import SWEEP_PORTS
+
+                    allowed = [str(p) for p in SWEEP_PORTS if policy.check_port(p) is None]
+                    args = {**args, "ports": ",".join(allowed) or str(args.get("port") or 587)}
             module_name, _, func_name = self.runner.partition(":")
             func = getattr(importlib.import_module(module_name), func_name)
             return await asyncio.wait_for(

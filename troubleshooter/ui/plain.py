@@ -50,9 +50,13 @@ class PlainConversation:
     def lang(self) -> Lang:
         return self.session.lang
 
-    def say(self, line: str = "") -> None:
+    def say(self, line: str = "", *, wrap: bool = True) -> None:
         """Write text wrapped to the width; each authored line keeps its indent, and a
-        bullet's continuation lines stand under its text."""
+        bullet's continuation lines stand under its text. A table row is not wrapped."""
+        if not wrap:
+            self.out.write(line + "\n")
+            self.out.flush()
+            return
         wrapped = []
         for part in line.split("\n"):
             body = part.lstrip(" ")
@@ -328,19 +332,29 @@ class PlainConversation:
         if spec is None:
             raise FlowError(f"unknown probe {view.probe.name!r}")
         outcome = asyncio.run(self._watch(spec, deadline))
+        self.show_result(outcome)
+
+    def show_result(self, outcome) -> None:
+        """What the check found, where it ran, and the values it proposes; then on."""
         info = describe(outcome.outcome)
         self.say(tr("plain.probe-result", self.lang, outcome=self.t(info.title)))
         if "steps" in outcome.facts and "checked" in outcome.facts:  # the settings finder's card
             from troubleshooter.probes.finder_card import result_lines
 
             for line in result_lines(outcome.facts, self.lang, steps=False, ids=False):
-                self.say(line)
+                self.say(line, wrap=not line.startswith("  "))  # the card's rows are a table
         for line in result_text.fact_lines(outcome, self.lang):
             self.say(f"  {line}")
         where = result_text.where_line(outcome.probe, self.lang)
         if where:
             self.say(where)
         self.session.record_probe(outcome)
+        proposed = self.session.proposal()
+        if proposed:
+            session = self.session
+            values = ", ".join(f"{self.t(session.value_title(name))} {self.t(session.value_text(name, value))}"
+                               for name, value in proposed.items())
+            self.say(tr("result.proposal", self.lang, values=values))
 
     async def _watch(self, spec: registry.ProbeSpec, deadline: float):
         """Run the probe, saying each stage's result as it comes, and what is being waited
