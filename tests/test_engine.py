@@ -274,7 +274,8 @@ def test_adopting_what_a_check_proposes_stores_it_and_checks_again(flows):
     session.record_probe("connection-timeout")
     session.choose("sweep")
     session.submit("smtp.seznam.cz")
-    session.record_probe(ProbeOutcome("port-sweep", "ok", facts={"suggestion": {"port": 587, "security": "starttls"}}))
+    sweep = {"suggestion": {"port": 587, "security": "starttls"}}
+    session.record_probe(ProbeOutcome("port-sweep", "ok", facts=sweep))
     session.choose("use-found")
     assert (session.values["port"], session.values["security"]) == ("587", "starttls")
     assert at(session) == "check-connection"

@@ -9,6 +9,7 @@ screen may show a node id, a probe id, an outcome id, a Python repr or an Englis
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -100,10 +101,8 @@ def _screen(session: Session, answer: str = "") -> str:
         for number, choice in enumerate(view.choices, 1):
             plain.say(f"  {number}) {plain.t(choice.label)}")
     elif view.kind == "input":
-        try:
+        with contextlib.suppress(Exception):  # the end of the (empty) input
             plain.ask_value(view)
-        except Exception:  # end of the (empty) input
-            pass
     return out.getvalue()
 
 
