@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,15 @@ class _Reader:
             return None
         return Text(cs=parts["cs"], en=parts["en"])
 
+    def tables(self, items: list, key: tuple, what: str, allowed: set[str]) -> Iterator[tuple[tuple, dict]]:
+        """Each mapping of a list, with its key; a non-mapping and unknown keys are reported."""
+        for i, item in enumerate(items):
+            item_key = (*key, i)
+            table = self.mapping(item, item_key, what)
+            if table is not None:
+                self.unknown_keys(table, allowed, item_key)
+                yield item_key, table
+
     def unknown_keys(self, table: dict, allowed: set[str], key: tuple) -> None:
         if table.keys() <= allowed:
             return
@@ -144,12 +153,7 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
         return ()
     built: list[Choice] = []
     seen: set[str] = set()
-    for i, item in enumerate(raw):
-        ckey = (*key, i)
-        table = reader.mapping(item, ckey, "choice")
-        if table is None:
-            continue
-        reader.unknown_keys(table, _CHOICE_KEYS, ckey)
+    for ckey, table in reader.tables(raw, key, "choice", _CHOICE_KEYS):
         for required in ("id", "label", "next"):
             if required not in table:
                 reader.report(ckey, "missing-field", field=required)
@@ -207,12 +211,7 @@ def _variants(reader: _Reader, raw: Any, key: tuple, choices: tuple[Choice, ...]
         return ()
     built: list[Variant] = []
     choice_ids = {c.id for c in choices}
-    for i, item in enumerate(raw):
-        vkey = (*key, i)
-        table = reader.mapping(item, vkey, "variant")
-        if table is None:
-            continue
-        reader.unknown_keys(table, _VARIANT_KEYS, vkey)
+    for vkey, table in reader.tables(raw, key, "variant", _VARIANT_KEYS):
         when: dict[str, str] = {}
         raw_when = table.get("when")
         if reader.mapping(raw_when, (*vkey, "when"), "when (value name: value)") is not None:
