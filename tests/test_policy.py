@@ -293,3 +293,65 @@ async def test_each_target_parameter_of_each_probe_is_vetted(dns, probe):
             args["host"] = "smtp.looks-public.test"
         outcome = await spec.run(args, deadline=3, policy=policy_via(dns, allow_private=param.name != "host"))
         assert outcome.outcome == REFUSED_BY_POLICY, (probe, param.name, outcome)
+
+
+async def test_the_login_cap_counts_the_resolved_address_as_the_same_server(dns):
+    """Capped by name, the server's IP literal (or another name for it) gets no fresh budget."""
+    policy = policy_via(dns, allow_private=True, max_auth_per_session=50, max_auth_per_server=2)
+    login = {"host": "smtp.looks-public.test", "port": "465", "username": "u", "password": "p"}
+    assert isinstance(await policy.admit(login), Admission)
+    assert isinstance(await policy.admit(login), Admission)
+    for other in ("127.0.0.1", "SMTP.looks-public.test."):
+        refused = await policy.admit({**login, "host": other})
+        assert isinstance(refused, PolicyRefusal) and refused.code == "auth-limit-server", other
+
+
+async def test_the_login_cap_is_per_visitor_across_conversations(dns):
+    """A reload starts a new conversation (a new policy copy) but not a new budget."""
+    from dataclasses import replace
+
+    served = policy_via(dns, allow_private=True, max_auth_per_session=2, max_auth_per_server=100)
+    login = {"host": "127.0.0.1", "port": "587", "username": "u", "password": "p"}
+    first, reloaded = replace(served, visitor="203.0.113.7"), replace(served, visitor="203.0.113.7")
+    assert isinstance(await first.admit(login), Admission)
+    assert isinstance(await first.admit(login), Admission)
+    refused = await reloaded.admit(login)
+    assert isinstance(refused, PolicyRefusal) and refused.code == "auth-limit-session"
+    assert "new conversation" not in refused.message.en and "nový rozhovor" not in refused.message.cs
+    assert isinstance(await replace(served, visitor="198.51.100.9").admit(login), Admission)
+
+
+def test_x_forwarded_for_names_the_visitor_only_behind_a_trusted_proxy():
+    from troubleshooter.probes.policy import visitor_address
+
+    proxy = frozenset({"10.0.0.2"})
+    assert visitor_address("198.51.100.1", "203.0.113.7", frozenset()) == "198.51.100.1"
+    assert visitor_address("198.51.100.1", "203.0.113.7", proxy) == "198.51.100.1"  # not the proxy
+    assert visitor_address("10.0.0.2", "203.0.113.7", proxy) == "203.0.113.7"
+    # a visitor's own X-Forwarded-For is prepended to by the proxy: the last hop counts
+    assert visitor_address("10.0.0.2", "1.2.3.4, 203.0.113.7", proxy) == "203.0.113.7"
+    assert visitor_address("10.0.0.2", None, proxy) == "10.0.0.2"
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"smtp.x.test": "many"}', "[]"])
+def test_a_corrupted_ledger_file_refuses_instead_of_resetting(tmp_path, content):
+    path = tmp_path / "ledger.json"
+    path.write_text(content, encoding="utf-8")
+    assert not AuthLedger(path).take("smtp.x.test", 20)
+    assert path.read_text(encoding="utf-8") == content  # left for the operator to look at
+
+
+async def test_served_probes_ask_the_configured_dns_server_only():
+    """serve --dns-server: the settings finder's SRV/MX questions and domain-health's go there."""
+    from troubleshooter.probes.registry import get
+
+    zone = {"nowhere-provider.test": {"MX": [(10, "mx.nowhere-provider.test")]},
+            "mx.nowhere-provider.test": {"A": ["127.0.0.1"]}}
+    with dns_server(zone) as dns:
+        policy = TargetPolicy(resolver=nameserver_resolver(dns.address, timeout=3.0), dns_server=dns.address)
+        await get("find-settings").run({"sender": "jan@nowhere-provider.test"}, deadline=5.0, policy=policy)
+        await get("domain-health").run({"sender": "jan@nowhere-provider.test"}, deadline=5.0, policy=policy)
+        asked = {(name.rstrip("."), kind) for name, kind in dns.queries}
+    assert ("nowhere-provider.test", "MX") in asked
+    assert ("_submissions._tcp.nowhere-provider.test", "SRV") in asked
+    assert ("nowhere-provider.test", "TXT") in asked or ("_dmarc.nowhere-provider.test", "TXT") in asked

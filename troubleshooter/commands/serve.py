@@ -62,6 +62,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="login attempts on one SMTP server per hour, all visitors together (default: 20)")
     parser.add_argument("--deadline", type=float, default=10.0, metavar="SECONDS",
                         help="total time one probe may take (default: 10)")
+    parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                        help="a reverse proxy in front of this server: its X-Forwarded-For names the "
+                             "visitor (the login caps count per visitor)")
     parser.add_argument("--dns-server", metavar="HOST:PORT",
                         help="resolve probe targets with this DNS server instead of the system resolver")
     add_lang_option(parser)
@@ -145,6 +148,7 @@ def run_web(args: argparse.Namespace) -> int:
         max_auth_per_session=args.max_auth_per_session, max_auth_per_server=args.max_auth_per_server,
         deadline=args.deadline, ledger=AuthLedger(window=3600.0),
         resolver=nameserver_resolver(args.dns_server) if args.dns_server else system_resolver,
+        dns_server=args.dns_server, trusted_proxies=frozenset(args.trusted_proxy),
     )
     config = WebConfig(
         flows=startup.flows, policy=policy, lang=parse_lang(args.lang), kb=args.kb,

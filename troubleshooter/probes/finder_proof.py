@@ -266,7 +266,8 @@ async def probe_find_settings(args: dict[str, str], *, deadline: float = 15.0,
         on_stage("find", "start", None)
     try:
         result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline,
-                                     options=FinderOptions(policy=policy, ca_file=args.get("ca_file") or None))
+                                     options=FinderOptions(policy=policy, ca_file=args.get("ca_file") or None,
+                                                           nameserver=policy.dns_server if policy else None))
     except ValueError:
         return ProbeOutcome("find-settings", "not-found", "find", {"invalid_address": True},
                             elapsed=time.monotonic() - started)

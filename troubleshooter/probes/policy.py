@@ -146,6 +146,15 @@ def _private_message(host: str, address: str, kind: str) -> Text:
     return Text(whole.cs.replace("{kind}", kind_text.cs), whole.en.replace("{kind}", kind_text.en))
 
 
+def _counts(data: object) -> dict[str, list[float]]:
+    """The ledger file's content, checked: server -> attempt times; ValueError otherwise."""
+    if not isinstance(data, dict) or not all(
+            isinstance(times, list) and all(isinstance(t, int | float) for t in times)
+            for times in data.values()):
+        raise ValueError("not a ledger")
+    return data
+
+
 class AuthLedger:
     """AUTH attempts per target server within a time window, shared by every session.
 
@@ -160,32 +169,38 @@ class AuthLedger:
 
     def take(self, server: str, limit: int, now: float | None = None) -> bool:
         """Record one attempt on ``server`` unless ``limit`` attempts are already in the window."""
+        return self.take_all({server: limit}, now) is None
+
+    def take_all(self, limits: Mapping[str, int], now: float | None = None) -> str | None:
+        """Record one attempt under every key unless one of them is at its limit: then nothing
+        is recorded and that key comes back. A ledger file that cannot be read refuses all."""
         now = time.time() if now is None else now
         if self.path is None:
-            return self._take(self._memory, server, limit, now)
+            return self._take(self._memory, limits, now)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                counts = json.loads(handle.read() or "{}")
-            except ValueError:
-                counts = {}
-            allowed = self._take(counts, server, limit, now)
+                counts = _counts(json.loads(handle.read() or "{}"))
+            except ValueError:  # a torn or tampered file: refuse rather than start again from zero
+                return next(iter(limits), "")
+            refused = self._take(counts, limits, now)
             handle.seek(0)
             handle.truncate()
             handle.write(json.dumps(counts))
-            return allowed
+            return refused
 
-    def _take(self, counts: dict[str, list[float]], server: str, limit: int, now: float) -> bool:
+    def _take(self, counts: dict[str, list[float]], limits: Mapping[str, int], now: float) -> str | None:
         for key in list(counts):
             counts[key] = [t for t in counts[key] if now - t < self.window]
             if not counts[key]:
                 del counts[key]
-        recent = counts.setdefault(server, [])
-        if len(recent) >= limit:
-            return False
-        recent.append(now)
-        return True
+        for key, limit in limits.items():
+            if len(counts.get(key, ())) >= limit:
+                return key
+        for key in limits:
+            counts.setdefault(key, []).append(now)
+        return None
 
 
 @dataclass
@@ -199,6 +214,11 @@ class TargetPolicy:
     deadline: float = 10.0
     resolver: Resolver = system_resolver
     ledger: AuthLedger = field(default_factory=AuthLedger)
+    dns_server: str | None = None  # ``serve --dns-server``: every DNS question a probe asks goes there
+    # Who is asking (the web front end sets it per visitor, see :func:`visitor_address`): the
+    # login cap counts per visitor over the ledger's window, so a reload starts no new budget.
+    visitor: str = ""
+    trusted_proxies: frozenset[str] = frozenset()  # ``serve --trusted-proxy``: X-Forwarded-For believed
     auth_attempts: int = field(default=0, init=False)
 
     def check_port(self, port: object) -> PolicyRefusal | None:
@@ -238,14 +258,24 @@ class TargetPolicy:
             return None
         return found if isinstance(found, PolicyRefusal) else None
 
-    def take_auth_attempt(self, server: str) -> PolicyRefusal | None:
-        """Count one AUTH attempt on ``server``, or refuse when a limit is reached."""
-        if self.auth_attempts >= self.max_auth_per_session:
-            return PolicyRefusal("auth-limit-session", text("policy.auth-limit-session",
-                                                            limit=self.max_auth_per_session))
-        server = server.strip().strip("[]").rstrip(".").lower()
-        if not self.ledger.take(server, self.max_auth_per_server):
-            return PolicyRefusal("auth-limit-server", text("policy.auth-limit-server", host=server,
+    def take_auth_attempt(self, server: str, addresses: list[str] | tuple[str, ...] = (),
+                          ) -> PolicyRefusal | None:
+        """Count one AUTH attempt on ``server`` (by its name and by every address it resolved to:
+        the IP literal of a capped server is the same server), or refuse when a limit is
+        reached: per visitor (over the ledger's window) or, without a visitor, per session."""
+        limit = self.max_auth_per_session
+        refused_here = PolicyRefusal("auth-limit-session", text("policy.auth-limit-session", limit=limit))
+        if self.auth_attempts >= limit:
+            return refused_here
+        name = server.strip().strip("[]").rstrip(".").lower()
+        keys = list(dict.fromkeys([name, *(a.split("%", 1)[0].lower() for a in addresses)]))
+        visitor = [f"visitor:{self.visitor}"] if self.visitor else []
+        refused = self.ledger.take_all({**{key: self.max_auth_per_server for key in keys},
+                                        **{key: limit for key in visitor}})
+        if refused is not None:
+            if refused in visitor:
+                return refused_here
+            return PolicyRefusal("auth-limit-server", text("policy.auth-limit-server", host=name,
                                                            limit=self.max_auth_per_server))
         self.auth_attempts += 1
         return None
@@ -293,10 +323,23 @@ class TargetPolicy:
                 return found
             admitted[ADDRESSES_ARG] = ",".join(found)
         if host and str(args.get("password") or ""):
-            refusal = self.take_auth_attempt(host)
+            refusal = self.take_auth_attempt(host, admitted[ADDRESSES_ARG].split(","))
             if refusal:
                 return refusal
         return Admission(admitted)
+
+
+def visitor_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:
+    """Who a web request comes from: the peer's address, or, when the peer is a trusted
+    reverse proxy (``serve --trusted-proxy``), the last address in ``X-Forwarded-For`` that is
+    not one of the trusted proxies (a visitor can prepend anything to that header)."""
+    peer = (peer or "").strip()
+    if peer not in trusted_proxies or not forwarded_for:
+        return peer
+    for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
+        if hop and hop not in trusted_proxies:
+            return hop
+    return peer
 
 
 def write_policy_file(path: Path, policy: TargetPolicy, *, dns_server: str | None, ledger: Path) -> None:
@@ -325,4 +368,5 @@ def load_policy_file(path: str | Path) -> TargetPolicy:
         deadline=float(data["deadline"]),
         resolver=nameserver_resolver(dns_server) if dns_server else system_resolver,
         ledger=AuthLedger(Path(data["ledger"]), float(data["auth_window"])),
+        dns_server=dns_server,
     )

@@ -99,11 +99,13 @@ class ProbeSpec(Struct, frozen=True):
                                         elapsed=time.monotonic() - started)
                 spent = time.monotonic() - started
                 args, deadline = admitted.args, max(0.1, min(deadline, policy.deadline) - spent)
-                if self.name == "port-sweep":  # only the ports the policy allows, never the default set
+                if self.name == "port-sweep" and not args.get("ports"):  # given ports were vetted above
                     from troubleshooter.probes.sweep import SWEEP_PORTS
 
                     allowed = [str(p) for p in SWEEP_PORTS if policy.check_port(p) is None]
                     args = {**args, "ports": ",".join(allowed) or str(args.get("port") or 587)}
+                if policy.dns_server and self.param("nameserver") and not args.get("nameserver"):
+                    args = {**args, "nameserver": policy.dns_server}  # served: the configured DNS only
             module_name, _, func_name = self.runner.partition(":")
             func = getattr(importlib.import_module(module_name), func_name)
             return await asyncio.wait_for(

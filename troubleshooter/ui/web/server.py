@@ -27,7 +27,7 @@ from troubleshooter.flow.engine import FlowError, Session
 from troubleshooter.flow.model import ESCALATE, FlowSet
 from troubleshooter.i18n import DEFAULT_LANG, Lang, parse_lang, tr
 from troubleshooter.limits import PASTE_LIMIT, cut_note, cut_paste
-from troubleshooter.probes.policy import TargetPolicy
+from troubleshooter.probes.policy import TargetPolicy, visitor_address
 from troubleshooter.ui.app.services import Reply, answer
 from troubleshooter.ui.web import page
 from troubleshooter.ui.web.checks import CheckRun
@@ -158,7 +158,10 @@ class WebApp:
 
     def _new_session(self, request: web.Request) -> WebSession | None:
         session = Session.begin(self.config.flows, lang=self._lang_for(request))
-        created = self.store.add(session, replace(self.config.policy))
+        policy = self.config.policy
+        visitor = visitor_address(request.remote, request.headers.get("X-Forwarded-For"),
+                                  policy.trusted_proxies)
+        created = self.store.add(session, replace(policy, visitor=visitor))
         if created is not None and self.config.recorder is not None:
             created.recorder = self.config.recorder(session)
         return created
