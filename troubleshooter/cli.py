@@ -99,6 +99,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = streams
 
 
+def _text_tail(args: list[str], options: dict[str, bool]) -> list[str]:
+    """For a command whose positional words are free text (``ask``): from the first word that
+    is not one of its ``options`` (name -> takes a value) on, everything is text, so a pasted
+    ``->`` or ``-5.7.8`` is not taken for an option. ``--`` works as usual."""
+    index = 0
+    while index < len(args):
+        word = args[index]
+        name = word.partition("=")[0]
+        if word == "--" or name not in options:
+            break
+        index += 2 if options[name] and "=" not in word else 1
+    if index < len(args) and args[index] != "--":
+        return [*args[:index], "--", *args[index:]]
+    return args
+
+
 def _lang_option(args: list[str]) -> str | None:
     """``--lang en`` / ``--lang=en`` as typed, for a message said before or without the parser."""
     for index, arg in enumerate(args):
@@ -123,7 +139,8 @@ def _main(args_list: list[str]) -> int:
             return 2
         parser = argparse.ArgumentParser(prog=f"troubleshooter {name}", description=module.HELP)
         module.configure(parser)
-        args = parser.parse_args(args_list[1:])
+        text_after = getattr(module, "TEXT_AFTER_OPTIONS", None)
+        args = parser.parse_args(_text_tail(args_list[1:], text_after) if text_after else args_list[1:])
         try:
             return int(module.run(args) or 0)
         except KeyboardInterrupt:

@@ -45,8 +45,9 @@ def secret_forms(value: str, username: str = "") -> set[str]:
 
     if not value:
         return set()
+    raw = value.encode("utf-8", "surrogatepass")  # a password read with surrogateescape too
     forms = {value, value.strip(), _b64(value), _b64(value).rstrip("="),
-             quote(value, safe=""), quote_plus(value), visible(value), visible(value, keep=""),
+             quote(raw, safe=""), quote_plus(raw), visible(value), visible(value, keep=""),
              json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], repr(value)[1:-1]}
     for authzid in ("", username) if username else ("",):
         plain = f"{authzid}\0{username}\0{value}"

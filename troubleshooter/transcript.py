@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import platform
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from msgspec import Struct
@@ -219,10 +220,28 @@ def default_name(now: datetime | None = None) -> str:
     return f"troubleshooter-{stamp}.md"
 
 
+def _unused(target: Path) -> Path:
+    """``target``, or ``stem-N`` beside it, reserved (created empty, exclusively) so that a
+    second export at the same moment cannot take the same name; its JSON twin is free too."""
+    import os
+
+    for number in range(1, 10_000):
+        candidate = target if number == 1 else target.with_name(f"{target.stem}-{number}{target.suffix}")
+        if candidate.with_suffix(".json").exists():
+            continue
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(target)
+
+
 def export(session: Session, path: str, *,
            versions: dict[str, str] | None = None) -> tuple[str, str, str]:
     """Write ``path`` (Markdown) and the JSON beside it, atomically; returns both paths and
-    the Markdown text (what a front end copies to the clipboard)."""
+    the Markdown text (what a front end copies to the clipboard). An existing file is never
+    overwritten: the name gets ``-2``, ``-3``, … (two exports within one second)."""
     from pathlib import Path
 
     from troubleshooter.cache import write_atomic
@@ -231,6 +250,7 @@ def export(session: Session, path: str, *,
     target = Path(path)
     if target.suffix.lower() == ".json":
         target = target.with_suffix(".md")
+    target = _unused(target)
     json_path = target.with_suffix(".json")
     markdown = to_markdown(data)
     write_atomic(target, markdown)

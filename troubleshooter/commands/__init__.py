@@ -64,10 +64,30 @@ def read_password(args: argparse.Namespace) -> str:
     if args.password_env:
         if args.password_env not in os.environ:
             raise UsageError("cli.password-env-missing", name=args.password_env)
-        return os.environ[args.password_env]
+        value = os.environ[args.password_env]
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes, kept by Python as surrogates
+            raise UsageError("cli.password-not-utf8") from None
+        return value
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        return password_from_stdin()
     return ""
+
+
+def password_from_stdin() -> str:
+    """The first line of stdin, which must be UTF-8 (what the server gets is UTF-8)."""
+    from troubleshooter.limits import read_line
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream handed in by a test or an embedding program
+        line, _ = read_line(sys.stdin, 4096)
+        return line.rstrip("\r\n")
+    raw = stream.readline(4097)
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise UsageError("cli.password-not-utf8") from None
 
 
 def usage_error(command: str, error: UsageError, lang: Lang) -> int:

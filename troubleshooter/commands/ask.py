@@ -13,6 +13,9 @@ import sys
 from troubleshooter.commands import add_lang_option
 
 HELP = "answer a question (or explain a pasted error) from the knowledge base"
+# The question is free text: words after these options are text even if they start with "-".
+TEXT_AFTER_OPTIONS = {"--json": False, "--full": False, "--kb": True, "--lang": True, "-h": False,
+                      "--help": False}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     from troubleshooter.i18n import detect_lang
 
     lang = detect_lang(args.lang)
-    question = " ".join(args.question).strip()
+    from troubleshooter.limits import cut_note, cut_paste
+
+    question, cut = cut_paste(" ".join(args.question).strip())
+    if cut:
+        print(f"troubleshooter ask: {cut_note(lang)}", file=sys.stderr)
     if not question:
         from troubleshooter.i18n import tr
 

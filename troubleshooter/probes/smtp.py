@@ -85,6 +85,11 @@ def settings_from(args: dict[str, str]) -> Settings:
         if mode == "none":
             mode = "opportunistic"  # unknown port: STARTTLS when offered, as PHPMailer's SMTPAutoTLS
     addresses = [a.strip() for a in str(args.get("addresses") or "").split(",") if a.strip()]
+    for name in ("username", "password"):
+        try:
+            str(args.get(name) or "").encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes kept as surrogates: not sendable
+            raise ValueError(name) from None
     return Settings(
         host=host, port=port, security=mode,
         username=str(args.get("username") or ""), password=str(args.get("password") or ""),

@@ -79,11 +79,15 @@ class PlainConversation:
                 return getpass.getpass(f"{prompt}: ", stream=self.out)
             except EOFError:
                 raise EndOfInput from None
+        from troubleshooter.limits import cut_note, read_line
+
         self.out.write(f"{prompt}: ")
         self.out.flush()
-        line = self.stdin.readline()
+        line, cut = read_line(self.stdin)  # a 50 MB paste on one line is cut at the paste limit
         if not line:
             raise EndOfInput
+        if cut:
+            self.say(cut_note(self.lang))
         return line.rstrip("\n").rstrip("\r")
 
     # -- the loop ---------------------------------------------------------------------
