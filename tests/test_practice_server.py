@@ -32,6 +32,8 @@ def _start(port: int, *faults: str) -> tuple[subprocess.Popen[str], dict[str, st
             found["username"] = m.group(1)
         if m := re.search(r"CA certificate: (\S+)", line):
             found["ca_file"] = m.group(1)
+        if m := re.search(r"^  troubleshooter --plain --ca-file (\S+)$", line.rstrip("\n")):
+            found["conversation_ca"] = m.group(1)
         if m := re.search(r"--providers (\S+)", line):
             found["providers"] = m.group(1)
         if "Ctrl+C" in line:
@@ -123,3 +125,26 @@ def test_the_settings_finder_can_be_practised_on_it():
     assert card["verified"] and card["login_checked"]
     assert found["password"] not in result.stdout + result.stderr
     assert not os.path.exists(found["providers"])  # removed with the CA
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_printed_command_runs_the_conversation_against_it(trusted):
+    """practice-server prints how to start the conversation on it; with that --ca-file the
+    plain mode's checks pass (without it the practice CA is, rightly, not trusted)."""
+    port = free_port_pair()
+    process, found = _start(port)
+    try:
+        assert found.get("conversation_ca") == found["ca_file"]
+        answers = ["set-up", "mioweb", "next", "on", "have-values", "together", "localhost", str(port), "1",
+                   "starttls", found["username"], found["username"], found["password"], "check", "q"]
+        ca = ["--ca-file", found["conversation_ca"]] if trusted else []
+        done = subprocess.run([sys.executable, "-m", "troubleshooter", "--plain", "--lang", "en", *ca],
+                              input="\n".join(answers) + "\n", capture_output=True, text=True, timeout=60)
+    finally:
+        process.terminate()
+        process.wait(10)
+    flat = " ".join(done.stdout.split())
+    assert done.returncode == 0, done.stderr
+    assert ("== The login works ==" in flat) is trusted, flat[-1500:]
+    assert ("== The server's certificate ==" in flat) is not trusted
+    assert found["password"] not in done.stdout

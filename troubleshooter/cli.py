@@ -53,6 +53,8 @@ def _conversation_parser() -> argparse.ArgumentParser:
     parser.add_argument("--flow", metavar="ID", help="flow to start (default: smtp)")
     parser.add_argument("--from", dest="from_node", metavar="NODE",
                         help="start at this node (maintainers' preview)")
+    parser.add_argument("--ca-file", metavar="FILE",
+                        help="also trust this CA certificate in the checks (e.g. the practice server's)")
     # Set by `troubleshooter serve` for each browser session: probes run under this policy file.
     parser.add_argument("--served", metavar="POLICY", help=argparse.SUPPRESS)
     add_lang_option(parser)

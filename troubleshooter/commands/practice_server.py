@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  PW='{config.password}' troubleshooter diagnose --host localhost "
               f"--port {server.starttls_port} --security starttls --user {config.username} --password-env PW "
               f"--ca-file {server.ca_file}", flush=True)
+        say("practice.try-conversation", starttls=server.starttls_port, username=config.username)
+        print(f"  troubleshooter --ca-file {server.ca_file}", flush=True)
+        print(f"  troubleshooter --plain --ca-file {server.ca_file}", flush=True)
         providers = write_practice_providers(server)
         print(f"  PW='{config.password}' troubleshooter find-settings {config.username} --password-env PW "
               f"--providers {providers} --ca-file {server.ca_file}", flush=True)

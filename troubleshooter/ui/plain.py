@@ -35,10 +35,12 @@ class EndOfInput(Exception):
 
 class PlainConversation:
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO,
-                 kb: str | None = None, recorder: Recorder | None = None) -> None:
+                 kb: str | None = None, recorder: Recorder | None = None,
+                 ca_file: str | None = None) -> None:
         from troubleshooter.redaction import ShownStream
 
         self.session = session
+        self.ca_file = ca_file  # --ca-file: a CA the checks trust too (the practice server's)
         self.recorder = recorder
         self.stdin = stdin
         # every line shown is scrubbed of the session's secrets, control characters made visible
@@ -383,7 +385,10 @@ class PlainConversation:
                 self.say(f"  {result_text.stage_line(result, self.lang)}")
 
         try:
-            return await spec.run(self.session.probe_arguments(), deadline=deadline, on_stage=on_stage)
+            args = self.session.probe_arguments()
+            if self.ca_file:
+                args["ca_file"] = self.ca_file
+            return await spec.run(args, deadline=deadline, on_stage=on_stage)
         finally:
             for handle in waiting.values():
                 handle.cancel()
@@ -435,4 +440,5 @@ def run_plain(args: argparse.Namespace, stdin: TextIO | None = None,
         print(f"troubleshooter: {exc.say(startup.lang)}", file=sys.stderr)
         return 2
     recorder = usage_recorder(args, "plain", session)
-    return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None), recorder).run()
+    return PlainConversation(session, stdin or sys.stdin, out, getattr(args, "kb", None), recorder,
+                             getattr(args, "ca_file", None)).run()
