@@ -294,3 +294,17 @@ def test_texts_follow_what_the_user_said(flows):
     assert "Mioweb" not in " ".join(c.label.cs + c.label.en for c in view.choices)
     mioweb = Session.begin(flows, "smtp", "test")
     assert "Úplně dole v nastavení SMTP" in mioweb.view().text.cs
+
+
+def test_found_settings_become_the_defaults_of_the_values(flows):
+    from troubleshooter.probes.outcome import ProbeOutcome
+
+    session = Session.begin(flows, "smtp", "find-sender")
+    session.submit("info@seznam.cz")
+    card = {"host": "smtp.seznam.cz", "port": 465, "security": "tls", "username": "info@seznam.cz"}
+    session.record_probe(ProbeOutcome("find-settings", "found-unverified", facts={"card": card}))
+    assert at(session) == "fill-values" and session.view().choices[0].id == "use-found"
+    session.choose("use-found")
+    assert session.view().input.current == "smtp.seznam.cz"
+    assert (session.values["port"], session.values["security"]) == ("465", "ssl")
+    assert session.values["username"] == "info@seznam.cz"

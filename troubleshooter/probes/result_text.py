@@ -129,10 +129,18 @@ def where_line(probe_name: str, lang: Lang, *, served: bool = False) -> str | No
 
 
 def proposal(probe: ProbeOutcome | Mapping[str, Any]) -> dict[str, str]:
-    """Values the check found that would work, by value kind: a known provider's host among
-    the certificate's names, the port and encryption a sweep found open."""
+    """Values the check found that would work, by value kind: the settings finder's card, a
+    known provider's host among the certificate's names, the port and encryption a sweep
+    found open."""
     facts = _get(probe, "facts", {}) or {}
     found: dict[str, str] = {}
+    card = facts.get("card")
+    if isinstance(card, Mapping) and card.get("host") and card.get("port"):
+        found |= {"host": str(card["host"]), "port": str(card["port"]),
+                  "security": "ssl" if card.get("security") == "tls" else str(card.get("security") or "")}
+        if card.get("username"):
+            found["username"] = str(card["username"])
+        return {kind: value for kind, value in found.items() if value}
     cert = facts.get("certificate") or {}
     host = str(facts.get("host") or "").lower()
     if isinstance(cert, Mapping) and _name_mismatch(facts):
