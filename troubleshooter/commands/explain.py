@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         print()
         for line in domain_lines(domain, lang):
             print(line)
+    elif found.kind == "headers" and found.facts.get("from_domain"):
+        print(tr("paste.headers.check", lang, selector=found.facts.get("dkim_selector") or "–"))
     if info.article:
         print(f"{tr('explain.article', lang)} {info.article}")
     if info.node:

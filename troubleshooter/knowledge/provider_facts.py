@@ -46,6 +46,8 @@ def _facts(entry: dict) -> Iterator[tuple[tuple, str, dict]]:
             yield ("outgoing", i), f"server {server.get('hostname')}:{server.get('port')}", server
     if isinstance(entry.get("login"), dict):
         yield ("login",), "login", entry["login"]
+    if isinstance(entry.get("dkim"), dict):
+        yield ("dkim",), "DKIM selectors", entry["dkim"]
     for i, rule in enumerate(entry.get("rules") or []):
         if isinstance(rule, dict):
             yield ("rules", i), f"rule {rule.get('id')}", rule

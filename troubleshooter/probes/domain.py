@@ -19,6 +19,7 @@ from typing import Literal
 from troubleshooter.i18n import text
 from troubleshooter.probes.dns import DnsAnswer, DnsClient
 from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResult
+from troubleshooter.probes.providers import dkim_selectors_to_try
 
 Status = Literal["ok", "warning", "error", "skipped"]
 SPF_LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
@@ -124,6 +125,16 @@ def grade_dkim(selector: str, answer: DnsAnswer) -> Check:
     return Check("dkim", "ok", "dkim-ok", record, params)
 
 
+def guess_dkim(answers: Mapping[str, DnsAnswer]) -> Check:
+    """The providers' default selectors looked up without knowing which one the domain uses: a
+    key found is DKIM set up; none found is NOT "DKIM missing" — the selector is just unknown."""
+    for selector, answer in answers.items():
+        found = grade_dkim(selector, answer)
+        if found.status == "ok":
+            return Check("dkim", "ok", "dkim-ok-guessed", found.record, {"selector": selector})
+    return Check("dkim", "skipped", "dkim-not-guessed", params={"tried": ", ".join(answers)})
+
+
 def _verdict(checks: list[Check]) -> str:
     by = {c.check: c for c in checks}
     if by["spf"].status == "error":
@@ -154,26 +165,33 @@ async def probe_domain_health(
     names = {"spf": domain, "dmarc": f"_dmarc.{domain}"}
     if selector:
         names["dkim"] = f"{selector}._domainkey.{domain}"
+    guesses = [] if selector else [s for s, _ in dkim_selectors_to_try(domain)]
+    for guess in guesses:  # no selector given: the providers' defaults, asked in parallel with the rest
+        names[f"dkim:{guess}"] = f"{guess}._domainkey.{domain}"
     stages: dict[str, StageResult] = {}
 
-    async def look(stage: str, name: str) -> DnsAnswer:
+    async def look(key: str, name: str) -> DnsAnswer:
+        stage = key.split(":")[0]
         _notify(on_stage, stage, "start", None)
         answer = await client.txt(name)
         result = StageResult(stage, answer.status == "ok", answer.elapsed,  # no record: no ✓
                              f"{name} TXT: {answer.status}")
-        stages[stage] = result
+        stages[key] = result
         _notify(on_stage, stage, "done", result)
         return answer
 
     answers = dict(zip(names, await asyncio.gather(*(look(s, n) for s, n in names.items())), strict=True))
     ordered = [stages[s] for s in names]
     facts: dict[str, object] = {"domain": domain, "records": {s: list(a.records) for s, a in answers.items()}}
+    if guesses:
+        facts["dkim_tried"] = guesses
     elapsed = time.monotonic() - started
     spf_answer = answers["spf"]
     if spf_answer.status == "nxdomain":
         ordered[0].outcome = "domain-not-found"
         return ProbeOutcome("domain-health", "domain-not-found", "spf", facts, ordered, [], elapsed)
-    broken = [(s, a) for s, a in answers.items() if a.status in ("servfail", "error", "timeout")]
+    broken = [(s, a) for s, a in answers.items()
+              if a.status in ("servfail", "error", "timeout") and not s.startswith("dkim:")]
     if broken:
         stage, answer = broken[0]
         outcome = "deadline" if answer.status == "timeout" else "dns-failed"
@@ -183,6 +201,8 @@ async def probe_domain_health(
     checks = [grade_spf(spf_answer.records), grade_dmarc(answers["dmarc"].records)]
     if selector:
         checks.append(grade_dkim(selector, answers["dkim"]))
+    elif guesses:
+        checks.append(guess_dkim({g: answers[f"dkim:{g}"] for g in guesses}))
     facts["checks"] = [c.to_json() for c in checks]
     outcome = _verdict(checks)
     worst = next((c.check for c in checks if c.status == "error"), "")

@@ -100,6 +100,8 @@ class Provider:
     login: Login | None = None
     rules: tuple[ProviderRule, ...] = ()
     fact: Fact = Fact()
+    dkim_selectors: tuple[str, ...] = ()  # the DKIM selectors the provider signs with by default
+    dkim_fact: Fact = Fact()
 
     @property
     def source(self) -> str:
@@ -168,6 +170,8 @@ def load_providers(path: Path | None = None) -> dict[str, Provider]:
             rules=tuple(ProviderRule(str(r["id"]), Text(**r["text"]), read_fact(r, fact))
                         for r in entry.get("rules") or []),
             fact=fact,
+            dkim_selectors=tuple(str(x) for x in (entry.get("dkim") or {}).get("selectors", [])),
+            dkim_fact=read_fact(entry.get("dkim") or {}, fact),
         )
     return found
 
@@ -210,6 +214,19 @@ def provider_for_mx(mx_hosts: Iterable[str], catalogue: Mapping[str, Provider] |
             if any(_within(host, domain) for domain in provider.domains):
                 return ProviderMatch(provider, "mx-domain", host)
     return None
+
+
+def dkim_selectors_to_try(domain: str, limit: int = 6) -> list[tuple[str, str]]:
+    """(selector, provider name) to look up when no message says which selector signs the mail:
+    the domain's own provider's first (gmail.com → google), then every provider's known default,
+    at most ``limit`` (each is one DNS question)."""
+    own = provider_for_domain(domain)
+    ordered = ([own] if own else []) + [p for p in providers().values() if p is not own]
+    found: dict[str, str] = {}
+    for provider in ordered:
+        for selector in provider.dkim_selectors:
+            found.setdefault(selector, provider.name)
+    return list(found.items())[:limit]
 
 
 def provider_for_host(host: str) -> Provider | None:

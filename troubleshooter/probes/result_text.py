@@ -118,6 +118,10 @@ def fact_lines(probe: ProbeOutcome | Mapping[str, Any], lang: Lang) -> list[str]
     lines += sweep_lines(facts, lang)
     if facts.get("accepted_not_delivered"):
         lines.append(tr("diagnose.fact.accepted", lang))
+    for check in facts.get("checks") or []:  # the domain check: one sentence per record (SPF, DMARC, DKIM)
+        text = check.get("text") if isinstance(check, Mapping) else None
+        if isinstance(text, Mapping) and text.get(lang):
+            lines.append(str(text[lang]))
     return lines
 
 
