@@ -113,8 +113,8 @@ def run_json(world, capsys, address, *extra, **kwargs):
     return code, json.loads(out)
 
 
-@pytest.mark.parametrize("lang, expected", [("en", "Settings confirmed on the live server"),
-                                            ("cs", "Nastavení ověřené na živém serveru")])
+@pytest.mark.parametrize("lang, expected", [("en", "Settings confirmed on the server itself"),
+                                            ("cs", "Nastavení ověřené přímo na serveru")])
 def test_provider_data_hit(world, capsys, lang, expected):
     code, out, _ = run(world, capsys, "info@prov.test", lang=lang)
     assert code == 0

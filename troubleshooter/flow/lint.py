@@ -334,6 +334,13 @@ def _provider_findings(kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:
     return list(importlib.import_module(name).lint_provider_facts(kb_dir)) if present else []
 
 
+def _glossary_findings(load: FlowLoad, kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:
+    """Discouraged variants of the glossary's terms (docs/glossary.md, in a source tree)."""
+    from troubleshooter.knowledge.glossary import lint_glossary
+
+    return lint_glossary([doc.path for doc in load.documents.values()], kb_dir)
+
+
 def lint_load(load: FlowLoad, *, incomplete: bool = False,
               kb_dir: str | os.PathLike[str] | None = None, kb_checks: bool = True) -> list[Diagnostic]:
     """All findings for already loaded flows (loader findings included), sorted and unique.
@@ -357,7 +364,9 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
             found.extend(linter.found)
         if kb_checks:
             found.extend(_article_findings(kb_dir, load))
+        if kb_checks and ids:  # the content as a whole: its provider facts and its vocabulary
             found.extend(_provider_findings(kb_dir))
+            found.extend(_glossary_findings(load, kb_dir))
     unique = {(d.sort_key(), d.severity, d.message("en")): d for d in found}
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
