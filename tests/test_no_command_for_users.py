@@ -71,7 +71,7 @@ def test_only_the_command_line_prints_the_command():
 
 
 def test_plain_mode_offers_the_check_in_the_conversation(tmp_path):
-    answers = ["red", "paste", UNKNOWN, "test-settings"]
+    answers = ["red", "paste", UNKNOWN, "", "test-settings"]  # an empty line ends a paste
     done = subprocess.run(
         [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(ROOT / "flows"), "--lang", "en"],
         input="".join(a + "\n" for a in answers), capture_output=True, text=True, timeout=60, cwd=tmp_path,
