@@ -308,3 +308,11 @@ def test_found_settings_become_the_defaults_of_the_values(flows):
     assert session.view().input.current == "smtp.seznam.cz"
     assert (session.values["port"], session.values["security"]) == ("465", "ssl")
     assert session.values["username"] == "info@seznam.cz"
+
+
+def test_reading_a_pasted_message_again_is_not_offered(flows):
+    session = Session.begin(flows, "smtp", "explain-message")
+    session.record_probe("auth-failed")
+    assert "check-again" not in [c.id for c in session.view().choices]
+    with pytest.raises(FlowError):
+        session.choose("check-again")

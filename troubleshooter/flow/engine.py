@@ -51,6 +51,15 @@ def _check_value(kind: InputKind, value: str,
     return checks.check_value(kind, value, known)
 
 
+def _repeatable(probe_name: str) -> bool:
+    """A check that talks to servers may answer otherwise a second time; one that reads a
+    pasted text may not (it is not offered again)."""
+    from troubleshooter.probes.registry import get
+
+    spec = get(probe_name)
+    return spec is None or spec.network
+
+
 StepKind = Literal["choose", "submit", "probe", "jump"]
 SESSION_FORMAT = 1
 
@@ -201,7 +210,7 @@ class Session:
         if node.kind == "info":
             choices.append(ChoiceView(CONTINUE, text("engine.continue"), engine=True))
         after_check = self._last_check.probe_name(self) if self._last_check else None
-        if after_check and node.kind not in ("probe", "end"):
+        if after_check and node.kind not in ("probe", "end") and _repeatable(after_check):
             choices.append(ChoiceView(CHECK_AGAIN, text("engine.check-again"), engine=True))
         if node.kind != "end":
             choices.append(ChoiceView(ESCALATE, text("engine.escalate"), engine=True))
@@ -336,7 +345,7 @@ class Session:
         node = self.node()
         if choice_id == ESCALATE and node.kind != "end":
             return self._push(Step(self.current, "choose", ESCALATE))
-        if choice_id == CHECK_AGAIN and self._last_check and node.kind not in ("probe", "end"):
+        if choice_id == CHECK_AGAIN and any(c.id == CHECK_AGAIN for c in self.view().choices):
             return self._push(Step(self.current, "choose", CHECK_AGAIN))
         if node.kind == "info" and choice_id == CONTINUE:
             return self._push(Step(self.current, "choose", CONTINUE))

@@ -45,6 +45,9 @@ class ProbeSpec(Struct, frozen=True):
     # True when the probe finds its own targets (the settings finder): under a policy it is
     # handed the policy (``policy=`` keyword) and vets every connection itself.
     vets_targets: bool = False
+    # False for a check that only reads a text (a pasted message): it runs nowhere in
+    # particular, and running it again gives the same answer
+    network: bool = True
 
     def param(self, name: str) -> ProbeParam | None:
         return next((p for p in self.params if p.name == name), None)
@@ -186,6 +189,7 @@ REGISTRY: dict[str, ProbeSpec] = {
             (ProbeParam("message"),),
             frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown", *PASTE_OUTCOMES},
             "troubleshooter.explain.probe:probe_explain",
+            network=False,
         ),
         ProbeSpec(
             "port-sweep",

@@ -19,7 +19,6 @@ from troubleshooter.probes.outcome import ProbeOutcome, StageResult
 
 _LOOKUP = re.compile(r"^(?P<name>\S+) TXT: (?P<status>[a-z]+)$")
 _DNS_STATUSES = {"ok", "nodata", "nxdomain", "servfail", "timeout", "error"}
-LOCAL_CHECKS_SKIP = {"explain-message"}  # reads a pasted text: runs nowhere in particular
 
 
 def _get(item: Any, name: str, default: Any = None) -> Any:
@@ -127,7 +126,10 @@ def fact_lines(probe: ProbeOutcome | Mapping[str, Any], lang: Lang) -> list[str]
 
 def where_line(probe_name: str, lang: Lang, *, served: bool = False) -> str | None:
     """Where the check ran and what that proves (None for a check that reads a text)."""
-    if probe_name in LOCAL_CHECKS_SKIP:
+    from troubleshooter.probes.registry import get
+
+    spec = get(probe_name)
+    if spec is not None and not spec.network:
         return None
     return tr("result.where-served" if served else "result.where-here", lang)
 
