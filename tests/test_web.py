@@ -415,3 +415,13 @@ async def test_the_opt_in_usage_record_follows_the_web_conversation(served, tmp_
     assert kinds[0] == "start" and events[0]["front_end"] == "web"
     assert {"back", "article", "question"} <= set(kinds) and kinds[-1] == "close"
     assert "what is a port" not in (tmp_path / "usage.jsonl").read_text()  # no question text unless asked
+
+
+async def test_question_box_answers_follow_the_language_and_name_steps_by_title(served):
+    client, _ = await served(lang="en")
+    visitor = Visitor(client)
+    await visitor.get()
+    html = await visitor.post(do="ask", question="SMTP Error: Could not authenticate.")
+    assert "This message means" in html and "smtp:" not in re.sub(r'value="[^"]*"', "", html)
+    html = await visitor.post(do="lang", lang="cs")
+    assert "Tahle hláška znamená" in html

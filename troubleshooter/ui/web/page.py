@@ -17,7 +17,7 @@ from troubleshooter.i18n import LANGS, Lang, Text, tr
 from troubleshooter.probes.catalog import describe
 from troubleshooter.probes.outcome import ProbeOutcome
 from troubleshooter.safe_text import visible, visible_line
-from troubleshooter.transcript import entries
+from troubleshooter.transcript import entries, node_title
 from troubleshooter.ui.app.served import refusal
 from troubleshooter.ui.app.services import Articles, route_link
 from troubleshooter.ui.web.checks import stage_name
@@ -133,10 +133,14 @@ def settings_copies(card: dict[str, Any] | None, lang: Lang) -> list[dict[str, s
     return copies
 
 
-def _aside(aside: Any) -> dict[str, Any]:
+def _aside(aside: Any, web: WebSession, lang: Lang) -> dict[str, Any]:
     actions = []
     for label, action in aside.reply.actions:
         kind, _, target = action.partition(":")
+        session = web.session
+        ref = session.flows.resolve(target, session.current.flow) if kind == "node" else None
+        if ref is not None:  # the step by its title, not its id
+            label = tr("ask.jump", lang, node=node_title(session, ref).get(lang))
         actions.append({"label": label, "kind": kind, "target": target,
                         "href": f"?article={quote(target)}#article" if kind == "article" else None})
     return {"question": visible(aside.question), "lines": [visible(line) for line in aside.reply.lines],
@@ -154,7 +158,7 @@ def conversation(web: WebSession, lang: Lang) -> list[dict[str, Any]]:
         turns.append({
             "title": _t(entry.title, lang),
             "question": _t(entry.question, lang) or _t(entry.title, lang),
-            "asides": [_aside(a) for a in web.asides if a.position == position],
+            "asides": [_aside(a, web, lang) for a in web.asides if a.position == position],
             "answer": _t(entry.answer, lang),
             "card": check_card(entry.probe, lang) if entry.probe else None,
         })
@@ -175,7 +179,7 @@ def current(web: WebSession, lang: Lang) -> dict[str, Any]:
         "status_label": tr(f"app.end-{view.status}", lang) if view.is_end and view.status else "",
         "choices": [{"id": c.id, "label": c.label.get(lang)} for c in view.choices if c.id != ESCALATE],
         "warnings": [_t(f.message, lang) for f in view.findings],
-        "asides": [_aside(a) for a in web.asides if a.position == len(session.steps)],
+        "asides": [_aside(a, web, lang) for a in web.asides if a.position == len(session.steps)],
     }
     if view.input:
         spec = view.input

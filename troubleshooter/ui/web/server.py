@@ -244,6 +244,7 @@ class WebApp:
         action = form.get("do", "")
         if action == "lang":
             session.set_lang(parse_lang(form.get("lang")) or session.lang)
+            await self._reask(current)
             return
         if action == "ask":
             await self._ask(current, form.get("question", ""))
@@ -335,6 +336,15 @@ class WebApp:
             articles = [action[8:] for _, action in reply.actions if action.startswith("article:")]
             current.recorder.question(question, articles, bool(reply.actions))
         current.asides.append(Aside(len(current.session.steps), question, reply))
+
+    async def _reask(self, current: WebSession) -> None:
+        """After a language switch: the question box's answers again, in the new language."""
+        loop, lang, kb = asyncio.get_running_loop(), current.session.lang, self.config.kb
+        for aside in current.asides:
+            try:
+                aside.reply = await loop.run_in_executor(self.pool, answer, aside.question, lang, kb)
+            except Exception:  # keep the old answer rather than lose it
+                continue
 
     # -- live progress ----------------------------------------------------------------------
     async def events(self, request: web.Request) -> web.StreamResponse:
