@@ -48,6 +48,8 @@ testprov:
   name: Test Provider
   domains: [prov.test, mxhost.test]
   mx: [mx.testprov.test]
+  source: tests/test_finder.py
+  checked: 2026-11-20
   outgoing:
     - {{hostname: smtp.prov.test, port: {good.tls_port}, socketType: SSL, username: "%EMAILADDRESS%"}}
 oauthprov:
@@ -120,6 +122,7 @@ def test_provider_data_hit(world, capsys, lang, expected):
     assert code == 0
     assert expected in out
     assert "smtp.prov.test" in out and "SSL" in out and "Test Provider" in out
+    assert ("(checked 2026-11-20)" if lang == "en" else "(ověřeno 2026-11-20)") in out  # the fact's date
 
 
 def test_provider_data_hit_stops_the_search(world, capsys):
@@ -128,7 +131,8 @@ def test_provider_data_hit_stops_the_search(world, capsys):
     assert [s["step"] for s in data["steps"]] == ["provider"]
     card = data["card"]
     assert (card["host"], card["port"], card["encryption"]) == ("smtp.prov.test", world["good"].tls_port, "SSL")
-    assert card["evidence"]["host"] == {"source": "provider", "detail": "Test Provider", "confirmed": True}
+    assert card["evidence"]["host"] == {"source": "provider", "detail": "Test Provider", "confirmed": True,
+                                        "checked": "2026-11-20"}
     assert card["login_checked"] is False and card["evidence"]["username"]["confirmed"] is False
 
 
@@ -192,7 +196,7 @@ def test_srv_rejections_in_json(world, capsys, monkeypatch):
     assert outcomes == {"login.srv.test": "auth-failed", "cert.srv.test": "certificate-name-mismatch",
                         "good.srv.test": "ok"}
     assert data["card"]["evidence"]["username"] == {"source": "assumed", "detail": "%EMAILADDRESS%",
-                                                    "confirmed": True}
+                                                    "confirmed": True, "checked": ""}
 
 
 def test_guessing(world, capsys):

@@ -53,6 +53,7 @@ class Candidate:
     authentication: tuple[str, ...] = ("password-cleartext",)
     provider_id: str = ""
     provider_article: str = ""
+    checked: str = ""  # when the provider data's fact was last checked at its source (YYYY-MM-DD)
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -119,7 +120,7 @@ def _from_server(server: OutgoingServer, source: str, detail: str, provider: Pro
                  ) -> Candidate:
     return Candidate(server.hostname, server.port, server.security, source, detail, server.username,
                      server.authentication, provider.id if provider else "",
-                     (provider.article or "") if provider else "")
+                     (provider.article or "") if provider else "", server.fact.checked if provider else "")
 
 
 class Search:

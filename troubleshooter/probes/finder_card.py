@@ -59,6 +59,8 @@ def card_lines(result: dict[str, Any], lang: Lang, ids: bool = True) -> list[str
     for name in FIELDS:
         evidence = card["evidence"][name]
         source = tr(f"finder.source.{evidence['source']}", lang, detail=evidence["detail"])
+        if evidence.get("checked"):
+            source += " " + tr("finder.checked", lang, date=evidence["checked"])
         lines.append(f"  {labels[name]:<{label_width}}  {values[name]:<{value_width}}  {source}  "
                      f"{_confirmation(name, evidence, card, lang)}")
     if card.get("needs"):

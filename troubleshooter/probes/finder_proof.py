@@ -65,6 +65,7 @@ class Evidence:
     source: str  # provider, autoconfig, srv, mx, guess, address
     detail: str
     confirmed: bool  # the live server confirmed it
+    checked: str = ""  # provider data: the day the fact was last checked at its source
 
 
 @dataclass(slots=True)
@@ -201,11 +202,11 @@ def build_card(checked: list[Checked], address: str, password: str) -> SettingsC
         articles = list(articles)
     if cand.provider_article and cand.provider_article not in articles and needs:
         articles.append(cand.provider_article)
-    source = Evidence(cand.source, cand.source_detail, True)
+    source = Evidence(cand.source, cand.source_detail, True, cand.checked)
     user_source = cand.source if cand.source in ("provider", "autoconfig", "mx") else "assumed"
     evidence = {
         "host": source, "port": source,
-        "encryption": Evidence(cand.source, cand.source_detail, True),
+        "encryption": Evidence(cand.source, cand.source_detail, True, cand.checked),
         "username": Evidence(user_source, cand.username, login_ok),
         "sender": Evidence("address", address, login_ok),
     }
@@ -218,7 +219,7 @@ def _known_card(known: Checked, address: str) -> SettingsCard:
     cand = known.candidate
     local = address.split("@", 1)[0]
     username = cand.username.replace("%EMAILADDRESS%", address).replace("%EMAILLOCALPART%", local)
-    source = Evidence(cand.source, cand.source_detail, False)
+    source = Evidence(cand.source, cand.source_detail, False, cand.checked)
     user_source = cand.source if cand.source in ("provider", "mx") else "assumed"
     evidence = {"host": source, "port": source, "encryption": source,
                 "username": Evidence(user_source, cand.username, False),
