@@ -213,10 +213,21 @@ def main() -> None:
         from bounces import bounces  # type: ignore[import-not-found]
 
         index["bounces"] = bounces()
-    header = "# Written by generate.py (see its docstring); hand-written entries live in documented.yaml.\n"
-    index_file.write_text(
-        header + yaml.safe_dump(index, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8"
-    )
+    index_file.write_text(INDEX_HEADER + dump_without_aliases(index), encoding="utf-8")
+
+
+INDEX_HEADER = "# Written by generate.py (see its docstring); hand-written entries live in documented.yaml.\n"
+
+
+def dump_without_aliases(data) -> str:
+    """YAML with every repeated value written out: the project's loader refuses aliases."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data) -> bool:
+            return True
+
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=110)
 
 
 if __name__ == "__main__":
