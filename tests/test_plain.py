@@ -212,3 +212,14 @@ def test_a_password_typed_as_the_username_is_not_echoed_in_the_offer():
     assert done.returncode == 0, done.stderr
     assert "Use the cleaned value: ••••••@example.cz" in done.stdout
     assert "Tajne-Heslo-42" not in done.stdout
+
+
+def test_question_box_uses_the_current_node_to_break_a_tie():
+    # "vypnuté": the SMTP switch OFF, or SMTP login disabled at Microsoft - ask which at the start ...
+    at_start = plain(["?vypnuté", "q"], "--lang", "en")
+    assert "Did you mean" in at_start.stdout
+    # ... but at the node that asks about the switch, the switch it is
+    at_switch = plain(["set-up", "mioweb", "next", "?vypnuté", "2", "q"], "--lang", "en")
+    answer = at_switch.stdout.split("Choice: ", 4)[-1]
+    assert "Did you mean" not in answer and "Best answers" in answer
+    assert answer.index("SMTP is switched off") < answer.index("SMTP login is disabled")

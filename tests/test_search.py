@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from troubleshooter.knowledge import index as index_module
 from troubleshooter.knowledge import search
 from troubleshooter.knowledge.articles import Article, ArticleSet
 from troubleshooter.knowledge.evaluate import evaluate, load_questions
@@ -24,7 +25,7 @@ def _private_cache(tmp_path_factory):
     """One index cache for the module (building costs seconds), away from the user's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path_factory.mktemp("cache")))
-        search._MEMORY.clear()
+        index_module._MEMORY.clear()
         yield
 
 
@@ -57,7 +58,7 @@ def test_held_out_set_covers_every_article_in_both_languages() -> None:
     assert len(czech) * 2 >= len(questions)
     assert any(fold(q.text) == q.text.lower() for q in czech)
     assert any(fold(q.text) != q.text.lower() for q in czech)
-    ids = {d.article_id for d in search.index_for().docs}
+    ids = {d.article_id for d in index_module.index_for().docs}
     for lang in ("cs", "en"):
         asked = {article for q in questions if q.lang == lang for article in q.expect}
         assert asked == ids, (lang, sorted(ids - asked), sorted(asked - ids))
@@ -93,7 +94,7 @@ def test_eval_figures_count_confident_answers() -> None:
 
 
 def test_every_labelled_article_exists() -> None:
-    ids = {d.article_id for d in search.index_for().docs}
+    ids = {d.article_id for d in index_module.index_for().docs}
     wanted = {article for q in load_questions() for article in q.expect}
     assert wanted <= ids, sorted(wanted - ids)
 
@@ -111,7 +112,7 @@ def test_czech_inflections_share_a_lemma() -> None:
     assert index_terms("jak je to s tím", "cs") == []
 
 
-def _tiny_index() -> search.Index:
+def _tiny_index() -> index_module.Index:
     def article(article_id: str, title: str, body: str, keywords: tuple[str, ...] = ()) -> Article:
         return Article(article_id, "cs", title, title, keywords, ("smtp:intro",), body, f"{article_id}.cs.md")
 
@@ -122,7 +123,7 @@ def _tiny_index() -> search.Index:
         article("ports", "Porty a šifrování", "Port 465 je SSL, port 587 je STARTTLS."),
     ):
         articles.articles[(item.id, item.lang)] = item
-    return search.build_index(articles)
+    return index_module.build_index(articles)
 
 
 def test_unaccented_words_reach_the_lemma_through_the_vocabulary_map() -> None:
@@ -141,6 +142,87 @@ def test_typos_fall_back_to_the_nearest_word() -> None:
     assert search.rank("autentikace", "cs", index)[0].article_id == "auth"
     # short words forgive swapped letters only: "pert" is not "port"
     assert search.analyse("pert", index)[0].terms == ()
+
+
+# --- function words, phrases, fields, ambiguity (issue #19's four kinds of miss) -------------
+
+def test_function_words_are_our_own_folded_lists() -> None:
+    from troubleshooter.knowledge import function_words
+
+    for groups in (function_words.CZECH, function_words.ENGLISH):
+        assert set(groups) == {"particles and fillers", "greetings and politeness", "pronouns",
+                               "auxiliaries and modal verbs", "prepositions and conjunctions"}
+        assert all(word == fold(word) for text in groups.values() for word in text.split())
+    for word in ("vlastně", "vůbec", "prosím", "nějaké", "jaké", "mám", "bych", "actually", "please", "would"):
+        assert fold(word) in function_words.FUNCTION_WORDS, word
+    for word in ("jiný", "znovu", "off", "stale", "server", "heslo", "test", "nejde"):
+        assert fold(word) not in function_words.FUNCTION_WORDS, word  # they say something here
+
+
+def test_particles_never_reach_a_content_lemma() -> None:
+    # simplemma turns "vlastně" into "vlastní" (own) and "nějaké" into "nějaký"
+    assert index_terms("vlastně vůbec prosím nějaké", "cs") == []
+    analysed = search.analyse("Prosím, jaké heslo tam vlastně mám dát?", index_module.index_for())
+    assert [q.terms for q in analysed] == [("heslo",)]
+
+
+def test_a_known_phrase_is_one_word() -> None:
+    index = index_module.index_for()
+    analysed = search.analyse("what is the server name", index)
+    assert analysed[0].terms == ("~server-name",) and analysed[0].weight == 1.0
+    assert all(q.weight < 1.0 for q in analysed[1:])  # "server" and "name" no longer count alone
+    assert [q.terms for q in search.analyse("mám vypnuté smtp", index)][0] == ("~smtp-off",)
+    assert search.analyse("přihlašování přes smtp je vypnuté", index)[0].terms == ("~smtp-auth",)
+
+
+@pytest.mark.parametrize(("question", "lang", "expected"), [
+    # 1. a particle or filler lemmatised onto a content word outranked the subject
+    ("Prosím, jaké heslo tam vlastně mám dát?", "cs", {"field-password"}),
+    ("vlastně nevím, kam se píše port", "cs", {"field-port"}),
+    # 2. a word of a fixed phrase ("server name") pulled in another phrase's articles ("name resolution")
+    ("what is the server name", "en", {"field-host"}),
+    ("jaký je název serveru", "cs", {"field-host"}),
+    # 3. the SMTP switch OFF ranked below SMTP login disabled at Microsoft
+    ("smtp je vypnuté", "cs", {"error-smtp-off", "switch-smtp-on"}),
+    ("my smtp is disabled", "en", {"error-smtp-off", "switch-smtp-on"}),
+    # 4. a colloquial question about a field of the form ranked a troubleshooting article first
+    ("which value goes in the encryption field", "en", {"field-encryption"}),
+    ("co se vyplňuje do kolonky odesílatel", "cs", {"field-sender"}),
+])
+def test_the_four_kinds_of_miss(question: str, lang: str, expected: set[str]) -> None:
+    result = search.ask(question, lang)
+    assert result.matches[0].article_id in expected, [m.article_id for m in result.matches]
+    assert result.confident
+
+
+def test_two_close_answers_ask_did_you_mean(capsys) -> None:
+    from troubleshooter.cli import main
+
+    result = search.ask("vypnuté", "cs")
+    assert result.close and not result.confident and result.offer_flow is None
+    assert {m.article_id for m in result.matches[:2]} == {"error-smtp-off", "error-auth-disabled"}
+    assert result.to_json()["close"] is True
+    assert main(["ask", "--lang", "en", "vypnuté"]) == 1
+    out = capsys.readouterr().out
+    assert "Did you mean" in out and "did not find" not in out
+
+
+def test_context_breaks_the_tie_of_an_ambiguous_word() -> None:
+    at_switch = search.ask("vypnuté", "cs", context=search.SearchContext(node="smtp:smtp-on"))
+    assert at_switch.confident and at_switch.matches[0].article_id == "error-smtp-off"
+    microsoft = search.ask("vypnuté", "cs", context=search.SearchContext(provider="microsoft365"))
+    assert microsoft.confident and microsoft.matches[0].article_id == "error-auth-disabled"
+    # an explicit phrase is not overruled by the context
+    phrase = search.ask("smtp je vypnuté", "cs", context=search.SearchContext(provider="microsoft365"))
+    assert phrase.matches[0].article_id == "error-smtp-off"
+
+
+def test_context_from_the_conversation() -> None:
+    assert search.context_from("smtp:check-login", {"host": "smtp.office365.com"}) == search.SearchContext(
+        "smtp:check-login", "provider-microsoft365")
+    assert search.context_from("smtp:intro", {"username": "jana@seznam.cz"}).provider == "provider-seznam"
+    assert search.context_from("smtp:intro", {"host": "smtp.example.cz"}).provider is None
+    assert search.context_from(None).provider is None
 
 
 # --- nothing matches -------------------------------------------------------------------------
@@ -219,12 +301,12 @@ def test_looks_like_error() -> None:
 
 def test_index_is_cached_by_content(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("TROUBLESHOOTER_CACHE", str(tmp_path / "cache"))
-    search._MEMORY.clear()
-    first = search.index_for()
+    index_module._MEMORY.clear()
+    first = index_module.index_for()
     cached = list((tmp_path / "cache").glob("kb-index-*.json"))
     assert len(cached) == 1
-    search._MEMORY.clear()
-    again = search.index_for()
+    index_module._MEMORY.clear()
+    again = index_module.index_for()
     assert again.docs == first.docs and again.postings == first.postings
 
 
@@ -249,7 +331,7 @@ def test_real_explain_puts_the_red_message_article_first() -> None:
 
 
 def test_declined_words_avoid_loading_the_dictionary() -> None:
-    index = search.index_for()
+    index = index_module.index_for()
     (word,) = search.analyse("formulářem", index)
     assert word.terms == ("formular",) and not word.fuzzy
 

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from troubleshooter.content import kb_dir
     from troubleshooter.i18n import tr
-    from troubleshooter.knowledge.search import ask, index_for
+    from troubleshooter.knowledge.index import index_for
+    from troubleshooter.knowledge.search import ask
 
     if not index_for(args.kb).docs:
         print(tr("kb.ask-no-articles", lang, path=kb_dir(args.kb)), file=sys.stderr)

@@ -125,7 +125,9 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
     explanation = result.explanation
     if explanation is not None:
         console.print(f"[bold]{tr('kb.ask-explained', lang)}[/bold]")
-    if not result.confident:
+    if result.close:
+        console.print(f"[bold]{tr('kb.ask-did-you-mean', lang)}[/bold]")
+    elif not result.confident:
         console.print(tr("kb.ask-no-match", lang))
         if result.matches:
             console.print()

@@ -1,181 +1,105 @@
 """The question box: free Czech or English text → the best articles and where to start.
 
-A small BM25 over an inverted index of folded lemmas (see :mod:`.text`). bm25s would pull
-numpy and scipy, a long import, for a corpus of a hundred documents; the dictionaries here
-are fast enough for thousands of articles (``bench/bench_kb.py``, ``docs/benchmarks.md``).
+Question words are mapped onto the index vocabulary (:mod:`.index`) in order of cost: the
+folded surface map (``formulare`` → ``formular``), then simplemma in Czech and English
+(loaded lazily — it costs ~0.5 s per language), then a rapidfuzz typo fallback
+(``smpt`` → ``smtp``). Function words never count (:mod:`.function_words`); known terms
+of several words count as one (:mod:`.phrases`).
 
-Question words are mapped onto the index vocabulary in order of cost: the folded surface
-map (``formulare`` → ``formular``), then simplemma in Czech and English (loaded lazily —
-a large dictionary per language), then a rapidfuzz typo fallback (``smpt`` → ``smtp``).
+An answer is *confident* only when the best article scores well, covers most of the
+question, and stands clear of the next one; when two are close the caller says "Did you
+mean …?" rather than picking one. Where a word is ambiguous ("vypnuté": the SMTP switch, or
+SMTP login disabled at the provider), a :class:`SearchContext` from the conversation — the
+current node, the provider if known — breaks the tie.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from troubleshooter.i18n import LANGS, Lang
-from troubleshooter.knowledge.articles import ArticleSet
-from troubleshooter.knowledge.text import (
-    CZECH_ENDINGS,
-    STOPWORDS,
-    add_inflections,
-    fold,
-    has_diacritics,
-    index_terms,
-    lemma,
-    words,
-)
+from troubleshooter.knowledge import phrases
+from troubleshooter.knowledge.function_words import FILL_IN, FUNCTION_WORDS, LIGHT_WEIGHT, LIGHT_WORDS
+from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
+from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, words
 
-# BM25F: (weight, length normalisation) per field. Titles and keywords say what an article
-# is about; bodies ramble, so a word met only in a body counts less. Keyword terms count once
-# each, so a keyword list that repeats "heslo" in ten spellings does not drown the rest.
-FIELDS = {"title": (4.0, 0.3), "keywords": (2.5, 0.3), "summary": (1.0, 0.5), "body": (0.3, 0.75)}
-IDF_POWER = 1.0
-K1 = 8.0  # fields are weighted before saturation, so frequencies run high; tuned on questions.yaml
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
 FUZZY_PENALTY = 0.8
+PHRASE_PART = 0.3  # a phrase's own words, beside the phrase: "server" still says something
 MIN_SCORE = 3.0  # calibrated on tests/data/questions.yaml and the off-topic questions in test_search
-MIN_COVERAGE = 0.5
-COMMON_SHARE = 0.85  # a word in nearly every document (smtp) barely ranks; skip its postings
+MIN_COVERAGE = 0.6
+CLOSE = 0.85  # the second article within this share of the first: "Did you mean …?"
+COMMON_SHARE = 0.85
+WIDESPREAD_SHARE = 1.0
+WIDESPREAD = 1.0  # a word in nearly every document (smtp) barely ranks; skip its postings
 # A short question that is (nearly) an article's title — "co je smtp", "jak zapnout smtp" —
 # is answered by that article, even though its words ("smtp") are in every document and
-# its other words are stopwords that BM25 never sees. Credit the share of the question's
-# words that stand in the title.
+# its other words are function words that BM25 never sees. Credit the share of the
+# question's words that stand in the title.
 TITLE_MATCH = 3.0
+# The title's head says what an article is about ("SMTP server", "Sender mailbox"). When a
+# question covers the head and the head covers the question, that article answers it,
+# rather than one that mentions the same words under another subject ("Host not found").
+HEAD_MATCH = 6.0
+# Two neighbouring words of the question that stand together in an article's title, keywords,
+# summary, lead or headings ("údaje … poskytovatele") say more than the two words apart.
+PAIR_MATCH = 0.25
+STEM_MATCH = 0.8  # a word met only under another lemma of its stem (see index.stem)
+# A word that stands in the title head of one article only ("Forpsi", "DKIM", "browser")
+# names that article's subject: +NAMED, however common the word is in other bodies.
+NAMED = 0.3
+FILL_IN_DEFINES = 0.3  # "what goes in the X field": the articles that say what a field is, +30 %
+CONTEXT_NODE = 0.25  # an article tied to the conversation's current node: +25 %
+CONTEXT_PROVIDER = 0.25  # the provider's article, and articles that link to it
 
 
 @dataclass(frozen=True, slots=True)
-class Doc:
-    article_id: str
-    lang: Lang
-    title: str
-    summary: str
-    node: str | None
+class SearchContext:
+    """Where the question is asked: the conversation's node (``smtp:smtp-on``) and, when known,
+    the mailbox provider (its key in providers.yaml, ``microsoft365``, or article id)."""
+
+    node: str | None = None
+    provider: str | None = None
+
+    @property
+    def provider_article(self) -> str | None:
+        if not self.provider:
+            return None
+        return self.provider if self.provider.startswith("provider-") else f"provider-{self.provider}"
+
+    def boost(self, doc: Doc) -> float:
+        factor = 1.0
+        if self.node and (self.node in doc.related or self.node.partition(":")[2] in
+                          {r.partition(":")[2] for r in doc.related}):
+            factor += CONTEXT_NODE
+        article = self.provider_article
+        if article and (doc.article_id == article or article in doc.links):
+            factor += CONTEXT_PROVIDER
+        return factor
 
 
-@dataclass(slots=True)
-class Index:
-    docs: list[Doc]
-    postings: dict[str, dict[int, float]]  # term -> doc number -> BM25F pseudo term frequency
-    surface: dict[str, list[str]]  # folded surface word -> folded lemmas
-    _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
-    _titles: dict[str, list[int]] | None = field(default=None, repr=False)
+def context_from(node: str | None, values: Mapping[str, str] | None = None) -> SearchContext:
+    """What the conversation knows, for :func:`ask`: the current node (``smtp:smtp-on``) and,
+    from the values entered so far (server, username, sender), the mailbox provider."""
+    found = None
+    if values:
+        from troubleshooter.probes.providers import provider_for_domain, provider_for_host
 
-    def title_postings(self, word: str) -> list[int]:
-        """Documents whose title has this folded word (stopwords included)."""
-        if self._titles is None:
-            titles: dict[str, list[int]] = defaultdict(list)
-            for number, doc in enumerate(self.docs):
-                for title_word in {fold(w) for w in words(doc.title)}:
-                    titles[title_word].append(number)
-            self._titles = dict(titles)
-        return self._titles.get(word, [])
-
-    def idf(self, term: str) -> float:
-        df = len(self.postings.get(term, ()))
-        n = len(self.docs)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "docs": [[d.article_id, d.lang, d.title, d.summary, d.node] for d in self.docs],
-            "postings": {t: [[d, tf] for d, tf in p.items()] for t, p in self.postings.items()},
-            "surface": self.surface,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Index:
-        return cls(
-            [Doc(*row) for row in data["docs"]],
-            {t: {int(d): tf for d, tf in p} for t, p in data["postings"].items()},
-            data["surface"],
-        )
-
-    def fuzzy_choices(self, length: int, spread: int) -> list[str]:
-        """Known words within ``spread`` letters of ``length`` (an edit distance can't bridge more)."""
-        if self._fuzzy_choices is None:
-            buckets: dict[int, list[str]] = defaultdict(list)
-            for word in sorted(set(self.postings) | set(self.surface)):
-                buckets[len(word)].append(word)
-            self._fuzzy_choices = buckets
-        sizes = range(length - spread, length + spread + 1)
-        return [word for size in sizes for word in self._fuzzy_choices.get(size, ())]
-
-
-def build_index(articles: ArticleSet) -> Index:
-    docs: list[Doc] = []
-    counts: list[dict[str, dict[str, int]]] = []  # per doc: field -> term -> count
-    totals: dict[str, float] = defaultdict(float)
-    surface: dict[str, set[str]] = {}
-    lemmas: dict[str, set[str]] = defaultdict(set)
-    unknown: set[str] = set()  # Czech words simplemma does not know
-    for article in sorted(articles, key=lambda a: (a.id, a.lang)):
-        docs.append(Doc(article.id, article.lang, article.title, article.summary, article.node))
-        texts = {"title": article.title, "keywords": " ".join(article.keywords),
-                 "summary": article.summary, "body": _plain(article.body)}
-        fields: dict[str, dict[str, int]] = {}
-        for name, content in texts.items():
-            terms = index_terms(content, article.lang, surface, lemmas[article.lang],
-                                unknown if article.lang == "cs" else None)
-            if name == "keywords":
-                terms = sorted(set(terms))
-            fields[name] = dict(Counter(terms))
-            totals[name] += len(terms)
-        counts.append(fields)
-    for lang, found in lemmas.items():
-        add_inflections(surface, found, lang)  # type: ignore[arg-type]
-    n = max(len(docs), 1)
-    average = {name: max(totals[name] / n, 1.0) for name in FIELDS}
-    frequencies: dict[str, dict[int, float]] = defaultdict(dict)
-    for number, fields in enumerate(counts):
-        for name, terms in fields.items():
-            weight, b = FIELDS[name]
-            length = sum(terms.values())
-            norm = 1 - b + b * length / average[name]
-            for term, count in terms.items():
-                frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
-    _join_declined_loanwords(frequencies, surface, unknown)
-    # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
-    postings: dict[str, dict[int, float]] = {}
-    for term, per_doc in frequencies.items():
-        idf = math.log(1 + (n - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
-        postings[term] = {d: idf ** IDF_POWER * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
-    vocabulary = set(postings)
-    return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary})
-
-
-def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
-                             unknown: set[str]) -> None:
-    """``webu`` → ``web`` when simplemma does not know the word and the bare form is in the KB."""
-    for term in sorted(unknown):
-        if term not in frequencies:
-            continue
-        for ending in CZECH_ENDINGS:
-            stem = term[: -len(ending)]
-            if term.endswith(ending) and len(stem) >= 3 and stem in frequencies and stem != term:
-                for number, tf in frequencies.pop(term).items():
-                    frequencies[stem][number] = frequencies[stem].get(number, 0.0) + tf
-                for targets in surface.values():
-                    if term in targets:
-                        targets.discard(term)
-                        targets.add(stem)
-                break
-
-
-_MARKUP = re.compile(r"\]\([^)]*\)|<(?:kb|flow|https?):[^>]*>|https?://\S+|[#*_`>|]")
-
-
-def _plain(markdown: str) -> str:
-    """Body text without link targets and markup, so URLs and ids don't become words."""
-    return _MARKUP.sub(" ", markdown)
+        host = str(values.get("host") or "").strip()
+        found = provider_for_host(host) if host else None
+        for name in ("username", "sender"):
+            address = str(values.get(name) or "")
+            if found is None and "@" in address:
+                found = provider_for_domain(address.rpartition("@")[2].strip())
+    return SearchContext(node, found.article if found else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,34 +107,61 @@ class QueryWord:
     word: str
     terms: tuple[str, ...]
     fuzzy: bool = False
+    weight: float = 1.0
+
+
+def _word_terms(word: str, index: Index) -> QueryWord:
+    folded = fold(word)
+    terms = set(index.surface.get(folded, ()))
+    if folded in index.postings:
+        terms.add(folded)
+    if not terms and not word.isdigit():
+        terms = _declined(folded, index)
+    if not terms and not word.isdigit():
+        langs = ("cs",) if has_diacritics(word) else LANGS
+        terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
+        terms -= FUNCTION_WORDS
+    if terms:
+        light = folded in LIGHT_WORDS or terms <= LIGHT_WORDS
+        return QueryWord(word, tuple(sorted(terms)), weight=LIGHT_WEIGHT if light else 1.0)
+    if folded in LIGHT_WORDS:
+        return QueryWord(word, (), weight=LIGHT_WEIGHT)
+    guess = _typo(folded, index)
+    return QueryWord(word, guess, fuzzy=bool(guess))
 
 
 def analyse(question: str, index: Index) -> list[QueryWord]:
-    """Content words of a question, each with the index terms it stands for (maybe none)."""
-    found: list[QueryWord] = []
+    """Content words of a question, each with the index terms it stands for (maybe none);
+    a known phrase becomes one word, its parts stay at ``PHRASE_PART``."""
+    slots: list[QueryWord | None] = []  # None: a function word (kept for phrases)
+    positions: list[set[str]] = []
     for word in words(question):
         folded = fold(word)
-        if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
+        if folded in FUNCTION_WORDS or (len(folded) < 2 and not folded.isdigit()):
+            slots.append(None)
+            positions.append({folded})
             continue
-        terms = set(index.surface.get(folded, ()))
-        if folded in index.postings:
-            terms.add(folded)
-        if not terms and not word.isdigit():
-            terms = _declined(folded, index)
-        if not terms and not word.isdigit():
-            langs = ("cs",) if has_diacritics(word) else LANGS
-            terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
-        if terms:
-            found.append(QueryWord(word, tuple(sorted(terms))))
-            continue
-        guess = _typo(folded, index)
-        found.append(QueryWord(word, guess, fuzzy=bool(guess)))
+        qword = _word_terms(word, index)
+        slots.append(qword)
+        positions.append({folded, *qword.terms})
+    found: list[QueryWord] = []
+    function = [slot is None for slot in slots]
+    matches = phrases.find(positions, function, index.phrases) if index.phrases else []
+    in_phrase: set[int] = set()
+    for start, end, token in matches:
+        parts = [slot.word for slot in slots[start:end] if slot is not None]
+        found.append(QueryWord(" ".join(parts), (token,)))
+        in_phrase.update(range(start, end))
+    for number, slot in enumerate(slots):
+        if slot is not None:
+            found.append(slot if number not in in_phrase else QueryWord(
+                slot.word, slot.terms, slot.fuzzy, PHRASE_PART * slot.weight))
     return found
 
 
 def _declined(folded: str, index: Index) -> set[str]:
     """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``: a known word under a Czech
-    case ending or negation. Saves loading simplemma's dictionary for most questions."""
+    case ending or negation. Saves loading simplemma's dictionary (~1-2 s) for most questions."""
     candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else []
     candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
     for candidate in candidates:
@@ -240,7 +191,7 @@ def _typo(folded: str, index: Index) -> tuple[str, ...]:
     terms = set(index.surface.get(choice, ()))
     if choice in index.postings:
         terms.add(choice)
-    return tuple(sorted(terms))
+    return tuple(sorted(terms - FUNCTION_WORDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,18 +202,20 @@ class Hit:
     coverage: float  # share of the question's content words this article matched
 
 
-def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
+def rank(question: str, lang: Lang, index: Index, limit: int = 5,
+         context: SearchContext | None = None) -> list[Hit]:
     query = analyse(question, index)
     if not query:
         return []
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, float] = defaultdict(float)
     everywhere = 0.0  # words found in most documents: credited to all, not scored
-    common = len(index.docs) * COMMON_SHARE
+    counted = sum(q.weight for q in query)
     for qword in query:
-        postings = [index.postings[t] for t in qword.terms if t in index.postings]
-        if len(postings) == 1 and len(postings[0]) > common and len(query) > 1 and not qword.fuzzy:
-            everywhere += 1.0
+        posted = [t for t in qword.terms if t in index.postings]
+        postings = [index.postings[t] for t in posted]
+        if len(posted) == 1 and posted[0] in index.common and len(query) > 1 and not qword.fuzzy:
+            everywhere += qword.weight
             continue
         if len(postings) == 1:
             best = postings[0]
@@ -272,8 +225,15 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
                 for number, value in per_doc.items():
                     if value > best.get(number, 0.0):
                         best[number] = value
-        factor = FUZZY_PENALTY if qword.fuzzy else 1.0
-        credit = 0.5 if qword.fuzzy else 1.0
+        factor = qword.weight * (FUZZY_PENALTY if qword.fuzzy else 1.0)
+        credit = qword.weight * (0.5 if qword.fuzzy else 1.0)
+        stems = {stem(t) for t in qword.terms if not t.startswith(phrases.PREFIX) and not t.isdigit()}
+        if STEM_MATCH and stems:
+            best = dict(best)
+            for token in stems:
+                for number, value in index.postings.get(token, {}).items():
+                    if value * STEM_MATCH > best.get(number, 0.0):
+                        best[number] = value * STEM_MATCH
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
@@ -285,12 +245,24 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
         share = count / len(asked)
         if share >= 0.5 and number in scores:
             scores[number] += TITLE_MATCH * share
+    _credit_pairs(query, index, scores)
+    _credit_heads(query, index, scores, counted)
+    named = {owner for q in query for t in q.terms if q.weight == 1.0 and (owner := index.head_owner(t))}
+    if named:
+        for number in scores:
+            if index.docs[number].article_id in named:
+                scores[number] *= 1 + NAMED
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
+    fill_in = not FILL_IN.isdisjoint(fold(w) for w in words(question))
     per_article: dict[str, Hit] = {}
     for number, score in top:
         doc = index.docs[number]
         weighted = score * (1.0 if doc.lang == lang else OTHER_LANG)
-        hit = Hit(doc.article_id, doc, weighted, (matched[number] + everywhere) / len(query))
+        if fill_in and doc.defines:
+            weighted *= 1 + FILL_IN_DEFINES
+        if context is not None:
+            weighted *= context.boost(doc)
+        hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted))
         current = per_article.get(doc.article_id)
         if current is None or weighted > current.score:
             per_article[doc.article_id] = hit
@@ -298,51 +270,39 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5) -> list[Hit]:
     return ordered[:limit]
 
 
+def _credit_pairs(query: list[QueryWord], index: Index, scores: dict[int, float]) -> None:
+    content = [q for q in query if q.terms and not q.terms[0].startswith(phrases.PREFIX)]
+    for first, second in pairwise(content):
+        tokens = {pair(a, b) for a in first.terms for b in second.terms if a != b}
+        best: dict[int, float] = {}
+        for token in tokens:
+            for number, value in index.postings.get(token, {}).items():
+                best[number] = max(best.get(number, 0.0), value)
+        weight = PAIR_MATCH * min(first.weight, second.weight)
+        for number, value in best.items():
+            scores[number] += value * weight
+
+
+def _credit_heads(query: list[QueryWord], index: Index, scores: dict[int, float], counted: float) -> None:
+    """Credit an article whose title head the question covers and that covers the question."""
+    asked = {term for qword in query for term in qword.terms}
+    for number in list(scores):
+        head = index.docs[number].head_terms - index.common
+        covered = head & asked
+        if not covered:
+            continue
+        share = sum(q.weight for q in query if covered.intersection(q.terms)) / counted
+        scores[number] += HEAD_MATCH * len(covered) / len(head) * share
+
+
+def is_close(hits: list[Hit]) -> bool:
+    """The second article scores nearly as well as the first: ask which one was meant."""
+    return len(hits) > 1 and hits[1].score >= CLOSE * hits[0].score
+
+
 def is_confident(hits: list[Hit]) -> bool:
-    return bool(hits) and hits[0].score >= MIN_SCORE and hits[0].coverage >= MIN_COVERAGE
-
-
-# --- the index for a kb directory, cached by content ---------------------------------------
-
-_MEMORY: dict[str, Index] = {}
-
-
-def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
-    import hashlib
-
-    from troubleshooter.knowledge import text as text_module
-    from troubleshooter.knowledge.articles import article_files
-
-    digest = hashlib.sha256(b"kb-index\0")
-    for module_file in (__file__, text_module.__file__):  # an analyser change invalidates the cache
-        digest.update(Path(module_file).read_bytes())
-    for path in article_files(kb_dir):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:24]
-
-
-def index_for(kb_dir: os.PathLike[str] | str | None = None, *, use_cache: bool = True) -> Index:
-    """The index of a kb directory: from memory, the on-disk cache, or built (and cached)."""
-    from troubleshooter import cache, content
-    from troubleshooter.knowledge.articles import load_articles
-
-    folder = content.kb_dir(kb_dir)
-    key = kb_fingerprint(folder)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    index: Index | None = None
-    if use_cache:
-        stored = cache.read_cached("kb-index", key)
-        try:
-            index = Index.from_json(stored) if stored is not None else None
-        except (ValueError, KeyError, TypeError):
-            index = None
-    if index is None:
-        index = build_index(load_articles(folder))
-        if use_cache:
-            cache.store_cached("kb-index", key, index.to_json())
-    _MEMORY[key] = index
-    return index
+    return (bool(hits) and hits[0].score >= MIN_SCORE and hits[0].coverage >= MIN_COVERAGE
+            and not is_close(hits))
 
 
 # --- ask: what the command line and the app's chat box call ---------------------------------
@@ -362,6 +322,7 @@ class AskResult:
     confident: bool
     explanation: Any = None  # troubleshooter.explain.Explanation when the text was an error message
     offer_flow: str | None = None  # set when nothing fits: start the guided flow here instead
+    close: bool = False  # the first two matches fit about equally: "Did you mean …?"
 
     def to_json(self) -> dict[str, Any]:
         explanation = None
@@ -371,6 +332,7 @@ class AskResult:
                 for name in ("outcome", "stage", "article", "node", "confidence", "evidence")}
         return {
             "confident": self.confident,
+            "close": self.close,
             "matches": [{"article": m.article_id, "title": m.title, "answer": m.answer,
                          "score": round(m.score, 3), "node": m.node} for m in self.matches],
             "explanation": explanation,
@@ -425,18 +387,22 @@ def _match(index: Index, article_id: str, lang: Lang, score: float) -> Match | N
     return Match(doc.article_id, doc.title, doc.summary, score, doc.node)
 
 
-def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None, limit: int = 3) -> AskResult:
+def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None, limit: int = 3,
+        context: SearchContext | None = None) -> AskResult:
     """The best articles for a question, with their two-line answer and the node to start from.
 
-    When nothing fits well, ``confident`` is False and ``offer_flow`` names the guided flow's
-    start, so callers offer the walk-through rather than a random article.
+    When two articles fit about equally, ``close`` is True and neither is confident: callers
+    ask "Did you mean …?" with both. When nothing fits well, ``confident`` is False and
+    ``offer_flow`` names the guided flow's start, so callers offer the walk-through rather
+    than a random article. ``context`` (the current node, the provider) breaks ties.
     """
     index = index_for(kb_dir)
-    hits = rank(question, lang, index, limit=max(limit, 5))
+    hits = rank(question, lang, index, limit=max(limit, 5), context=context)
     matches = [Match(h.article_id, h.doc.title if h.doc.lang == lang else _title(index, h, lang),
                      _answer(index, h, lang), h.score, h.doc.node) for h in hits]
     explanation = _explain(question)
     confident = is_confident(hits)
+    close = not confident and is_close(hits) and hits[0].score >= MIN_SCORE
     if explanation is not None:
         article = getattr(explanation, "article", None)
         top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
@@ -445,9 +411,9 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
         if first is not None:
             first = Match(first.article_id, first.title, first.answer, first.score, node or first.node)
             matches = [first] + [m for m in matches if m.article_id != first.article_id]
-        confident = True
+        confident, close = True, False
     matches = matches[:limit]
-    return AskResult(matches, confident, explanation, None if confident else "smtp:intro")
+    return AskResult(matches, confident, explanation, None if confident or close else "smtp:intro", close)
 
 
 def _title(index: Index, hit: Hit, lang: Lang) -> str:

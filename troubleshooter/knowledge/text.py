@@ -13,24 +13,10 @@ import unicodedata
 from functools import lru_cache
 
 from troubleshooter.i18n import Lang
+from troubleshooter.knowledge.function_words import FUNCTION_WORDS
 
 _WORD = re.compile(r"\w+")
 _E_MAIL = re.compile(r"\be-(?=mail)", re.IGNORECASE)
-
-# Words that carry no meaning for finding an article (folded, both languages).
-_STOPWORD_TEXT = """
-a aby ale ani asi az bez by byl byla bylo byt co coz do i ja jak jake jaky je jeho jej jen jeste
-ji jsem jsme jsou jste k kam kde kdy kdyz ke ktera ktere ktery kteri mam me mi mit mne mnou mu muj
-my na nam nas nebo nej neni nez o od po pod pokud pro proc protoze pri s se si sve svuj ta tak take
-tam tato te ted ten tento teto tim to tom tu ty u uz v ve vam vas vy z za ze zda ji jim mate muze
-muzu mohu chci potrebuji potrebuju prosim dobry den dekuji ahoj pomoc pomozte poradte problem
-dat davat dal dala musim musime musi mel mela melo udelat delat nejak vubec
-the an and or of to in on at for from by with is are was were be been being it its this that
-these those i me my we our you your he she they them do does did have has had not no can could
-should would will how what why where when which who there here as if then so but about into
-any some please hi hello thanks am need help want problem issue put
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def fold(text: str) -> str:
@@ -48,9 +34,16 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(_E_MAIL.sub("e", text.lower())) if w != "_"]
 
 
+# simplemma's few wrong guesses that cost findability: "odesílatel" (sender) is not "odeslat".
+LEMMA_FIXES: dict[tuple[str, Lang], str] = {("odesílatel", "cs"): "odesílatel"}
+
+
 @lru_cache(maxsize=65536)
 def lemma(word: str, lang: Lang) -> str:
     """simplemma's dictionary form (its data ships in the wheel; nothing is downloaded)."""
+    fixed = LEMMA_FIXES.get((word, lang))
+    if fixed:
+        return fixed
     import simplemma  # a slow import and a large dictionary per language: only when needed
 
     return simplemma.lemmatize(word, lang=lang).lower()
@@ -68,30 +61,39 @@ def is_known(word: str, lang: Lang) -> bool:
 CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove")
 
 
-def index_terms(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
-                lemmas: set[str] | None = None, unknown: set[str] | None = None) -> list[str]:
-    """Folded lemmas of ``text``, stopwords dropped.
+def lemma_sequence(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
+                   lemmas: set[str] | None = None, unknown: set[str] | None = None) -> list[tuple[str, bool]]:
+    """Every word of ``text`` as (folded lemma, is a content word); function words keep their
+    folded form, so a phrase such as "from address" can still be found in the sequence.
 
     ``surface`` collects folded surface form → folded lemmas, the vocabulary map that lets
     an unaccented query word (``formulare``) find the lemma of ``formuláře``.
     """
-    terms: list[str] = []
+    sequence: list[tuple[str, bool]] = []
     for word in words(text):
         folded_word = fold(word)
-        if folded_word in STOPWORDS:
+        if folded_word in FUNCTION_WORDS:
+            sequence.append((folded_word, False))
             continue
         raw = lemma(word, lang) if not word.isdigit() else word
         term = fold(raw)
-        if term in STOPWORDS:
+        if term in FUNCTION_WORDS:
+            sequence.append((term, False))
             continue
         if lemmas is not None:
             lemmas.add(raw)
         if unknown is not None and raw == word and not word.isdigit() and not is_known(word, lang):
             unknown.add(term)
-        terms.append(term)
+        sequence.append((term, True))
         if surface is not None:
             surface.setdefault(folded_word, set()).add(term)
-    return terms
+    return sequence
+
+
+def index_terms(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
+                lemmas: set[str] | None = None, unknown: set[str] | None = None) -> list[str]:
+    """Folded lemmas of ``text``, function words dropped."""
+    return [term for term, content in lemma_sequence(text, lang, surface, lemmas, unknown) if content]
 
 
 def add_inflections(surface: dict[str, set[str]], lemmas: set[str], lang: Lang) -> None:

@@ -192,9 +192,11 @@ class PlainConversation:
             self.say(tr("plain.ask-hint", self.lang))
             return
         from troubleshooter.knowledge.render import print_ask
-        from troubleshooter.knowledge.search import ask
+        from troubleshooter.knowledge.search import ask, context_from
 
-        result = ask(question, self.lang, self.kb)
+        here = self.session.current
+        context = context_from(f"{here.flow}:{here.node}", self.session.values)
+        result = ask(question, self.lang, self.kb, context=context)
         if self.recorder:
             self.recorder.question(question, [m.article_id for m in result.matches], result.confident)
         print_ask(result, self.lang, file=self.out, ids=False)

@@ -1,0 +1,129 @@
+"""Words that say nothing about *which* article answers: Czech and English function words.
+
+A question such as "Dobrý den, vlastně vůbec nevím, jaké heslo mám prosím dát" has two
+words that point at an article (heslo, maybe dát); the rest are particles, fillers,
+pronouns and auxiliaries. Left in, a lemmatiser maps some of them onto content words of
+unrelated articles ("vlastně" → "vlastní", "nějaké" → "nějaký") and they outrank the
+subject. They are dropped from questions and articles alike, matched on the folded surface
+form (lowercase, no diacritics) before any lemmatising, so the unaccented spellings people
+type are covered by the same entries.
+
+Negations that are part of a word (nejde, nechodí) stay: they are content words here.
+"""
+
+from __future__ import annotations
+
+# Each group is space-separated and already folded (no diacritics, lowercase: a test checks);
+# grouped so a reviewer can see why a word is here. Not here on purpose, though they look
+# like fillers: "jiný"/"other" (a different server answered), "znovu"/"again" (try again
+# later), "off" (SMTP is off), "stale" (Czech "stále", but English stale passwords).
+CZECH = {
+    "particles and fillers": """
+        vlastne vubec prosim proste treba asi uz jeste jen jenom taky take tez porad furt hned
+        zrovna opravdu fakt fakticky teda tedy no jo nu ano tak pak potom ted nyni jiz snad mozna
+        skoro uplne docela celkem hodne trochu nejak nejako nak jakoby prave sice vsak totiz
+        stejne zase dokonce akorat hlavne zejmena normalne tady tam onde nekde nikde
+        vzdycky vzdy nikdy obcas porad ihned rovnou spis spise radsi radeji vubec beztak stejne
+        zrejme evidentne samozrejme jasne
+    """,
+    "greetings and politeness": """
+        dobry dobre dobrou den vecer rano zdravim zdravime ahoj cau nazdar dekuji dekuju dekujeme
+        diky dik predem pozdrav pozdravem vazeny vazena vazeni mily mila mili hezky hezke prosba
+        prosime poprosit poprosim pomoc pomozte pomoct pomoci pomuzete poradte poradit poradite
+        rada radu potreboval potrebovala potrebuji potrebuju potrebujeme potrebovat chtel chtela
+        chteli chtit chci chceme chcete zeptat zeptal zeptala ptat ptam dotaz dotazem otazka
+        otazku problem problemu problemem vim nevim nevime vedet
+    """,
+    "pronouns": """
+        ja me mi mne mnou ty te ti tebe tobe tebou on ona ono oni ony jej ho mu jemu jeho ji jim
+        je jich nim nimi nich ni nej nemu my nas nam nami vy vas vam vami se si sebe sobe sebou
+        muj moje moji mou meho mem mym mymi mych memu tvuj tvoje tvoji nase nasi nasich nasim
+        nasem vase vasi vasich vasim vasem svuj svoje svou sveho svem svym svych svymi sve svoji
+        svemu ten ta to toho tomu tom tim tech temi tu tou tento tato toto tyto tohoto tomto timto
+        tahle tenhle tohle tuhle tyhle tehle timhle techhle onen tamten ktery ktera ktere kteri
+        kterou kterym kterych kterymi kteremu ktereho jaky jaka jake jaci jakou jakym jakeho jakych
+        jakemu co coz ceho cemu cim kdo koho komu kym nejaky nejaka nejake nejakou nejakeho
+        nejakym nejakych nejaci nejakemu neco necoho neceho necim nekdo nekoho nekomu nic nicem
+        nikdo nijak zadny zadna zadne zadnou zadneho vsechno vse vsichni vsechny vseho kazdy
+        kazda kazde kazdou sam sama samo sami samy
+    """,
+    "auxiliaries and modal verbs": """
+        byt jsem jsi jsme jste jsou byl byla bylo byli byly bude budu budes budeme budete budou
+        by bych bys bychom byste aby abych abys abychom abyste kdyby kdybych kdybychom mam mas ma
+        mame mate maji mel mela melo meli mely mit muzu mohu muzes muze muzeme muzete mohou muzou
+        mohl mohla mohli moci musim musis musi musime musite museji muset musel musela smim smi
+        lze dat davat dal dala dali delat udelat udelal udelala
+    """,
+    "prepositions and conjunctions": """
+        a i ale ani nebo anebo ci ze aby kdyz pokud jestli jestlize zda zdali protoze proto takze
+        ac nez jako jak kde kam kdy proc odkud kudy v ve na do z s k ke ku o od ode po pod pode
+        pro pri bez mezi nad pred za u pres podle kvuli behem krom krome vedle skrz dle vcetne
+    """,
+}
+
+ENGLISH = {
+    "particles and fillers": """
+        just really actually basically still also even only very quite anyway maybe perhaps
+        already yet ever never simply somehow probably apparently honestly exactly
+        certainly totally kind sort like well oh okay so too either neither rather now then
+        there here always sometimes
+    """,
+    "greetings and politeness": """
+        please hi hello hey thanks thank dear regards cheers sir madam morning afternoon
+        evening help problem issue question wondering wonder
+    """,
+    "pronouns": """
+        i me my mine myself we us our ours ourselves you your yours yourself he him his she her
+        hers it its itself they them their theirs this that these those what which who whom
+        whose whatever something anything everything nothing someone anyone everyone one ones
+        all any some each every
+    """,
+    "auxiliaries and modal verbs": """
+        is are was were be been being am do does did doing done have has had having can could
+        should would will shall may might must don doesn didn isn aren wasn weren won wouldn
+        couldn shouldn haven hasn hadn ll ve re get gets got getting need needs want wants
+        put
+    """,
+    "prepositions and conjunctions": """
+        a an the and or but if then so of to in on at for from by with about into onto as than
+        how why where when while because though although whether not no nor via per up out through
+        over after before during within across between
+    """,
+}
+
+
+def _words(groups: dict[str, str]) -> frozenset[str]:
+    return frozenset(word for text in groups.values() for word in text.split())
+
+
+FUNCTION_WORDS: frozenset[str] = _words(CZECH) | _words(ENGLISH)
+
+
+# Light words: they frame a question ("what do I *put* in the *field*", "kam se *píše*")
+# without saying which article answers it. Unlike function words they stay in the index
+# and in questions, but a question's light word counts at ``LIGHT_WEIGHT`` of a content
+# word. Folded lemmas (and the folded forms people type), both languages.
+LIGHT = {
+    "en": """
+        know use find go goes type enter write fill choose select set mean say show look see work
+        happen make try value thing way field box
+    """,
+    "cs": """
+        vedet pouzit pouzivat najit najdu jit jde psat napsat pise zadat zadavat vyplnit vyplnovat
+        patrit patri zvolit vybrat volit znamenat znamena ukazovat ukazuje fungovat funguje hodnota
+        hodnoty vec pole policko kolonka kolonky kolonce kolonku okenko vyplnuje vyplnuji zadavam
+    """,
+}
+LIGHT_WORDS: frozenset[str] = _words(LIGHT)
+
+# A question with one of these asks what to fill into a field of the SMTP form ("co dát do
+# kolonky odesílatel"): the articles that say what a field is answer it before a
+# troubleshooting article that mentions the same word.
+FILL_IN: frozenset[str] = _words({
+    "en": "field fields box enter fill type write put",
+    "cs": """
+        pole poli policko policka policku kolonka kolonky kolonce kolonku okenko zadat zadavat zadavam
+        zadam vyplnit vyplnuje vyplnuji vyplnovat vyplnim napsat psat pise dat
+    """,
+})
+LIGHT_WEIGHT = 0.3

@@ -1,0 +1,328 @@
+"""The search index over the articles: BM25F over folded lemmas, built once and cached.
+
+A small BM25 over an inverted index of folded lemmas (see :mod:`.text`). bm25s would pull
+numpy and scipy, about 0.45 s of import on this machine, for a corpus of a hundred
+documents; the dictionaries here score 2,000 articles in well under 5 ms (``bench/bench_kb.py``).
+
+Each article is read as fields of different weight: what it says it is about (title, the
+summary that is its answer line, the author's keywords, the lead paragraph and the "What it
+is" line) counts more than a word met in passing in the body. Known multi-word terms
+(:mod:`.phrases`) are indexed as tokens of their own.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from troubleshooter.i18n import Lang
+from troubleshooter.knowledge import phrases
+from troubleshooter.knowledge.articles import Article, ArticleSet
+from troubleshooter.knowledge.text import (
+    CZECH_ENDINGS,
+    add_inflections,
+    fold,
+    lemma_sequence,
+    words,
+)
+
+# BM25F: (weight, length normalisation) per field. Keyword terms count once each, so a
+# keyword list that repeats "heslo" in ten spellings does not drown the rest.
+FIELDS = {"title": (4.0, 0.3), "keywords": (2.5, 0.3), "summary": (1.5, 0.5), "lead": (1.0, 0.5),
+          "headings": (1.0, 0.3), "body": (0.3, 0.75)}
+COMMON_SHARE = 0.85  # a word in nearly every document (smtp) barely ranks: see Index.common
+K1 = 8.0  # fields are weighted before saturation, so frequencies run high; tuned on questions.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    article_id: str
+    lang: Lang
+    title: str
+    summary: str
+    related: tuple[str, ...]  # flow nodes, the first is where to start
+    links: tuple[str, ...]  # articles its body links to (kb:id)
+    head_terms: frozenset[str]  # folded lemmas and phrase tokens of the title's head (see title_head)
+    defines: bool  # it says what a thing is ("What it is:"): a form field's article
+
+    @property
+    def node(self) -> str | None:
+        return self.related[0] if self.related else None
+
+
+@dataclass(slots=True)
+class Index:
+    docs: list[Doc]
+    postings: dict[str, dict[int, float]]  # term -> doc number -> BM25F contribution
+    surface: dict[str, list[str]]  # folded surface word -> folded lemmas
+    phrases: list[tuple[str, tuple[str, ...]]]  # phrase token -> folded lemma sequence, longest first
+    common: frozenset[str]  # words in nearly every document of their language ("smtp")
+    _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
+    _titles: dict[str, list[int]] | None = field(default=None, repr=False)
+    _head_owner: dict[str, str] | None = field(default=None, repr=False)
+
+    def head_owner(self, term: str) -> str | None:
+        """The one article whose title head has this term ("forpsi", "dkim"), if only one has."""
+        if self._head_owner is None:
+            owners: dict[str, set[str]] = defaultdict(set)
+            for doc in self.docs:
+                for head_term in doc.head_terms:
+                    owners[head_term].add(doc.article_id)
+            self._head_owner = {t: next(iter(ids)) for t, ids in owners.items() if len(ids) == 1}
+        return self._head_owner.get(term)
+
+    def title_postings(self, word: str) -> list[int]:
+        """Documents whose title has this folded word (function words included)."""
+        if self._titles is None:
+            titles: dict[str, list[int]] = defaultdict(list)
+            for number, doc in enumerate(self.docs):
+                for title_word in {fold(w) for w in words(doc.title)}:
+                    titles[title_word].append(number)
+            self._titles = dict(titles)
+        return self._titles.get(word, [])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "docs": [[d.article_id, d.lang, d.title, d.summary, list(d.related), list(d.links),
+                      sorted(d.head_terms), d.defines] for d in self.docs],
+            "postings": {t: [[d, tf] for d, tf in p.items()] for t, p in self.postings.items()},
+            "surface": self.surface,
+            "phrases": [[token, list(sequence)] for token, sequence in self.phrases],
+            "common": sorted(self.common),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Index:
+        return cls(
+            [Doc(a, lang, title, summary, tuple(related), tuple(links), frozenset(terms), defines)
+             for a, lang, title, summary, related, links, terms, defines in data["docs"]],
+            {t: {int(d): tf for d, tf in p} for t, p in data["postings"].items()},
+            data["surface"],
+            [(token, tuple(sequence)) for token, sequence in data["phrases"]],
+            frozenset(data["common"]),
+        )
+
+    def fuzzy_choices(self, length: int, spread: int) -> list[str]:
+        """Known words within ``spread`` letters of ``length`` (an edit distance can't bridge more)."""
+        if self._fuzzy_choices is None:
+            buckets: dict[int, list[str]] = defaultdict(list)
+            for word in sorted(set(self.postings) | set(self.surface)):
+                if not word.startswith(phrases.PREFIX):
+                    buckets[len(word)].append(word)
+            self._fuzzy_choices = buckets
+        sizes = range(length - spread, length + spread + 1)
+        return [word for size in sizes for word in self._fuzzy_choices.get(size, ())]
+
+
+_MARKUP = re.compile(r"\]\([^)]*\)|<(?:kb|flow|https?):[^>]*>|https?://\S+|[#*_`>|]")
+_KB_LINK = re.compile(r"\]\(kb:([a-z0-9][a-z0-9._-]*)|<kb:([a-z0-9][a-z0-9._-]*)")
+_ABOUT_LINE = re.compile(r"^\*\*(?:what it is|co to je)\b", re.IGNORECASE)
+
+
+def _plain(markdown: str) -> str:
+    """Body text without link targets and markup, so URLs and ids don't become words."""
+    return _MARKUP.sub(" ", markdown)
+
+
+def article_fields(article: Article) -> dict[str, list[str]]:
+    """The article's texts per field; each item is matched for phrases on its own.
+
+    ``lead`` is what the article says it is about: the text before its first section and a
+    "What it is:" line; ``headings`` are its section titles (the top one repeats the title).
+    """
+    lead: list[str] = []
+    headings: list[str] = []
+    body: list[str] = []
+    in_lead = True
+    for paragraph in re.split(r"\n\s*\n", article.body):
+        text = paragraph.strip()
+        if not text:
+            continue
+        if text.startswith("#"):
+            level = len(text) - len(text.lstrip("#"))
+            first, _, rest = text.partition("\n")
+            if level >= 2:
+                headings.append(first)
+                in_lead = False
+            if rest.strip():
+                body.append(rest)
+            continue
+        (lead if in_lead or _ABOUT_LINE.match(text) else body).append(_plain(text))
+    return {"title": [article.title], "keywords": list(article.keywords), "summary": [article.summary],
+            "lead": lead, "headings": [_plain(h) for h in headings], "body": [_plain(b) for b in body]}
+
+
+_HEAD_END = re.compile(r"\s[–—-]\s|:\s")
+_LONG_ASIDE = re.compile(r"\((?:[^)]*\d[^)]*|(?:[^)\s]+\s+){3,}[^)]*)\)")
+
+
+def title_head(title: str) -> str:
+    """What an article is about, in its own words: the title before a dash or colon, without
+    a long or numbered aside — "SMTP server (host) – what to enter" → "SMTP server (host)",
+    "Host not found (getaddrinfo failed, Name or service not known)" → "Host not found"."""
+    return _HEAD_END.split(_LONG_ASIDE.sub(" ", title), maxsplit=1)[0].strip()
+
+
+def pair(first: str, second: str) -> str:
+    """The token of two neighbouring content words, in either order ("údaje od poskytovatele"
+    and "poskytovatel údaje" are one pair)."""
+    return PAIR.join(sorted((first, second)))
+
+
+PAIR = "+"
+STEM = "§"
+STEM_LENGTH = 6
+
+
+def stem(term: str) -> str:
+    """A word's first letters: "šifrované", "šifrování" and "šifrovat" share one stem where the
+    lemmatiser gives them three lemmas. Indexed for the fields that say what an article is
+    about; a question's word falls back on it at ``STEM_MATCH`` of its weight."""
+    return STEM + term[:STEM_LENGTH]
+PAIRED_FIELDS = frozenset({"title", "keywords", "summary", "lead", "headings"})
+
+
+def _field_terms(texts: list[str], lang: Lang, table: list[tuple[str, tuple[str, ...]]],
+                 collect: dict[str, Any], pairs: bool = False) -> list[str]:
+    terms: list[str] = []
+    for text in texts:
+        sequence = lemma_sequence(text, lang, collect["surface"], collect["lemmas"], collect["unknown"])
+        content = [term for term, is_content in sequence if is_content]
+        terms.extend(content)
+        found = phrases.find([{term} for term, _ in sequence], [not c for _, c in sequence], table)
+        terms.extend(token for _, _, token in found)
+        if pairs:
+            terms.extend(pair(a, b) for a, b in pairwise(content) if a != b)
+            terms.extend(stem(term) for term in content if not term.isdigit())
+    return terms
+
+
+def build_index(articles: ArticleSet) -> Index:
+    table = phrases.phrase_table(lambda text, lang: [term for term, _ in lemma_sequence(text, lang)])
+    docs: list[Doc] = []
+    counts: list[dict[str, dict[str, int]]] = []  # per doc: field -> term -> count
+    totals: dict[str, float] = defaultdict(float)
+    surface: dict[str, set[str]] = {}
+    lemmas: dict[str, set[str]] = defaultdict(set)
+    unknown: set[str] = set()  # Czech words simplemma does not know
+    for article in sorted(articles, key=lambda a: (a.id, a.lang)):
+        collect = {"surface": surface, "lemmas": lemmas[article.lang],
+                   "unknown": unknown if article.lang == "cs" else None}
+        fields: dict[str, dict[str, int]] = {}
+        for name, texts in article_fields(article).items():
+            terms = _field_terms(texts, article.lang, table, collect, pairs=name in PAIRED_FIELDS)
+            if name == "keywords":
+                terms = sorted(set(terms))
+            fields[name] = dict(Counter(terms))
+            totals[name] += len(terms)
+        counts.append(fields)
+        links = tuple(dict.fromkeys(a or b for a, b in _KB_LINK.findall(article.body)))
+        head = _field_terms([title_head(article.title)], article.lang, table, collect)
+        defines = any(_ABOUT_LINE.match(line) for line in article.body.split("\n"))
+        docs.append(Doc(article.id, article.lang, article.title, article.summary, article.related, links,
+                        frozenset(head), defines))
+    for lang, found in lemmas.items():
+        add_inflections(surface, found, lang)  # type: ignore[arg-type]
+    n = max(len(docs), 1)
+    average = {name: max(totals[name] / n, 1.0) for name in FIELDS}
+    frequencies: dict[str, dict[int, float]] = defaultdict(dict)
+    for number, fields in enumerate(counts):
+        for name, terms in fields.items():
+            weight, b = FIELDS[name]
+            length = sum(terms.values())
+            norm = 1 - b + b * length / average[name]
+            for term, count in terms.items():
+                frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
+    joined = _join_declined_loanwords(frequencies, surface, unknown)
+    for token in [t for t in frequencies if PAIR in t and any(part in joined for part in t.split(PAIR))]:
+        first, second = (joined.get(part, part) for part in token.split(PAIR))
+        merged = frequencies.setdefault(pair(first, second), {})
+        for number, tf in frequencies.pop(token).items():
+            merged[number] = merged.get(number, 0.0) + tf
+    docs = [replace(d, head_terms=frozenset(joined.get(t, t) for t in d.head_terms)) for d in docs]
+    # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
+    per_lang = Counter(d.lang for d in docs)
+    postings: dict[str, dict[int, float]] = {}
+    common: list[str] = []
+    for term, per_doc in frequencies.items():
+        # A word is judged against the documents of its language(s): "website" in 36 of 51
+        # English articles is nearly everywhere, not a word of a third of the KB.
+        among = sum(per_lang[lang] for lang in {docs[d].lang for d in per_doc})
+        idf = math.log(1 + (among - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
+        postings[term] = {d: idf * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
+        if len(per_doc) > among * COMMON_SHARE:
+            common.append(term)
+    vocabulary = set(postings)
+    return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary},
+                 [(token, sequence) for token, sequence in table if token in vocabulary], frozenset(common))
+
+
+def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
+                             unknown: set[str]) -> dict[str, str]:
+    """``webu`` → ``web`` when simplemma does not know the word and the bare form is in the KB."""
+    joined: dict[str, str] = {}
+    for term in sorted(unknown):
+        if term not in frequencies:
+            continue
+        for ending in CZECH_ENDINGS:
+            stem = term[: -len(ending)]
+            if term.endswith(ending) and len(stem) >= 3 and stem in frequencies and stem != term:
+                for number, tf in frequencies.pop(term).items():
+                    frequencies[stem][number] = frequencies[stem].get(number, 0.0) + tf
+                for targets in surface.values():
+                    if term in targets:
+                        targets.discard(term)
+                        targets.add(stem)
+                joined[term] = stem
+                break
+    return joined
+
+
+# --- the index for a kb directory, cached by content ---------------------------------------
+
+_MEMORY: dict[str, Index] = {}
+
+
+def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
+    import hashlib
+
+    from troubleshooter.knowledge import function_words, text
+    from troubleshooter.knowledge.articles import article_files
+
+    digest = hashlib.sha256(b"kb-index\0")
+    for module in (text, function_words, phrases):  # an analyser change invalidates the cache
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for path in article_files(kb_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def index_for(kb_dir: os.PathLike[str] | str | None = None, *, use_cache: bool = True) -> Index:
+    """The index of a kb directory: from memory, the on-disk cache, or built (and cached)."""
+    from troubleshooter import cache, content
+    from troubleshooter.knowledge.articles import load_articles
+
+    folder = content.kb_dir(kb_dir)
+    key = kb_fingerprint(folder)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    index: Index | None = None
+    if use_cache:
+        stored = cache.read_cached("kb-index", key)
+        try:
+            index = Index.from_json(stored) if stored is not None else None
+        except (ValueError, KeyError, TypeError):
+            index = None
+    if index is None:
+        index = build_index(load_articles(folder))
+        if use_cache:
+            cache.store_cached("kb-index", key, index.to_json())
+    _MEMORY[key] = index
+    return index

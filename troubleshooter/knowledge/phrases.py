@@ -1,0 +1,129 @@
+"""Known multi-word terms, matched as one: "server name" is not "server" + "name".
+
+Word by word, "what is my server name" shares "name" with every article about name
+resolution and "Name or service not known"; "heslo pro aplikace" shares "heslo" with every
+password article. Each term below has its Czech and English spellings; wherever one occurs
+in an article or a question (compared as folded lemmas, function words included, so
+"from address" keeps its "from"), it counts as one token of its own (``~server-name``),
+the same in both languages. In a question the phrase's words then stop counting one by one
+(see ``PHRASE_PART`` in :mod:`.search`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from troubleshooter.i18n import Lang
+
+PREFIX = "~"
+
+PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
+    "server-name": {
+        "en": ("server name", "host name", "hostname", "server address", "smtp host", "outgoing server",
+               "outgoing mail server", "mail server name", "server (host)"),
+        "cs": ("název serveru", "jméno serveru", "adresa serveru", "odchozí server", "server odchozí pošty",
+               "smtp host", "server (host)"),
+    },
+    "port-number": {"en": ("port number",), "cs": ("číslo portu",)},
+    "app-password": {
+        "en": ("app password", "application password", "app-specific password"),
+        "cs": ("heslo aplikace", "heslo pro aplikace", "heslo pro aplikaci", "aplikační heslo"),
+    },
+    "name-resolution": {
+        "en": ("name resolution", "resolve the name"),
+        "cs": ("překlad názvu", "překlad jména", "přeložit název"),
+    },
+    "sender-address": {
+        "en": ("sender address", "from address", "sender e-mail", "sender mailbox", "from field"),
+        "cs": ("adresa odesílatele", "e-mail odesílatele", "odesílací adresa", "odesílací schránka",
+               "schránka odesílatele", "adresa odesílací schránky"),
+    },
+    "user-name": {
+        "en": ("user name", "username", "login name"),
+        "cs": ("uživatelské jméno", "přihlašovací jméno", "jméno uživatele"),
+    },
+    "test-address": {
+        "en": ("test address", "test e-mail address"),
+        "cs": ("testovací adresa", "adresa pro test", "testovací e-mail"),
+    },
+    "two-step": {
+        "en": ("two-step verification", "2-step verification", "two-factor authentication", "2fa"),
+        "cs": ("dvoufázové ověření", "dvoufaktorové ověření", "dvoufázové ověřování"),
+    },
+    # The website's SMTP switch is OFF — not the provider's SMTP login being disabled, which
+    # is the next term; matched longest first, so "přihlašování přes SMTP je vypnuté" is the
+    # latter even though it ends in "SMTP je vypnuté".
+    "smtp-off": {
+        "en": ("smtp off", "smtp switched off", "smtp disabled", "smtp turned off", "smtp not on",
+               "smtp not enabled"),
+        "cs": ("smtp vypnuté", "smtp vypnuto", "smtp off", "vypnuté smtp", "smtp není zapnuté",
+               "smtp nemám zapnuté"),
+    },
+    "smtp-auth": {
+        "en": ("smtp auth", "smtp authentication", "smtp client authentication", "authenticated smtp",
+               "smtpclientauthentication"),
+        "cs": ("smtp auth", "přihlašování přes smtp", "přihlášení přes smtp", "smtp přihlašování",
+               "ověřování smtp", "smtpclientauthentication"),
+    },
+    "time-limit": {"en": ("time limit",), "cs": ("časový limit",)},
+    "contact-form": {"en": ("contact form",), "cs": ("kontaktní formulář",)},
+    "password-manager": {"en": ("password manager",), "cs": ("správce hesel",)},
+}
+
+Sequence_ = tuple[str, ...]
+
+
+def phrase_table(sequence_of: Callable[[str, Lang], list[str]]) -> list[tuple[str, Sequence_]]:
+    """(token, folded lemma sequence) for every spelling, longest first, duplicates dropped."""
+    table: set[tuple[str, Sequence_]] = set()
+    for name, spellings in PHRASES.items():
+        for lang, texts in spellings.items():
+            for text in texts:
+                sequence = tuple(sequence_of(text, lang))
+                if sequence:
+                    table.add((PREFIX + name, sequence))
+    return sorted(table, key=lambda row: (-len(row[1]), row))
+
+
+def find(positions: Sequence[set[str]], function: Sequence[bool], table: list[tuple[str, Sequence_]]
+         ) -> list[tuple[int, int, str]]:
+    """(start, end, token) of the phrases in a word sequence, left to right, longest first.
+
+    ``positions`` hold each word's possible terms: one for an article's word, several for a
+    question's (its surface form, lemmas, a typo's correction); ``function`` marks function
+    words, of which up to ``GAP`` may stand between a phrase's words ("SMTP mám vypnuté").
+    """
+    by_first: dict[str, list[tuple[str, Sequence_]]] = {}
+    for token, sequence in table:
+        by_first.setdefault(sequence[0], []).append((token, sequence))
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    while start < len(positions):
+        candidates = sorted((row for term in positions[start] for row in by_first.get(term, ())),
+                            key=lambda row: -len(row[1]))
+        for token, sequence in candidates:
+            end = _match(positions, function, start, sequence)
+            if end:
+                found.append((start, end, token))
+                start = end
+                break
+        else:
+            start += 1
+    return found
+
+
+GAP = 2
+
+
+def _match(positions: Sequence[set[str]], function: Sequence[bool], start: int, sequence: Sequence_) -> int:
+    """The end of ``sequence`` matched from ``start`` (0 when it does not match)."""
+    at = start + 1
+    for term in sequence[1:]:
+        skipped = 0
+        while at < len(positions) and term not in positions[at] and function[at] and skipped < GAP:
+            at += 1
+            skipped += 1
+        if at >= len(positions) or term not in positions[at]:
+            return 0
+        at += 1
+    return at
