@@ -37,15 +37,18 @@ CZECH = {
     "pronouns": """
         ja me mi mne mnou ty te ti tebe tobe tebou on ona ono oni ony jej ho mu jemu jeho ji jim
         je jich nim nimi nich ni nej nemu my nas nam nami vy vas vam vami se si sebe sobe sebou
-        muj moje moji mou meho mem mym mymi mych memu tvuj tvoje tvoji nase nasi nasich nasim
-        nasem vase vasi vasich vasim vasem svuj svoje svou sveho svem svym svych svymi sve svoji
-        svemu ten ta to toho tomu tom tim tech temi tu tou tento tato toto tyto tohoto tomto timto
-        tahle tenhle tohle tuhle tyhle tehle timhle techhle onen tamten ktery ktera ktere kteri
-        kterou kterym kterych kterymi kteremu ktereho jaky jaka jake jaci jakou jakym jakeho jakych
-        jakemu co coz ceho cemu cim kdo koho komu kym nejaky nejaka nejake nejakou nejakeho
-        nejakym nejakych nejaci nejakemu neco necoho neceho necim nekdo nekoho nekomu nic nicem
-        nikdo nijak zadny zadna zadne zadnou zadneho vsechno vse vsichni vsechny vseho kazdy
-        kazda kazde kazdou sam sama samo sami samy
+        muj moje moji mou meho memu mem mym mymi mych tvuj tvoje tvoji tvou tveho tvemu tvem tvym
+        tvych svuj svoje svoji svou sveho svemu svem svym svymi svych sve nase naseho nasemu nasem
+        nasim nasi nasich nasimi vase vaseho vasemu vasem vasim vasi vasich vasimi
+        ten ta to toho tomu tom tim tech tem temi tu tou tento tato toto tyto tito tohoto tomuto
+        tomto timto teto tuto touto techto temto temito tahle tenhle tohle tuhle tyhle tehle timhle
+        techhle onen tamten ktery ktera ktere kteri kterou kterym kterych kterymi kteremu ktereho
+        kterem jaky jaka jake jaci jakou jakym jakeho jakych jakymi jakemu jakem co coz ceho cemu
+        cim kdo koho komu kym nejaky nejaka nejake nejakou nejakeho nejakym nejakych nejakymi
+        nejaci nejakemu nejakem neco necoho neceho necemu necim nekdo nekoho nekomu nekym nic
+        niceho nicem nikdo nikoho nijak zadny zadna zadne zadnou zadneho zadnemu zadnym zadnych
+        vsechno vsechen vsechna vse vseho vsemu vsem vsim vsichni vsechny vsech vsemi kazdy kazda
+        kazde kazdou kazdeho kazdemu kazdym sam sama samo sami samy
     """,
     "auxiliaries and modal verbs": """
         byt jsem jsi jsme jste jsou byl byla bylo byli byly bude budu budes budeme budete budou

@@ -57,8 +57,8 @@ STEM_MATCH = 0.8  # a word met only under another lemma of its stem (see index.s
 # names that article's subject: +NAMED, however common the word is in other bodies.
 NAMED = 0.3
 FILL_IN_DEFINES = 0.3  # "what goes in the X field": the articles that say what a field is, +30 %
-CONTEXT_NODE = 0.25  # an article tied to the conversation's current node: +25 %
-CONTEXT_PROVIDER = 0.25  # the provider's article, and articles that link to it
+CONTEXT_NODE = 0.4  # an article tied to the conversation's current node: +40 %, past CLOSE
+CONTEXT_PROVIDER = 0.4  # the provider's article, and articles that link to it
 
 
 @dataclass(frozen=True, slots=True)
