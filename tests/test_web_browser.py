@@ -306,3 +306,36 @@ async def test_the_keyboard_reaches_everything_in_order_with_visible_focus():
     finally:
         await page.close()
         served.stop()
+
+
+@needs_chromium
+async def test_a_checks_stages_appear_live_in_the_page():
+    """With a slow server (3 s a reply), the stages done so far show while the check runs."""
+    from smtp_servers import practice_server
+
+    with practice_server(["no-starttls", "slow"], username=USER, password=PASSWORD) as smtp:
+        port = smtp.config.port
+        served = ServeProcess("--lang", "en", "--allow-private", "--ports", str(port))
+        page = WebPage()
+        try:
+            await page.setup(SIZES["laptop"], True)
+            await page.call("Page.navigate", url=served.url)
+            for choice in ("set-up", "mioweb", "next", "on", "have-values", "together"):
+                await page.step(f"button[name=choice][value='{choice}']")
+            await page.answer("127.0.0.1")
+            await page.type_into("#value", str(port))
+            await page.click("form.answer button.primary")
+            await page.step("button[name=use][value=typed]")
+            await page.step("button[name=choice][value=none]")
+            for value in (USER, USER, PASSWORD):
+                await page.answer(value)
+            await page.step("button[name=choice][value=check]")
+            assert await page.evaluate("!!document.querySelector('[data-check-running]')")
+            await page.wait("[...document.querySelectorAll('#progress li')]"
+                            ".some(li => li.textContent.startsWith('✓'))", timeout=8)
+            assert (await page.at()).endswith("check-connection")  # still running: the result is not in
+            assert not await page.evaluate("document.querySelector('.nojs-only').offsetParent")  # no button
+            await page.shot("live-progress")
+        finally:
+            await page.close()
+            served.stop()
