@@ -200,7 +200,8 @@ def current(web: WebSession, lang: Lang) -> dict[str, Any]:
         check = web.check if web.check is not None and not web.check.done else None
         state["probe"] = {
             "running": check is not None,
-            "events": [progress_line(e, lang) for e in check.events] if check else [],
+            "event_count": len(check.events) if check else 0,
+            "events": shown_progress([progress_line(e, lang) for e in check.events]) if check else [],
             "missing": session.missing_values(),
             "unset": session.unset_values(),
         }
@@ -221,6 +222,18 @@ def progress_line(event: dict[str, Any], lang: Lang) -> dict[str, Any]:
     detail = f" – {visible_line(str(event['detail']))}" if event.get("detail") else ""
     return {"kind": "ok" if event.get("ok") else "fail",
             "text": f"{mark} {name} ({event.get('elapsed_ms', 0)} ms){detail}"}
+
+
+def shown_progress(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A stage's "running" line gives way to its result line (as the script does live)."""
+    shown: list[dict[str, Any]] = []
+    for line in lines:
+        if line["kind"] in ("ok", "fail"):
+            running = [i for i, old in enumerate(shown) if old["kind"] == "running"]
+            if running:
+                del shown[running[-1]]
+        shown.append(line)
+    return shown
 
 
 def escalate_target(web: WebSession) -> NodeRef | None:

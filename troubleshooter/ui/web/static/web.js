@@ -37,13 +37,14 @@
   function watchCheck() {
     if (source) source.close();
     const list = document.getElementById('progress');
-    const already = list ? list.children.length : 0;
     let seen = 0;
     source = new EventSource('events');
     source.onmessage = (event) => {
       seen += 1;
-      if (!list || seen <= already) return; // the page already shows the first events
+      if (!list || seen <= Number(list.dataset.events || 0)) return; // already on the page
       const line = JSON.parse(event.data);
+      const running = list.querySelectorAll('.progress-running');
+      if ((line.kind === 'ok' || line.kind === 'fail') && running.length) running[running.length - 1].remove();
       const item = document.createElement('li');
       item.className = 'progress-' + line.kind;
       item.textContent = line.text;
