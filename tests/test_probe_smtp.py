@@ -257,7 +257,7 @@ async def test_starttls_on_the_implicit_tls_port_is_found_without_waiting_for_th
     assert outcome.outcome == "tls-mismatch"
     assert outcome.facts["port_speaks"] == "tls"
     assert outcome.elapsed < 5
-    assert any("TLS handshake alongside" in line for line in outcome.transcript)
+    assert any("a TLS handshake alongside" in line for line in outcome.transcript)
 
 
 async def test_the_greeting_names_no_machine():

@@ -215,25 +215,29 @@ class _Probe:
         :data:`TLS_PROBE_AFTER` seconds, a TLS handshake on a fresh connection runs alongside,
         and a port that answers it is a TLS port spoken to in plain text."""
         reading = asyncio.ensure_future(session.read_reply())
-        first_wait = max(0.0, min(TLS_PROBE_AFTER, self.deadline.remaining()))
-        done, _ = await asyncio.wait({reading}, timeout=first_wait)
-        if reading in done or session.received_any:
-            return await reading
-        self.transcript.note(f"no greeting within {TLS_PROBE_AFTER:.0f} s; trying a TLS handshake alongside")
-        asking = asyncio.ensure_future(self.speaks_tls())
+        tasks = [reading]
         try:
+            first_wait = max(0.0, min(TLS_PROBE_AFTER, self.deadline.remaining()))
+            done, _ = await asyncio.wait({reading}, timeout=first_wait)
+            if reading in done or session.received_any:
+                return await reading
+            self.transcript.note(f"no greeting within {TLS_PROBE_AFTER:.0f} s; a TLS handshake alongside")
+            asking = asyncio.ensure_future(self.speaks_tls())
+            tasks.append(asking)
             done, _ = await asyncio.wait({reading, asking}, return_when=asyncio.FIRST_COMPLETED)
             if reading not in done and await asking and not session.received_any:
                 self.facts["banner_silent"] = True
                 self.facts["port_speaks"] = "tls"
                 raise Stop("tls-mismatch", "silent in plain text, but answers a TLS handshake")
             return await reading
-        finally:
-            for task in (reading, asking):
+        finally:  # cancelled (the user pressed Esc) or decided: nothing left running or unread
+            for task in tasks:
                 if not task.done():
                     task.cancel()
-                    with contextlib.suppress(BaseException):
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
+                elif not task.cancelled():
+                    task.exception()  # retrieved: an error of a task we no longer need is no news
 
     async def speaks_tls(self) -> bool:
         """Does the port answer a TLS handshake on a fresh connection (within the deadline)?"""
