@@ -207,6 +207,14 @@ REGISTRY: dict[str, ProbeSpec] = {
             "troubleshooter.probes.domain:probe_domain_health",
         ),
         ProbeSpec(
+            "identify-provider",
+            (ProbeParam("username", required=False), ProbeParam("sender", required=False),
+             ProbeParam("nameserver", required=False)),
+            frozenset({"provider-gmail", "provider-microsoft365", "provider-seznam", "provider-unknown",
+                       "deadline", "protocol-error", REFUSED_BY_POLICY}),
+            "troubleshooter.probes.identify:probe_identify_provider",
+        ),
+        ProbeSpec(
             "find-settings",
             (ProbeParam("sender"), ProbeParam("password", required=False, secret=True),
              *(ProbeParam(f"entered_{name}", required=False)
