@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from troubleshooter.flow.lint_articles import lint_articles
 from troubleshooter.flow.model import Flow, FlowSet, Node
 from troubleshooter.i18n import Text
-from troubleshooter.knowledge.articles import lint_articles, load_articles
+from troubleshooter.knowledge.articles import load_articles
 
 
 def _flows() -> FlowSet:

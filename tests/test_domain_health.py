@@ -7,8 +7,8 @@ import time
 import pytest
 from dns_server import dns_server
 
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.domain import grade_dmarc, grade_spf, sender_domain
-from troubleshooter.probes.registry import REGISTRY
 
 DKIM_KEY = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1"
 

@@ -99,11 +99,11 @@ async def test_a_flow_node_explains_a_pasted_message_without_keeping_login_data(
     """``explain-message`` is what the main flow's "paste the red message" step runs."""
     import json
 
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import probe_spec
 
     secret = "AGpvaG5AZXguY3oAc2VjcmV0"  # base64 of the user and the password
     pasted = f"CLIENT -> SERVER: AUTH PLAIN {secret}\nSERVER -> CLIENT: 535 5.7.8 Error: authentication failed"
-    outcome = await get("explain-message").run({"message": pasted}, deadline=2.0)
+    outcome = await probe_spec("explain-message").run({"message": pasted}, deadline=2.0)
     assert outcome.outcome == "auth-failed"
     assert outcome.facts["node"] == "smtp:fix-credentials"
     assert secret not in json.dumps(outcome.to_json())

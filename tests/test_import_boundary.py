@@ -14,6 +14,7 @@ CORE = [
     "troubleshooter.flow.checks",
     "troubleshooter.flow.graph",
     "troubleshooter.probes.registry",
+    "troubleshooter.flow.probes",
 ]
 # Whole packages, every module in them, when they exist in this build.
 PACKAGES = ["troubleshooter.knowledge", "troubleshooter.explain", "troubleshooter.probes"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.catalog import catalog, describe
 from troubleshooter.probes.outcome import SMTP_OUTCOMES
-from troubleshooter.probes.registry import REGISTRY
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "content-ids.md"
 

@@ -42,7 +42,7 @@ async def _stub_probe(args, *, deadline, on_stage):
 
 STUB = ProbeSpec("stub", (ProbeParam("host"), ProbeParam("port", required=False),
                           ProbeParam("password", required=False, secret=True)),
-                 frozenset({"ok", REFUSED_BY_POLICY}), "test_policy:_stub_probe")
+                 frozenset({"ok", REFUSED_BY_POLICY}), _stub_probe)
 
 
 @pytest.fixture(scope="module")
@@ -213,9 +213,9 @@ async def test_the_policy_file_round_trips(dns, tmp_path):
 async def test_served_settings_finder_vets_every_candidate_it_finds():
     """The finder takes its targets from provider data, DNS and autoconfig files a visitor's
     domain controls: under the policy each one is vetted, and no login is attempted."""
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import probe_spec
 
-    spec = get("find-settings")
+    spec = probe_spec("find-settings")
     # Checked first: without the policy the finder would look the shipped host up for real.
     assert spec is not None and spec.vets_targets
     zone = {"smtp.seznam.cz": {"A": ["127.0.0.1"]}}

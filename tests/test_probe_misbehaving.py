@@ -7,7 +7,7 @@ import time
 import pytest
 from smtp_servers import misbehaving_server
 
-from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.smtp import probe_connection, probe_login
 
 pytestmark = pytest.mark.asyncio

@@ -11,7 +11,7 @@ from smtp_servers import practice_server
 
 from troubleshooter.flow.engine import Session
 from troubleshooter.flow.loader import load_flows
-from troubleshooter.probes import registry
+from troubleshooter.flow.probes import probe_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "web@practice.test"
@@ -19,7 +19,7 @@ PASSWORD = "Spravne-Heslo-2026"
 
 
 def _run_probe(session: Session) -> str:
-    spec = registry.get(session.node().probe.name)
+    spec = probe_spec(session.node().probe.name)
     outcome = asyncio.run(spec.run(session.probe_arguments(), deadline=5))
     session.record_probe(outcome)
     return outcome.outcome

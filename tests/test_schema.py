@@ -11,7 +11,7 @@ from jsonschema import Draft7Validator
 
 from troubleshooter import yamlio
 from troubleshooter.content import flows_dir
-from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.flow.probes import REGISTRY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FLOW_FILES = sorted(flows_dir().glob("*.yaml")) + [FIXTURES / "flows" / "mini.yaml"]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from troubleshooter import __version__
 from troubleshooter.commands import add_content_options, add_lang_option, add_record_options
 
+# Each command's module, imported only when that command is named (a test imports them all).
 COMMANDS: dict[str, str] = {
     "lint": "troubleshooter.commands.lint",
     "graph": "troubleshooter.commands.graph",
@@ -28,19 +29,10 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _available() -> dict[str, str]:
-    """Commands whose module exists in this build (later features add theirs)."""
-    from importlib.util import find_spec
-
-    return {name: mod for name, mod in COMMANDS.items() if find_spec(mod) is not None}
-
-
 def _conversation_parser() -> argparse.ArgumentParser:
-    commands = _available()
     listing = "\n".join(
-        f"  {name:<16} {getattr(importlib.import_module(mod), 'HELP', '')}"
-        for name, mod in commands.items()
-    ) if "--help" in sys.argv or "-h" in sys.argv else "  " + ", ".join(commands)
+        f"  {name:<16} {importlib.import_module(module).HELP}" for name, module in COMMANDS.items()
+    ) if "--help" in sys.argv or "-h" in sys.argv else "  " + ", ".join(COMMANDS)
     parser = argparse.ArgumentParser(
         prog="troubleshooter",
         description="Why do my website's e-mails not arrive? A guided SMTP troubleshooter (cs/en).",
@@ -132,13 +124,7 @@ def _lang_option(args: list[str]) -> str | None:
 def _main(args_list: list[str]) -> int:
     if args_list and args_list[0] in COMMANDS:
         name = args_list[0]
-        try:
-            module = importlib.import_module(COMMANDS[name])
-        except ModuleNotFoundError as exc:
-            if exc.name != COMMANDS[name]:
-                raise
-            print(f"troubleshooter: '{name}' is not available in this build", file=sys.stderr)
-            return 2
+        module = importlib.import_module(COMMANDS[name])
         parser = argparse.ArgumentParser(prog=f"troubleshooter {name}", description=module.HELP)
         module.configure(parser)
         text_after = getattr(module, "TEXT_AFTER_OPTIONS", None)
@@ -149,7 +135,7 @@ def _main(args_list: list[str]) -> int:
             return 130
     args = _conversation_parser().parse_args(args_list)
     try:
-        if args.plain or not (args.served or _app_available()):
+        if args.plain or not (args.served or _on_a_terminal()):
             from troubleshooter.ui.plain import run_plain
 
             return run_plain(args)
@@ -162,10 +148,8 @@ def _main(args_list: list[str]) -> int:
         return 130
 
 
-def _app_available() -> bool:
-    from importlib.util import find_spec
-
-    return sys.stdin.isatty() and sys.stdout.isatty() and find_spec("troubleshooter.ui.app") is not None
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -265,7 +265,7 @@ class Session:
         """Values a required parameter of the current probe refers to that nothing stored yet
         (a flow that lets a user reach the probe without typing them). Optional parameters
         whose value is unset are simply left out of :meth:`probe_arguments`."""
-        from troubleshooter.probes.registry import get as probe_spec
+        from troubleshooter.flow.probes import probe_spec
 
         node = self.node()
         if not node.probe:

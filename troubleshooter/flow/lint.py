@@ -11,8 +11,6 @@ dangling-target findings.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from msgspec import Struct
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
-from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument
 
@@ -312,26 +310,17 @@ def article_ids(kb_dir: str | os.PathLike[str]) -> set[str]:
 
 
 def _article_findings(kb_dir: str | os.PathLike[str], load: FlowLoad) -> list[Diagnostic]:
-    """The knowledge base's own checks, when that part of the package is present."""
-    name = "troubleshooter.knowledge.articles"
-    try:
-        present = importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        present = False
-    if not present:
-        return []
-    check = getattr(importlib.import_module(name), "lint_articles", None)
-    return list(check(kb_dir, load.flows)) if check else []
+    """The knowledge base's own checks: front matter, languages, links into the flows."""
+    from troubleshooter.flow.lint_articles import lint_articles
+
+    return lint_articles(kb_dir, load.flows)
 
 
 def _provider_findings(kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:
     """The provider data's facts (source, date, age) and the provider articles against them."""
-    name = "troubleshooter.knowledge.provider_facts"
-    try:
-        present = importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        present = False
-    return list(importlib.import_module(name).lint_provider_facts(kb_dir)) if present else []
+    from troubleshooter.knowledge.provider_facts import lint_provider_facts
+
+    return list(lint_provider_facts(kb_dir))
 
 
 def _glossary_findings(load: FlowLoad, kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:

@@ -40,8 +40,8 @@ from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.engine import FlowError, Session
 from troubleshooter.flow.model import FlowSet, NodeRef
+from troubleshooter.flow.probes import probe_spec
 from troubleshooter.i18n import LANGS, Lang
-from troubleshooter.probes import registry
 
 ACTIONS = ("choose", "type", "probe", "expect", "says", "jump", "lang")
 BARE_ACTIONS = ("back", "restart")
@@ -249,7 +249,7 @@ def _do(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
         if node.kind != "probe" or node.probe is None:
             raise _StepFailed("scenario-wrong-kind", node=str(session.current), kind=node.kind,
                               action="probe")
-        spec = registry.get(node.probe.name)
+        spec = probe_spec(node.probe.name)
         if spec is not None and step.arg not in spec.outcomes:
             raise _StepFailed("unknown-outcome", probe=spec.name, outcome=step.arg)
         missing = [] if mid_flow else session.unset_values()

@@ -1,8 +1,9 @@
-"""Help articles: ``kb/<id>.<lang>.md`` files with YAML front matter, loaded and linted.
+"""Help articles: ``kb/<id>.<lang>.md`` files with YAML front matter, loaded with their findings.
 
 Front matter goes through :mod:`troubleshooter.yamlio` (the one YAML loader), so a bad
 article gets the same file:line:col findings as a bad flow. The body is Markdown with
-``kb:<id>`` links to other articles and ``flow:<flow>#<node>`` links into the flows.
+``kb:<id>`` links to other articles and ``flow:<flow>#<node>`` links into the flows (checked
+against the flows by :mod:`troubleshooter.flow.lint_articles`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
-from troubleshooter.flow.model import FlowSet
 from troubleshooter.i18n import LANGS, Lang
 from troubleshooter.safe_text import control_characters, visible, visible_line
 
@@ -66,30 +66,30 @@ class ArticleSet:
 
 
 @dataclass(slots=True)
-class _Parsed:
+class ParsedArticle:
     meta: yamlio.YamlDocument | None
     body: str
     body_line: int  # 1-based line of the body's first line
 
 
-def split_front_matter(text: str, path: str, found: list[Diagnostic]) -> _Parsed:
+def split_front_matter(text: str, path: str, found: list[Diagnostic]) -> ParsedArticle:
     """Separate ``---`` front matter from the body; YAML positions are file positions."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         found.append(Diagnostic(path, 1, 1, "error", "kb-no-front-matter"))
-        return _Parsed(None, text, 1)
+        return ParsedArticle(None, text, 1)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
         found.append(Diagnostic(path, 1, 1, "error", "kb-unclosed-front-matter"))
-        return _Parsed(None, "", len(lines))
+        return ParsedArticle(None, "", len(lines))
     body = "\n".join(lines[end + 1:])
     try:
         # A leading newline keeps line numbers equal to the file's.
         doc = yamlio.loads("\n" + "\n".join(lines[1:end]), path)
     except yamlio.YamlError as exc:
         found.append(Diagnostic(path, exc.line, exc.col, "error", exc.code, {"detail": exc.message}))
-        return _Parsed(None, body, end + 2)
-    return _Parsed(doc, body, end + 2)
+        return ParsedArticle(None, body, end + 2)
+    return ParsedArticle(doc, body, end + 2)
 
 
 def _text_list(doc: yamlio.YamlDocument, name: str, found: list[Diagnostic]) -> tuple[str, ...]:
@@ -112,7 +112,7 @@ def _text_list(doc: yamlio.YamlDocument, name: str, found: list[Diagnostic]) -> 
 
 
 def read_article(path: Path, shown: str, found: list[Diagnostic],
-                 sources: dict[str, _Parsed] | None = None) -> Article | None:
+                 sources: dict[str, ParsedArticle] | None = None) -> Article | None:
     """One article file; findings go to ``found``, ``None`` when it cannot be used."""
     match = FILE_NAME.match(path.name)
     if not match or match["lang"] not in LANGS:
@@ -175,12 +175,15 @@ def article_files(kb_dir: str | os.PathLike[str]) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def _read_all(kb_dir: str | os.PathLike[str]) -> tuple[ArticleSet, list[Diagnostic], dict[str, _Parsed]]:
+def read_articles(kb_dir: str | os.PathLike[str],
+                  ) -> tuple[ArticleSet, list[Diagnostic], dict[str, ParsedArticle]]:
+    """Every readable article, the findings of the broken ones, and each file's parsed source
+    (front matter with positions, body and where it starts) by the path messages show."""
     from troubleshooter.content import display_path
 
     found: list[Diagnostic] = []
     articles = ArticleSet()
-    sources: dict[str, _Parsed] = {}
+    sources: dict[str, ParsedArticle] = {}
     for path in article_files(kb_dir):
         article = read_article(path, display_path(path), found, sources)
         if article is not None:
@@ -189,52 +192,7 @@ def _read_all(kb_dir: str | os.PathLike[str]) -> tuple[ArticleSet, list[Diagnost
 
 
 def load_articles(kb_dir: str | os.PathLike[str] | None = None) -> ArticleSet:
-    """Every readable article; broken files are skipped (``lint_articles`` reports them)."""
+    """Every readable article; broken files are skipped (lint reports them)."""
     from troubleshooter.content import kb_dir as default_kb_dir
 
-    return _read_all(default_kb_dir(kb_dir))[0]
-
-
-def _flow_target(href: str, flows: FlowSet) -> bool:
-    """``flow:smtp`` (a flow's start) or ``flow:smtp#node`` exists."""
-    flow_id, _, node = href.partition("#")
-    if flow_id not in flows:
-        return False
-    return not node or flows.resolve(node, flow_id) is not None
-
-
-def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset)
-    col = offset - (text.rfind("\n", 0, offset) + 1)
-    return first_line + line, col + 1
-
-
-def lint_articles(kb_dir: str | os.PathLike[str], flows: FlowSet) -> list[Diagnostic]:
-    """Front matter, both languages, every ``kb:``/``flow:`` link and ``related`` node."""
-    articles, found, sources = _read_all(kb_dir)
-    ids = set(articles.ids)
-    for article_id in sorted(ids):
-        present = [lang for lang in LANGS if articles.get(article_id, lang)]
-        for lang in LANGS:
-            if lang not in present:
-                other = articles.get(article_id, present[0])
-                assert other is not None
-                found.append(Diagnostic(other.path, 1, 1, "error", "kb-missing-language",
-                                        {"id": article_id, "lang": lang}))
-    for article in articles:
-        source = sources[article.path]
-        assert source.meta is not None
-        for i, target in enumerate(article.related):
-            if not len(flows) or flows.resolve(target, flows.default_flow()) is None:
-                pos = source.meta.where(("related", i))
-                found.append(Diagnostic(article.path, pos.line, pos.col, "error", "kb-unknown-node",
-                                        {"target": target}))
-        for match in LINK.finditer(article.body):
-            group = "href" if match["href"] else "auto"
-            href = match[group]
-            kind, _, target = href.partition(":")
-            ok = (target.partition("#")[0] in ids) if kind == "kb" else _flow_target(target, flows)
-            if not ok:
-                line, col = _position(article.body, match.start(group), source.body_line)
-                found.append(Diagnostic(article.path, line, col, "error", "kb-broken-link", {"link": href}))
-    return sorted(found, key=Diagnostic.sort_key)
+    return read_articles(default_kb_dir(kb_dir))[0]

@@ -361,20 +361,15 @@ def looks_like_error(text: str) -> bool:
 
 
 def _explain(text: str) -> Any:
-    """The red-message explanation, when that module is in this build and recognised the text."""
-    from importlib.util import find_spec
-
-    if not looks_like_error(text) or find_spec("troubleshooter.explain") is None:
+    """The red-message explanation, when the text looks like one and it was recognised."""
+    if not looks_like_error(text):
         return None
-    from importlib import import_module
+    from troubleshooter.explain import explain
 
-    explain = getattr(import_module("troubleshooter.explain"), "explain", None)
-    if explain is None:
-        return None
     explanation = explain(text)
-    if explanation is None or getattr(explanation, "outcome", "unknown") in (None, "unknown"):
+    if explanation.outcome == "unknown":
         return None
-    if getattr(explanation, "confidence", "high") in ("none", "low"):
+    if explanation.confidence in ("none", "low"):
         return None  # a weak guess must not push the articles that match the words aside
     return explanation
 

@@ -1,27 +1,22 @@
-"""The probes flows may call: name, parameters and outcome set, declared without importing them.
+"""The network probes: name, parameters and outcome set, declared without importing their code.
 
-Lint and the engine need only the declarations (cheap); the code of a probe is imported
-when it first runs. A flow's probe node names a probe, maps its parameters to session
-values, and must handle every outcome in :attr:`ProbeSpec.outcomes` or give a ``default``.
-Scenario tests never run probes: they hand the engine a stubbed outcome id.
+Lint and the engine need only the declarations (cheap); each runner below imports its
+probe's module when it first runs. A flow's probe node names a probe, maps its parameters
+to session values, and must handle every outcome in :attr:`ProbeSpec.outcomes` or give a
+``default``. The probes a flow may call — these and ``explain-message``, which sits above
+this package — are listed in :mod:`troubleshooter.flow.probes`. Scenario tests never run
+probes: they hand the engine a stubbed outcome id.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
-from troubleshooter.probes.outcome import (
-    PASTE_OUTCOMES,
-    SMTP_OUTCOMES,
-    ProbeOutcome,
-    StageCallback,
-    StageResult,
-)
+from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback, StageResult
 
 if TYPE_CHECKING:
     from troubleshooter.probes.policy import TargetPolicy
@@ -37,11 +32,14 @@ class ProbeParam(Struct, frozen=True):
     secret: bool = False
 
 
+Runner = Callable[..., Awaitable[ProbeOutcome]]  # ``async def (args, *, deadline, on_stage)``
+
+
 class ProbeSpec(Struct, frozen=True):
     name: str
     params: tuple[ProbeParam, ...]
     outcomes: frozenset[str]
-    runner: str  # "module:function", an ``async def (args, *, deadline, on_stage) -> ProbeOutcome``
+    runner: Runner
     # True when the probe finds its own targets (the settings finder): under a policy it is
     # handed the policy (``policy=`` keyword) and vets every connection itself.
     vets_targets: bool = False
@@ -109,10 +107,8 @@ class ProbeSpec(Struct, frozen=True):
                     args = {**args, "ports": ",".join(allowed) or str(args.get("port") or 587)}
                 if policy.dns_server and self.param("nameserver") and not args.get("nameserver"):
                     args = {**args, "nameserver": policy.dns_server}  # served: the configured DNS only
-            module_name, _, func_name = self.runner.partition(":")
-            func = getattr(importlib.import_module(module_name), func_name)
             return await asyncio.wait_for(
-                func(dict(args), deadline=deadline, on_stage=on_stage, **extra), timeout=deadline + 0.5
+                self.runner(dict(args), deadline=deadline, on_stage=on_stage, **extra), timeout=deadline + 0.5
             )
         except TimeoutError:
             return ProbeOutcome(self.name, "deadline", elapsed=time.monotonic() - started)
@@ -139,6 +135,44 @@ def _shown_stages(on_stage: StageCallback | None, secrets: Secrets) -> StageCall
     return shown
 
 
+# Each runner imports its probe's code on the first run (asyncio, ssl, dnspython are not cheap).
+
+async def _smtp_connection(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.smtp import probe_connection
+
+    return await probe_connection(args, **options)
+
+
+async def _smtp_login(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.smtp import probe_login
+
+    return await probe_login(args, **options)
+
+
+async def _smtp_test_message(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.smtp import probe_test_message
+
+    return await probe_test_message(args, **options)
+
+
+async def _port_sweep(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.sweep import probe_port_sweep
+
+    return await probe_port_sweep(args, **options)
+
+
+async def _domain_health(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.domain import probe_domain_health
+
+    return await probe_domain_health(args, **options)
+
+
+async def _find_settings(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.finder_proof import probe_find_settings
+
+    return await probe_find_settings(args, **options)
+
+
 _CONNECTION = frozenset(
     o for o in SMTP_OUTCOMES
     if not o.startswith("auth-") and o not in {
@@ -157,20 +191,20 @@ _SMTP_PARAMS = (
     ProbeParam("security", required=False),
 )
 
-REGISTRY: dict[str, ProbeSpec] = {
+NETWORK_PROBES: dict[str, ProbeSpec] = {
     spec.name: spec
     for spec in (
         ProbeSpec(
             "smtp-connection",
             _SMTP_PARAMS,
             _CONNECTION,
-            "troubleshooter.probes.smtp:probe_connection",
+            _smtp_connection,
         ),
         ProbeSpec(
             "smtp-login",
             (*_SMTP_PARAMS, ProbeParam("username"), ProbeParam("password", secret=True)),
             _LOGIN,
-            "troubleshooter.probes.smtp:probe_login",
+            _smtp_login,
         ),
         ProbeSpec(
             "smtp-test-message",
@@ -182,21 +216,14 @@ REGISTRY: dict[str, ProbeSpec] = {
                 ProbeParam("recipient"),
             ),
             _MESSAGE,
-            "troubleshooter.probes.smtp:probe_test_message",
-        ),
-        ProbeSpec(
-            "explain-message",
-            (ProbeParam("message"),),
-            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown", *PASTE_OUTCOMES},
-            "troubleshooter.explain.probe:probe_explain",
-            network=False,
+            _smtp_test_message,
         ),
         ProbeSpec(
             "port-sweep",
             (ProbeParam("host"), ProbeParam("ports", required=False)),
             frozenset({"ok", "ports-blocked", "nothing-listens", "network-unreachable", "protocol-error",
                        "dns-not-found", "dns-failed", "deadline", REFUSED_BY_POLICY}),
-            "troubleshooter.probes.sweep:probe_port_sweep",
+            _port_sweep,
         ),
         ProbeSpec(
             "domain-health",
@@ -204,7 +231,7 @@ REGISTRY: dict[str, ProbeSpec] = {
              ProbeParam("nameserver", required=False)),
             frozenset({"ok", "domain-warnings", "spf-missing", "spf-invalid", "dmarc-missing",
                        "dkim-missing", "domain-not-found", "dns-failed", "deadline"}),
-            "troubleshooter.probes.domain:probe_domain_health",
+            _domain_health,
         ),
         ProbeSpec(
             "identify-provider",
@@ -221,12 +248,9 @@ REGISTRY: dict[str, ProbeSpec] = {
                for name in ("host", "port", "security", "username"))),
             frozenset({"found", "found-needs-app-password", "found-unverified", "login-failed", "not-found",
                        "deadline", REFUSED_BY_POLICY}),
-            "troubleshooter.probes.finder_proof:probe_find_settings",
+            _find_settings,
             vets_targets=True,
         ),
     )
 }
 
-
-def get(name: str) -> ProbeSpec | None:
-    return REGISTRY.get(name)

@@ -513,16 +513,11 @@ def _connect_error(exc: OSError) -> str:
 
 
 def _close_names(host: str) -> list[str]:
-    """Known providers' hosts close to a mistyped one, when the providers module is there."""
-    from importlib.util import find_spec
+    """Known providers' hosts close to a mistyped one (none when the provider data is unreadable)."""
+    from troubleshooter.probes.providers import suggest_hosts
 
-    if find_spec("troubleshooter.probes.providers") is None:
-        return []
     try:
-        from troubleshooter.probes import providers
-
-        suggest = getattr(providers, "suggest_hosts", None)
-        return list(suggest(host))[:3] if suggest else []
+        return suggest_hosts(host, limit=3)
     except Exception:
         return []
 

@@ -16,6 +16,7 @@ import textwrap
 from typing import TYPE_CHECKING, TextIO
 
 from troubleshooter.flow.engine import FlowError, NodeView, Session
+from troubleshooter.flow.probes import probe_spec
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.probes import registry, result_text
 from troubleshooter.probes.catalog import describe
@@ -329,7 +330,7 @@ class PlainConversation:
 
     def run_probe(self, view: NodeView) -> None:
         assert view.probe is not None
-        spec = registry.get(view.probe.name)
+        spec = probe_spec(view.probe.name)
         for name in self.session.missing_values():
             self.say(tr("plain.probe-missing-value", self.lang, name=self.t(self.session.value_title(name))))
             self.session.provide_secret(name, self.read(tr("plain.prompt-secret", self.lang),

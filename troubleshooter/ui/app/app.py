@@ -433,7 +433,7 @@ class TroubleshooterApp(App[int]):
 
     # -- probes ---------------------------------------------------------------------------
     def start_probe(self) -> None:
-        from troubleshooter.probes import registry
+        from troubleshooter.flow.probes import probe_spec
 
         session = self.session
         if session is None:
@@ -442,7 +442,7 @@ class TroubleshooterApp(App[int]):
         if view.probe is None:
             return
         panel = self.query_one(ProbePanel)
-        spec = registry.get(view.probe.name)
+        spec = probe_spec(view.probe.name)
         if spec is None:
             panel.begin(tr("probe.unknown", self.lang, probe=view.probe.name), "")
             panel.finish("")

@@ -16,6 +16,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from troubleshooter.flow.probes import probe_spec
 from troubleshooter.i18n import catalog, text
 from troubleshooter.probes import registry
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult
@@ -82,7 +83,7 @@ class CheckRun:
                     view = session.view()
                     if view.probe is None or session.missing_values() or session.unset_values():
                         break
-                    spec = registry.get(view.probe.name)
+                    spec = probe_spec(view.probe.name)
                     if spec is None:
                         break
                     ref = view.ref
