@@ -87,7 +87,7 @@ def _check_domain(found, args: argparse.Namespace) -> dict | None:
     """The sender-domain check for pasted headers, with the DKIM selector the message was signed with."""
     import asyncio
 
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import probe_spec
 
     facts = found.facts if found.kind == "headers" else {}
     domain = facts.get("from_domain")
@@ -96,6 +96,6 @@ def _check_domain(found, args: argparse.Namespace) -> dict | None:
     probe_args = {"sender": domain, "dkim_selector": facts.get("dkim_selector") or ""}
     if args.dns_server:
         probe_args["nameserver"] = args.dns_server
-    outcome = asyncio.run(get("domain-health").run(probe_args, deadline=8.0))
+    outcome = asyncio.run(probe_spec("domain-health").run(probe_args, deadline=8.0))
     return {"outcome": outcome.outcome, "domain": domain, "selector": probe_args["dkim_selector"] or None,
             "checks": outcome.facts.get("checks", [])}
