@@ -98,7 +98,7 @@ async def test_the_resume_file_never_holds_an_echoed_password():
     the same session. Neither holds the password in any form after a server echoed it."""
     from troubleshooter.flow.engine import Session
     from troubleshooter.flow.loader import load_flows
-    from troubleshooter.probes.registry import REGISTRY
+    from troubleshooter.flow.probes import REGISTRY
     from troubleshooter.transcript import build
 
     flows = load_flows([ROOT / "tests" / "fixtures" / "flows"]).flows

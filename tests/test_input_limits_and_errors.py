@@ -44,7 +44,7 @@ def test_a_password_that_is_not_utf8_is_a_usage_error(command):
 
 
 async def test_a_probe_given_an_unsendable_password_answers_instead_of_raising():
-    from troubleshooter.probes.registry import REGISTRY
+    from troubleshooter.flow.probes import REGISTRY
 
     outcome = await REGISTRY["smtp-login"].run(
         {"host": "127.0.0.1", "port": "9", "username": "u", "password": "pw\udcff"}, deadline=2)

@@ -19,7 +19,7 @@ import pytest
 from troubleshooter import transcript
 from troubleshooter.flow.engine import Session
 from troubleshooter.flow.loader import load_flows
-from troubleshooter.probes import registry
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult
 from troubleshooter.ui.plain import PlainConversation
 
@@ -64,8 +64,8 @@ def _forbidden() -> list[tuple[str, re.Pattern[str]]]:
     words: set[str] = set()
     for node in SMTP.nodes.values():
         words.add(node.id)
-    words |= set(registry.REGISTRY)
-    for spec in registry.REGISTRY.values():
+    words |= set(REGISTRY)
+    for spec in REGISTRY.values():
         words |= set(spec.outcomes)
     # ids that are also plain words of the texts ("test", "support") are left to the ones with a dash
     ids = sorted(w for w in words if "-" in w)
@@ -126,7 +126,7 @@ def test_no_internal_text_on_any_czech_screen(node_id):
     shown = [_screen(session)]
     node = SMTP.nodes[node_id]
     if node.kind == "probe" and node.probe is not None:
-        for outcome in sorted(registry.REGISTRY[node.probe.name].outcomes):
+        for outcome in sorted(REGISTRY[node.probe.name].outcomes):
             out = io.StringIO()
             at_probe = Session.begin(FLOWS, "smtp", node_id, "cs")
             at_probe.values.update(session.values)

@@ -262,8 +262,8 @@ HOSTILE_TARGETS = {"host": "127.0.0.1", "port": "22", "ports": "587,6379", "name
 
 def test_every_registered_probe_parameter_is_known_to_the_policy():
     """A new parameter must be classified: it names a target (and is vetted) or it does not."""
+    from troubleshooter.flow.probes import REGISTRY
     from troubleshooter.probes.policy import NOT_TARGETS, TARGET_PARAMS
-    from troubleshooter.probes.registry import REGISTRY
 
     for spec in REGISTRY.values():
         for param in spec.params:
@@ -273,13 +273,13 @@ def test_every_registered_probe_parameter_is_known_to_the_policy():
 
 
 @pytest.mark.parametrize("probe", [name for name, spec in
-                                   __import__("troubleshooter.probes.registry", fromlist=["REGISTRY"])
+                                   __import__("troubleshooter.flow.probes", fromlist=["REGISTRY"])
                                    .REGISTRY.items() if not spec.vets_targets])
 async def test_each_target_parameter_of_each_probe_is_vetted(dns, probe):
     """Walk the probe's parameters: each one naming a target, given a hostile value, stops the
     probe before it runs (the probe's other arguments are harmless)."""
+    from troubleshooter.flow.probes import REGISTRY
     from troubleshooter.probes.policy import TARGET_PARAMS
-    from troubleshooter.probes.registry import REGISTRY
 
     spec = REGISTRY[probe]
     safe = {"host": "", "port": "", "ports": "", "nameserver": "", "sender": "web@example.test",
@@ -343,14 +343,14 @@ def test_a_corrupted_ledger_file_refuses_instead_of_resetting(tmp_path, content)
 
 async def test_served_probes_ask_the_configured_dns_server_only():
     """serve --dns-server: the settings finder's SRV/MX questions and domain-health's go there."""
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import REGISTRY
 
     zone = {"nowhere-provider.test": {"MX": [(10, "mx.nowhere-provider.test")]},
             "mx.nowhere-provider.test": {"A": ["127.0.0.1"]}}
     with dns_server(zone) as dns:
         policy = TargetPolicy(resolver=nameserver_resolver(dns.address, timeout=3.0), dns_server=dns.address)
-        await get("find-settings").run({"sender": "jan@nowhere-provider.test"}, deadline=5.0, policy=policy)
-        await get("domain-health").run({"sender": "jan@nowhere-provider.test"}, deadline=5.0, policy=policy)
+        for probe in ("find-settings", "domain-health"):
+            await REGISTRY[probe].run({"sender": "jan@nowhere-provider.test"}, deadline=5.0, policy=policy)
         asked = {(name.rstrip("."), kind) for name, kind in dns.queries}
     assert ("nowhere-provider.test", "MX") in asked
     assert ("_submissions._tcp.nowhere-provider.test", "SRV") in asked

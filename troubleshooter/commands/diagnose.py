@@ -111,7 +111,7 @@ def _checked_values(values: dict[str, str], lang: Lang) -> dict[str, str] | None
 def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -> int:
     import asyncio
 
-    from troubleshooter.probes.registry import REGISTRY
+    from troubleshooter.flow.probes import REGISTRY
 
     if args.send_test_to:
         probe = REGISTRY["smtp-test-message"].run

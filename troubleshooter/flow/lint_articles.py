@@ -9,7 +9,7 @@ import os
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.model import FlowSet
 from troubleshooter.i18n import LANGS
-from troubleshooter.knowledge.articles import LINK, read_articles
+from troubleshooter.knowledge.articles import LINK, body_position, read_articles
 
 
 def _flow_target(href: str, flows: FlowSet) -> bool:
@@ -18,12 +18,6 @@ def _flow_target(href: str, flows: FlowSet) -> bool:
     if flow_id not in flows:
         return False
     return not node or flows.resolve(node, flow_id) is not None
-
-
-def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset)
-    col = offset - (text.rfind("\n", 0, offset) + 1)
-    return first_line + line, col + 1
 
 
 def lint_articles(kb_dir: str | os.PathLike[str], flows: FlowSet) -> list[Diagnostic]:
@@ -52,6 +46,6 @@ def lint_articles(kb_dir: str | os.PathLike[str], flows: FlowSet) -> list[Diagno
             kind, _, target = href.partition(":")
             ok = (target.partition("#")[0] in ids) if kind == "kb" else _flow_target(target, flows)
             if not ok:
-                line, col = _position(article.body, match.start(group), source.body_line)
+                line, col = body_position(article.body, match.start(group), source.body_line)
                 found.append(Diagnostic(article.path, line, col, "error", "kb-broken-link", {"link": href}))
     return sorted(found, key=Diagnostic.sort_key)

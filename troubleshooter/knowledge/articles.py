@@ -155,7 +155,14 @@ def read_article(path: Path, shown: str, found: list[Diagnostic],
                    shown)
 
 
-def _control_characters(doc: yamlio.YamlDocument, parsed: _Parsed, shown: str,
+def body_position(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in an article's body starting at ``first_line``."""
+    line = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1)
+    return first_line + line, col + 1
+
+
+def _control_characters(doc: yamlio.YamlDocument, parsed: ParsedArticle, shown: str,
                         found: list[Diagnostic]) -> None:
     """A warning at the first control character of the title, summary and body (lint)."""
     places: list[tuple[int, int, str]] = []
@@ -164,7 +171,8 @@ def _control_characters(doc: yamlio.YamlDocument, parsed: _Parsed, shown: str,
             pos = doc.where((name,))
             places.append((pos.line, pos.col, "".join(c for _, c in chars)))
     if chars := control_characters(parsed.body):
-        places.append((*_position(parsed.body, chars[0][0], parsed.body_line), "".join(c for _, c in chars)))
+        line, col = body_position(parsed.body, chars[0][0], parsed.body_line)
+        places.append((line, col, "".join(c for _, c in chars)))
     for line, col, chars in places:
         found.append(Diagnostic(shown, line, col, "error", "control-character",
                                 {"chars": ", ".join(dict.fromkeys(visible_line(c) for c in chars))}))
