@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from dns_server import dns_server
 
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.providers import dkim_selectors_to_try
-from troubleshooter.probes.registry import REGISTRY
 
 KEY = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1"
 ZONE = {
