@@ -54,9 +54,9 @@ def _check_value(kind: InputKind, value: str,
 def _repeatable(probe_name: str) -> bool:
     """A check that talks to servers may answer otherwise a second time; one that reads a
     pasted text may not (it is not offered again)."""
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import probe_spec
 
-    spec = get(probe_name)
+    spec = probe_spec(probe_name)
     return spec is None or spec.network
 
 

@@ -20,7 +20,8 @@ async def _explain_message(args: dict[str, str], **options: Any) -> ProbeOutcome
 
 
 EXPLAIN_MESSAGE = ProbeSpec("explain-message", (ProbeParam("message"),),
-                            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown", *PASTE_OUTCOMES}, _explain_message)
+                            frozenset(SMTP_OUTCOMES) - {"ok"} | {"unknown", *PASTE_OUTCOMES}, _explain_message,
+                            network=False)
 
 REGISTRY: dict[str, ProbeSpec] = {**NETWORK_PROBES, EXPLAIN_MESSAGE.name: EXPLAIN_MESSAGE}
 

@@ -126,10 +126,9 @@ def fact_lines(probe: ProbeOutcome | Mapping[str, Any], lang: Lang) -> list[str]
 
 def where_line(probe_name: str, lang: Lang, *, served: bool = False) -> str | None:
     """Where the check ran and what that proves (None for a check that reads a text)."""
-    from troubleshooter.probes.registry import get
+    from troubleshooter.probes.registry import NETWORK_PROBES
 
-    spec = get(probe_name)
-    if spec is not None and not spec.network:
+    if probe_name not in NETWORK_PROBES:
         return None
     return tr("result.where-served" if served else "result.where-here", lang)
 
