@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from dns_server import dns_server
 
-from troubleshooter.probes import registry
+from troubleshooter.flow.probes import probe_spec
 
 ZONE = {
     "firma.test": {"MX": [(0, "firma-test.mail.protection.outlook.com.")]},
@@ -17,7 +17,7 @@ ZONE = {
 
 
 async def _identify(args: dict[str, str], nameserver: str | None = None) -> str:
-    spec = registry.get("identify-provider")
+    spec = probe_spec("identify-provider")
     assert spec is not None
     if nameserver:
         args = {**args, "nameserver": nameserver}

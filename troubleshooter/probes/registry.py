@@ -173,6 +173,12 @@ async def _find_settings(args: dict[str, str], **options: Any) -> ProbeOutcome:
     return await probe_find_settings(args, **options)
 
 
+async def _identify_provider(args: dict[str, str], **options: Any) -> ProbeOutcome:
+    from troubleshooter.probes.identify import probe_identify_provider
+
+    return await probe_identify_provider(args, **options)
+
+
 _CONNECTION = frozenset(
     o for o in SMTP_OUTCOMES
     if not o.startswith("auth-") and o not in {
@@ -239,7 +245,7 @@ NETWORK_PROBES: dict[str, ProbeSpec] = {
              ProbeParam("nameserver", required=False)),
             frozenset({"provider-gmail", "provider-microsoft365", "provider-seznam", "provider-unknown",
                        "deadline", "protocol-error", REFUSED_BY_POLICY}),
-            "troubleshooter.probes.identify:probe_identify_provider",
+            _identify_provider,
         ),
         ProbeSpec(
             "find-settings",
