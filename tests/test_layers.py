@@ -31,6 +31,8 @@ FORBIDDEN = {
 # Known and to be moved: the settings card is presentation (it names articles by their titles),
 # so it belongs above the probes, beside the front ends that print it.
 KNOWN_UPWARDS = {"troubleshooter.probes.finder_card": {"troubleshooter.knowledge.render"}}
+UNIX_OR_WINDOWS_ONLY = {"fcntl", "signal", "msvcrt", "termios", "resource"}
+PROCESS_TRICKS = {"fork", "forkpty", "_exit", "killpg", "setsid"}
 MODULE_PATH = re.compile(r"^troubleshooter(\.\w+)+(:\w+)?$")
 
 
@@ -95,3 +97,20 @@ def test_no_module_is_named_in_a_string_instead_of_imported() -> None:
 def test_every_command_module_ships_and_has_its_three_parts(command: str) -> None:
     module = importlib.import_module(COMMANDS[command])
     assert module.HELP and callable(module.configure) and callable(module.run)
+
+
+def test_unix_only_calls_live_in_the_portable_module() -> None:
+    """fork, fcntl, signals and their Windows counterparts only in troubleshooter/portable.py,
+    which has a fallback for each system."""
+    found = []
+    for path in SOURCES:
+        if path == PACKAGE / "portable.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] in UNIX_OR_WINDOWS_ONLY for name in names):
+                found.append(f"{_module(path)} imports {names}")
+            if isinstance(node, ast.Attribute) and node.attr in PROCESS_TRICKS:
+                found.append(f"{_module(path)} calls {ast.unparse(node)}")
+    assert not found

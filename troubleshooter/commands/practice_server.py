@@ -47,7 +47,6 @@ def write_practice_providers(server) -> str:
 
 def run(args: argparse.Namespace) -> int:
     import asyncio
-    import signal
 
     from troubleshooter.i18n import detect_lang, tr
     from troubleshooter.practice.server import PracticeConfig, PracticeServer, describe_faults
@@ -82,9 +81,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  PW='{config.password}' troubleshooter find-settings {config.username} --password-env PW "
               f"--providers {providers} --ca-file {server.ca_file}", flush=True)
         say("practice.stop")
+        from troubleshooter.portable import stop_on_signals
+
         stop = asyncio.Event()
-        for signal_number in (signal.SIGTERM, signal.SIGINT):  # stop cleanly: the CA files go too
-            asyncio.get_running_loop().add_signal_handler(signal_number, stop.set)
+        stop_on_signals(stop.set)  # stop cleanly: the CA files go too
         try:
             await stop.wait()
         finally:

@@ -18,7 +18,6 @@ only to those. A probe that ignores it leaves that residual risk.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import ipaddress
 import json
 import os
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from troubleshooter.i18n import Text, text
+from troubleshooter.portable import locked
 from troubleshooter.probes.security import security_mode
 
 SMTP_PORTS: frozenset[int] = frozenset({25, 465, 587, 2525})
@@ -178,8 +178,7 @@ class AuthLedger:
         if self.path is None:
             return self._take(self._memory, limits, now)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "r+", encoding="utf-8") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with os.fdopen(fd, "r+", encoding="utf-8") as handle, locked(handle):
             try:
                 counts = _counts(json.loads(handle.read() or "{}"))
             except ValueError:  # a torn or tampered file: refuse rather than start again from zero
