@@ -13,6 +13,7 @@ recognised and never reaches the result (:mod:`troubleshooter.redaction`).
 
 from __future__ import annotations
 
+import html
 import re
 
 from troubleshooter.explain.kinds import recognise
@@ -36,6 +37,8 @@ def explain(text: str) -> Explanation:
     from troubleshooter.redaction import Secrets, scrub_auth
 
     pasted, cut = cut_paste(text or "")
+    if "&gt;" in pasted or "&lt;" in pasted or "&#0" in pasted:  # PHPMailer's Debugoutput "html", copied raw
+        pasted = html.unescape(pasted)
     lines = raw_lines(pasted)
     kind = recognise(lines)
     secrets = Secrets()

@@ -1,5 +1,6 @@
-"""``explain-message`` for flows: a pasted red message is explained at a node like a probe,
-so the flow branches on its outcome id (the engine and front ends need nothing new)."""
+"""``explain-message`` for flows: a pasted red message, debug transcript, bounce or headers is
+explained at a node like a probe, so the flow branches on its outcome id (the engine and front
+ends need nothing new); what was read from it is in ``facts["paste"]`` (kind in ``facts["kind"]``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ async def probe_explain(args: dict[str, str], *, deadline: float = 10.0,
     if on_stage:
         on_stage("explain", "done", stage)
     facts = {"evidence": found.evidence, "confidence": found.confidence, "article": found.article,
-             "node": found.node, "rule": found.rule}
+             "node": found.node, "rule": found.rule, "kind": found.kind, "candidates": found.candidates,
+             "paste": found.facts, "cut": found.cut}
     return ProbeOutcome("explain-message", found.outcome, found.stage or "explain", facts, [stage],
                         elapsed=time.monotonic() - started)

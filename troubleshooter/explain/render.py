@@ -14,22 +14,29 @@ TIMELINE_SHOWN = 20
 
 def fact_lines(found: Any, lang: Lang) -> list[str]:
     """What was read from the paste, beyond the outcome's title, cause and advice."""
+    return paste_lines(found.kind, found.facts, found.candidates, lang, cut=found.cut)
+
+
+def paste_lines(kind: str, facts: dict | None, candidates: list[str] | None, lang: Lang, *,
+                cut: bool = False, timeline: bool = True) -> list[str]:
+    """The same from the parts (a flow's explain-message check keeps them in its facts);
+    ``timeline=False`` leaves the step list out (a check's card in the conversation)."""
     from troubleshooter.probes.catalog import describe
 
-    lines = [tr(f"paste.kind.{found.kind}", lang)]
-    if found.cut:
+    lines = [tr(f"paste.kind.{kind}", lang)]
+    if cut:
         from troubleshooter.limits import cut_note
 
         lines.append(cut_note(lang))
-    facts = found.facts or {}
-    if found.kind == "transcript":
-        lines += _transcript(facts, lang)
-    elif found.kind == "bounce":
+    facts = facts or {}
+    if kind == "transcript":
+        lines += _transcript(facts if timeline else {**facts, "timeline": []}, lang)
+    elif kind == "bounce":
         lines += _bounce(facts, lang)
-    elif found.kind == "headers":
+    elif kind == "headers":
         lines += _headers(facts, lang)
-    if found.candidates:
-        titles = ", ".join(describe(c).title.get(lang) for c in found.candidates)
+    if candidates:
+        titles = ", ".join(describe(c).title.get(lang) for c in candidates)
         lines.append(tr("paste.candidates", lang, titles=titles))
     return lines
 

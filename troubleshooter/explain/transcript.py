@@ -30,6 +30,7 @@ _CONNECT_FAILED = re.compile(
     r"|SMTP Error: Could not connect to SMTP host|Chyba SMTP: Nelze navázat spojení)", re.I)
 _SMTP_ERROR = re.compile(r"^SMTP ERROR: (.+?) command failed: (.*)$", re.I)
 _ADDRESS = re.compile(r"<([^<>\s]*)>")
+_JOINED = re.compile(r"250[ -]")
 _ENHANCED_CODE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]{2,}={0,2}$")
 _HIDDEN = "[credentials hidden]"
@@ -239,7 +240,12 @@ class _Reader:
             self.greeting(code, text, more, line)
             return
         if self.ehlo_reply and code == 250:
-            self.capability(text)
+            # Debugoutput "html" drops the line breaks: "250-localhost250-SIZE 1000250 HELP"
+            joints = _JOINED.findall(text) if more else []
+            for part in _JOINED.split(text) if joints else [text]:
+                self.capability(part)
+            if joints:
+                more = joints[-1] == "250-"  # the joined reply ends with its "250 " line
         if more:
             return  # the last line of a multi-line reply carries the verdict
         self.ehlo_reply = False

@@ -117,6 +117,14 @@ def fact_lines(probe: ProbeOutcome | Mapping[str, Any], lang: Lang) -> list[str]
     lines += sweep_lines(facts, lang)
     if facts.get("accepted_not_delivered"):
         lines.append(tr("diagnose.fact.accepted", lang))
+    if facts.get("kind") in ("transcript", "bounce", "headers"):  # a pasted text, read (explain-message)
+        from troubleshooter.explain.render import paste_lines
+
+        lines += paste_lines(str(facts["kind"]), facts.get("paste"), facts.get("candidates"), lang,
+                             cut=bool(facts.get("cut")), timeline=False)[1:]
+    elif facts.get("candidates"):
+        lines.append(tr("paste.candidates", lang, titles=", ".join(
+            describe(str(c)).title.get(lang) for c in facts["candidates"])))
     for check in facts.get("checks") or []:  # the domain check: one sentence per record (SPF, DMARC, DKIM)
         text = check.get("text") if isinstance(check, Mapping) else None
         if isinstance(text, Mapping) and text.get(lang):

@@ -63,6 +63,23 @@ SCENARIOS: dict[str, tuple[set[str], dict, str, dict, tuple[int, ...], tuple[str
         ALL_LEVELS,
         ("en", "cs"),
     ),
+    # Debugoutput "html": what a WordPress test page prints (htmlentities, <br> per line)
+    "wrong-password-html": (
+        {"wrong-password"},
+        {"output": "html"},
+        "auth-failed",
+        {"failed.stage": "auth", "tls": "starttls"},
+        (2, 3),
+        ("en", "cs"),
+    ),
+    "recipient-unknown-html": (
+        set(),
+        {"output": "html", "to": "nobody@example.test"},
+        "recipient-rejected",
+        {"failed.stage": "rcpt"},
+        (3,),
+        ("en",),
+    ),
     "wrong-password-plain": (
         {"wrong-password"},
         {"authtype": "PLAIN"},
@@ -171,7 +188,7 @@ def transcripts() -> list[dict]:
                         "cafile": str(server.ca_file),
                         "debug": level,
                         "lang": lang,
-                        "output": "echo",
+                        "output": overrides.get("output", "echo"),
                         "body": "Dobrý den,\nMAIL FROM:<not-a-command@example.test>\n535 not a reply either\n",
                     }
                     text = _run_php(settings)
