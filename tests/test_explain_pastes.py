@@ -57,6 +57,7 @@ def _login_tokens(text: str) -> set[str]:
     """The base64 a client sent after AUTH (its initial response and its answers to 334)."""
     tokens = set(re.findall(r"AUTH (?:PLAIN|LOGIN) ([A-Za-z0-9+/=]{4,})", text))
     tokens |= set(re.findall(r"CLIENT -> SERVER: ([A-Za-z0-9+/]{4,}={0,2})\s*$", text, re.M))
+    tokens |= set(re.findall(r"^334\b.*\n([A-Za-z0-9+/]{4,}={0,2})\s*$", text, re.M))  # a log without prefixes
     return {t for t in tokens if not (t.isalpha() and t.isupper())}  # not the verbs (QUIT, STARTTLS)
 
 

@@ -17,6 +17,10 @@ KINDS: tuple[Kind, ...] = ("message", "transcript", "bounce", "headers")
 _STAMP = re.compile(r"^\s*(?:\[?\d{4}-\d\d-\d\d[ T][\d:.]+(?:Z|[+-]\d\d:?\d\d)?\]?\s*)?")
 _TRANSCRIPT = re.compile(r"^(?:SERVER -> CLIENT:|CLIENT -> SERVER:|Connection: (?:opening|opened|closed)"
                          r"|SMTP -> get_lines|SMTP INBOUND:|(?:<-|->|<~|~>)\s+\S)")
+# a session logged without prefixes (Post SMTP's Zend transport: requests and replies as sent)
+_BARE_COMMAND = re.compile(r"^(?:(?:EHLO|HELO) \S|MAIL FROM:|RCPT TO:|AUTH (?:LOGIN|PLAIN|CRAM-MD5|XOAUTH2)\b"
+                           r"|STARTTLS\s*$|QUIT\s*$)")
+_BARE_REPLY = re.compile(r"^[2-5]\d\d[ -]")
 _DSN_FIELD = re.compile(r"^(?:Final-Recipient|Diagnostic-Code|Reporting-MTA|Remote-MTA|Original-Recipient"
                         r"|X-Failed-Recipients|X-Postfix-Sender)\s*:", re.I)
 _BOUNCE_PHRASE = re.compile(
@@ -35,11 +39,15 @@ _STRONG_HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-
 
 
 def recognise(lines: list[str]) -> Kind:
-    transcript = dsn = phrases = headers = strong = 0
+    transcript = dsn = phrases = headers = strong = commands = replies = 0
     for raw in lines:
         line = _STAMP.sub("", raw, count=1)
         if _TRANSCRIPT.match(line):
             transcript += 1
+        elif _BARE_COMMAND.match(line):
+            commands += 1
+        elif _BARE_REPLY.match(line):
+            replies += 1
         elif _DSN_FIELD.match(line):
             dsn += 1
         elif _HEADER.match(line):
@@ -49,7 +57,7 @@ def recognise(lines: list[str]) -> Kind:
             phrases += 1
     if dsn >= 1 or phrases >= 2 or (phrases and transcript < 2):
         return "bounce"
-    if transcript >= 1:
+    if transcript >= 1 or (commands >= 2 and replies >= 2):
         return "transcript"
     if headers >= 3 and strong >= 1:
         return "headers"

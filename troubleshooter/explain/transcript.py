@@ -32,6 +32,8 @@ _SMTP_ERROR = re.compile(r"^SMTP ERROR: (.+?) command failed: (.*)$", re.I)
 _ADDRESS = re.compile(r"<([^<>\s]*)>")
 _JOINED = re.compile(r"250[ -]")
 _ENHANCED_CODE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+_BARE_COMMAND = re.compile(r"^(?:(?:EHLO|HELO) \S|MAIL FROM:|RCPT TO:|AUTH [A-Z0-9-]+\b|STARTTLS\s*$|DATA\s*$"
+                           r"|QUIT\s*$|RSET\s*$)", re.I)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]{2,}={0,2}$")
 _HIDDEN = "[credentials hidden]"
 
@@ -366,6 +368,7 @@ def _looks_like_error(line: str) -> bool:
 def read_transcript(lines: list[str]) -> TranscriptReading:
     """The stages, facts and first failure of a transcript, in one pass over its lines."""
     reader = _Reader()
+    bare = not any(_CLIENT.match(_STAMP.sub("", raw, count=1).strip()) for raw in lines[:400])
     for raw in lines:
         line = _STAMP.sub("", raw, count=1).strip()
         if not line:
@@ -378,7 +381,11 @@ def read_transcript(lines: list[str]) -> TranscriptReading:
         if server:
             reader.server(server.group(1), line)
             continue
-        if _REPLY.match(line) and not reader.in_data and reader.pending is not None:
+        if bare and (reader.in_data or reader.answering or _BARE_COMMAND.match(line)):
+            reader.client(line)  # a log without prefixes (Post SMTP): the client's own lines
+            continue
+        if _REPLY.match(line) and not reader.in_data and (reader.pending is not None
+                                                           or (bare and not reader.out.greeting)):
             reader.server(line, line)  # level 1 or a log that shows replies without a prefix
             continue
         reader.other(line)

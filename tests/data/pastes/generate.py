@@ -218,6 +218,38 @@ def transcripts() -> list[dict]:
     return entries
 
 
+PREFIXES = ("SERVER -> CLIENT: ", "CLIENT -> SERVER: ", "SERVER -> CLIENT:", "CLIENT -> SERVER:")
+BARE_FROM = ("ok-starttls", "wrong-password", "sender-not-login", "wrong-password-plain")
+
+
+def bare_logs(transcripts: list[dict]) -> list[dict]:
+    """The level-4 sessions as Post SMTP's transport logs them: requests and replies exactly as
+    sent, no prefixes, no times, the login data included (Postman/Postman-Mail/Zend-1.12.10/Mail/
+    Protocol/Abstract.php: _send and _receive append each line to the log)."""
+    entries = []
+    for entry in transcripts:
+        name = entry["file"].split("/")[-1].rsplit("-level", 1)[0]
+        if entry["level"] != 4 or entry["lang"] != "en" or name not in BARE_FROM:
+            continue
+        lines = []
+        for raw in (HERE / entry["file"]).read_text(encoding="utf-8").splitlines():
+            text = raw.split("\t", 1)[-1].strip() if "\t" in raw else raw.strip()
+            for prefix in PREFIXES:
+                if text.startswith(prefix):
+                    lines.append(text[len(prefix):])
+                    break
+            else:
+                if raw.startswith(" ") and lines and text[:3].isdigit():  # a multi-line reply's next line
+                    lines.append(text)
+        file = f"transcripts/{name}-bare-log.txt"
+        (HERE / file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        facts = {k: v for k, v in entry["facts"].items() if k not in ("port",)}
+        derived = {"file": file, "level": 4, "facts": facts, "source": "derived: Post SMTP log format"}
+        entries.append(entry | derived)
+        print(f"{file}: {entry['outcome']}")
+    return entries
+
+
 def main() -> None:
     import yaml
 
@@ -226,6 +258,7 @@ def main() -> None:
     index = yaml.safe_load(index_file.read_text(encoding="utf-8")) if index_file.exists() else {}
     if which in ("transcripts", "all"):
         index["transcripts"] = transcripts()
+        index["transcripts"] += bare_logs(index["transcripts"])
     if which in ("bounces", "all"):
         from bounces import bounces  # type: ignore[import-not-found]
 
