@@ -173,11 +173,11 @@ def test_a_servers_list_of_auth_mechanisms_is_not_taken_for_login_data():
 async def test_the_flow_check_carries_what_it_read_and_no_credential():
     """The paste step's check (explain-message): its facts reach the conversation's card and the
     export; a level-4 transcript's login data is in none of it."""
-    from troubleshooter.probes.registry import get
+    from troubleshooter.flow.probes import probe_spec
     from troubleshooter.probes.result_text import fact_lines as check_lines
 
     text = (PASTES / "transcripts" / "wrong-password-plain-level4-en.txt").read_text(encoding="utf-8")
-    outcome = await get("explain-message").run({"message": text}, deadline=5.0)
+    outcome = await probe_spec("explain-message").run({"message": text}, deadline=5.0)
     assert outcome.outcome == "auth-failed" and outcome.facts["kind"] == "transcript"
     dumped = json.dumps(outcome.to_json(), ensure_ascii=False)
     for form in _login_tokens(text) | secret_forms("Tajne-Heslo-42", "demo@practice.test"):
