@@ -146,7 +146,7 @@ def test_plain_mode_double_question_mark_reads_a_whole_paste_up_to_an_empty_line
     assert done.returncode == 0, done.stderr
     assert "Schránka příjemce je plná" in done.stdout
     assert "Adresát: full@remote.test" in done.stdout
-    assert "Čí je to problém: příjemce" in done.stdout
+    assert "Na čí straně je problém: na straně příjemce" in done.stdout
     assert "Tuto volbu neznám" not in done.stdout  # no pasted line was taken for an answer
 
 
