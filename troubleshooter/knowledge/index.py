@@ -65,17 +65,28 @@ class Index:
     common: frozenset[str]  # words in nearly every document of their language ("smtp")
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
     _titles: dict[str, list[int]] | None = field(default=None, repr=False)
-    _head_owner: dict[str, str] | None = field(default=None, repr=False)
+    _heads: dict[str, list[int]] | None = field(default=None, repr=False)
+    _head_owner: dict[str, list[int]] | None = field(default=None, repr=False)
 
-    def head_owner(self, term: str) -> str | None:
-        """The one article whose title head has this term ("forpsi", "dkim"), if only one has."""
-        if self._head_owner is None:
-            owners: dict[str, set[str]] = defaultdict(set)
-            for doc in self.docs:
+    def head_postings(self, term: str) -> list[int]:
+        """Documents whose title head has this term."""
+        if self._heads is None:
+            heads: dict[str, list[int]] = defaultdict(list)
+            for number, doc in enumerate(self.docs):
                 for head_term in doc.head_terms:
-                    owners[head_term].add(doc.article_id)
-            self._head_owner = {t: next(iter(ids)) for t, ids in owners.items() if len(ids) == 1}
-        return self._head_owner.get(term)
+                    heads[head_term].append(number)
+            self._heads = dict(heads)
+        return self._heads.get(term, [])
+
+    def named_by(self, term: str) -> list[int]:
+        """The documents of the one article whose title head has this term ("forpsi",
+        "dkim"); none when several articles have it."""
+        if self._head_owner is None:
+            self.head_postings("")
+            assert self._heads is not None
+            self._head_owner = {t: numbers for t, numbers in self._heads.items()
+                                if len({self.docs[n].article_id for n in numbers}) == 1}
+        return self._head_owner.get(term, [])
 
     def title_postings(self, word: str) -> list[int]:
         """Documents whose title has this folded word (function words included)."""

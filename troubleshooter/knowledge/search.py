@@ -247,11 +247,9 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             scores[number] += TITLE_MATCH * share
     _credit_pairs(query, index, scores)
     _credit_heads(query, index, scores, counted)
-    named = {owner for q in query for t in q.terms if q.weight == 1.0 and (owner := index.head_owner(t))}
-    if named:
-        for number in scores:
-            if index.docs[number].article_id in named:
-                scores[number] *= 1 + NAMED
+    named = {number for q in query if q.weight == 1.0 for t in q.terms for number in index.named_by(t)}
+    for number in named & scores.keys():
+        scores[number] *= 1 + NAMED
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     fill_in = not FILL_IN.isdisjoint(fold(w) for w in words(question))
     per_article: dict[str, Hit] = {}
@@ -285,13 +283,17 @@ def _credit_pairs(query: list[QueryWord], index: Index, scores: dict[int, float]
 
 def _credit_heads(query: list[QueryWord], index: Index, scores: dict[int, float], counted: float) -> None:
     """Credit an article whose title head the question covers and that covers the question."""
-    asked = {term for qword in query for term in qword.terms}
-    for number in list(scores):
+    asking: dict[str, set[int]] = defaultdict(set)  # term -> the question's words that have it
+    for number, qword in enumerate(query):
+        for term in qword.terms:
+            if term not in index.common:
+                asking[term].add(number)
+    candidates = {number for term in asking for number in index.head_postings(term)}
+    for number in candidates & scores.keys():
         head = index.docs[number].head_terms - index.common
-        covered = head & asked
-        if not covered:
-            continue
-        share = sum(q.weight for q in query if covered.intersection(q.terms)) / counted
+        covered = head.intersection(asking)
+        by = set().union(*(asking[term] for term in covered))
+        share = sum(query[q].weight for q in by) / counted
         scores[number] += HEAD_MATCH * len(covered) / len(head) * share
 
 
