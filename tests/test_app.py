@@ -56,8 +56,8 @@ async def type_value(pilot, value: str) -> None:
 
 
 def node(app: TroubleshooterApp) -> str:
-    assert app.session is not None
-    return app.session.current.node
+    assert app.conversation.session is not None
+    return app.conversation.session.current.node
 
 
 def visible_text(app: TroubleshooterApp) -> str:
@@ -90,7 +90,7 @@ async def walk_to_values(pilot, port: int, password: str) -> None:
     assert node(app) == "enter-port"
     await type_value(pilot, str(port))
     if node(app) == "enter-port":  # an unusual port: keep it as typed
-        assert app.pending is not None
+        assert app.conversation.pending is not None
         await press(pilot, "1")
     assert node(app) == "choose-security"
     await press(pilot, "3")  # none
@@ -112,7 +112,7 @@ async def test_main_flow_to_resolved_without_probes(lang):
         assert node(app) == "green-arrived"
         await press(pilot, "1")  # it arrived
         assert node(app) == "resolved"
-        assert app.session.view().status == "resolved"
+        assert app.conversation.session.view().status == "resolved"
         word = "Vyřešeno" if lang == "cs" else "Resolved"
         assert word in visible_text(app), visible_text(app)
 
@@ -126,8 +126,8 @@ async def test_probes_green_path(smtp_server):
         await press(pilot, "1")  # check connection and login
         await settle(pilot)
         await settle(pilot)
-        assert node(app) == "login-ok", [s.answer for s in app.session.steps]
-        probes = [s.probe for s in app.session.steps if s.kind == "probe"]
+        assert node(app) == "login-ok", [s.answer for s in app.conversation.session.steps]
+        probes = [s.probe for s in app.conversation.session.steps if s.kind == "probe"]
         assert [p["outcome"] for p in probes] == ["ok", "ok"]
         assert all(p["stages"] for p in probes)
         await press(pilot, "1", "1", "1")  # test in Mioweb, green, arrived
@@ -142,8 +142,8 @@ async def test_probes_red_path_wrong_password(smtp_server):
         await press(pilot, "1")
         await settle(pilot)
         await settle(pilot)
-        assert node(app) == "fix-credentials", [s.answer for s in app.session.steps]
-        assert app.session.steps[-1].answer == "auth-failed"
+        assert node(app) == "fix-credentials", [s.answer for s in app.conversation.session.steps]
+        assert app.conversation.session.steps[-1].answer == "auth-failed"
         assert "✗" in visible_text(app) or "✓" in visible_text(app)
 
 
@@ -177,7 +177,7 @@ async def test_letters_typed_into_a_field_do_not_trigger_keys():
         assert node(app) == "enter-sender"
         await type_value(pilot, "qlerb@example.cz")  # q, l, e, r, b are all app keys
         assert node(app) == "enter-username"
-        assert app.session.values["sender"] == "qlerb@example.cz"
+        assert app.conversation.session.values["sender"] == "qlerb@example.cz"
         assert app.lang == "en"
 
 
@@ -190,7 +190,7 @@ async def test_finding_offers_cleaned_value():
         assert "Use the cleaned value: smtp.example.cz" in visible_text(app)
         await press(pilot, "1")
         assert node(app) == "enter-port"
-        assert app.session.values["host"] == "smtp.example.cz"
+        assert app.conversation.session.values["host"] == "smtp.example.cz"
 
 
 async def test_a_held_back_password_stays_out_of_reprs_and_the_screen():
@@ -198,8 +198,8 @@ async def test_a_held_back_password_stays_out_of_reprs_and_the_screen():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_value(pilot, "Tajne-Heslo-42 ")  # a trailing space: held back with a finding
-        assert node(app) == "enter-password" and app.pending is not None
-        assert "Tajne-Heslo-42" not in repr(app.pending)
+        assert node(app) == "enter-password" and app.conversation.pending is not None
+        assert "Tajne-Heslo-42" not in repr(app.conversation.pending)
         assert "Tajne-Heslo-42" not in visible_text(app)
         await press(pilot, "1")  # use the cleaned value
         assert node(app) != "enter-password"
@@ -210,16 +210,16 @@ async def test_language_switch_keeps_state_and_back_restart():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "1", "1")
-        before = [str(s.ref) for s in app.session.steps]
+        before = [str(s.ref) for s in app.conversation.session.steps]
         assert "Nápověda" in visible_text(app)
         await press(pilot, "l")
-        assert app.lang == "en" and app.session.lang == "en"
-        assert [str(s.ref) for s in app.session.steps] == before
+        assert app.lang == "en" and app.conversation.session.lang == "en"
+        assert [str(s.ref) for s in app.conversation.session.steps] == before
         assert "Help" in visible_text(app) and "Nápověda" not in visible_text(app)
         await press(pilot, "b")
         assert node(app) == "which-site"
         await press(pilot, "r")
-        assert node(app) == "intro" and not app.session.steps
+        assert node(app) == "intro" and not app.conversation.session.steps
 
 
 async def test_resume_offers_to_continue():
@@ -268,7 +268,7 @@ async def test_content_that_fails_to_load_is_said_not_hidden(monkeypatch, lang):
     app = make_app(lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.session is None
+        assert app.conversation.session is None
         assert not app.query_one("#body").has_class("loading")
         shown = visible_text(app)
         assert "PermissionError" in shown
@@ -290,7 +290,7 @@ async def test_reload_replays_the_path(tmp_path):
                                          encoding="utf-8")
         await press(pilot, "ctrl+r")
         await settle(pilot)
-        assert node(app) == "sender" and len(app.session.steps) == 1
+        assert node(app) == "sender" and len(app.conversation.session.steps) == 1
         assert "Which mailbox sends?" in visible_text(app)
         (flows / "mini.yaml").write_text(source.replace("nodes:", "nodes: ["),
                                          encoding="utf-8")
@@ -308,13 +308,13 @@ async def test_reload_begins_the_conversation_once_broken_content_is_fixed(tmp_p
     app = make_app("en", flow="mini", flows=flows)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.session is None
-        problem = app.problem
+        assert app.conversation.session is None
+        problem = app.conversation.problem
         assert problem and problem in visible_text(app)
         (flows / "mini.yaml").write_text(source, encoding="utf-8")
         await press(pilot, "ctrl+r")
         await settle(pilot)
-        assert app.session is not None and node(app) == "smtp-on"
+        assert app.conversation.session is not None and node(app) == "smtp-on"
         shown = visible_text(app)
         assert "Is SMTP on?" in shown and problem not in shown
         await press(pilot, "1")

@@ -92,10 +92,13 @@ async def test_copy_keys_do_nothing_without_a_card():
         assert node(app) == "intro"
 
 
-def buttons_named(app, name: str) -> list:
-    from textual.widgets import Button
+def buttons_following(app, target: str) -> list:
+    """The buttons that lead to ``target`` (a flow node or an article)."""
+    from troubleshooter.ui.app.messages import Follow
+    from troubleshooter.ui.app.widgets import SayButton
 
-    return [b for b in app.query(Button) if b.name == name]
+    return [button for button in app.query(SayButton)
+            if isinstance(said := button.says(), Follow) and said.link.target == target]
 
 
 async def test_question_nothing_fits_offers_the_guided_flow_and_follows_language():
@@ -109,16 +112,16 @@ async def test_question_nothing_fits_offers_the_guided_flow_and_follows_language
         shown = visible_text(app)
         assert "Nothing in the help fits that well" in shown, shown
         assert "Open:" not in shown  # no random article
-        assert len(buttons_named(app, "node:smtp:intro")) == 1
+        assert len(buttons_following(app, "smtp:intro")) == 1
         await press(pilot, "escape", "l")  # back from the question box to the choices
         await settle(pilot)
         shown = visible_text(app)
         assert "K tomu v nápovědě nic dobře nesedí" in shown, shown
         assert "Nothing in the help fits" not in shown
-        buttons_named(app, "node:smtp:intro")[0].press()
+        buttons_following(app, "smtp:intro")[0].press()
         await settle(pilot)
         assert node(app) == "intro"
-        assert app.session.steps[-1].kind == "jump"
+        assert app.conversation.session.steps[-1].kind == "jump"
 
 
 async def _until(pilot, condition, limit: float = 5.0) -> None:
@@ -137,9 +140,9 @@ async def _start_check_against(pilot, port: int) -> None:
     await walk_to_values(pilot, port, "any-password")
     assert node(app) == "offer-check"
     await pilot.press("1")  # check the connection: the server accepts and never says a word
-    await _until(pilot, lambda: app.probe_running and node(app) == "check-connection")
+    await _until(pilot, lambda: app.conversation.probe.running and node(app) == "check-connection")
     await pilot.pause(0.3)
-    assert app.probe_running
+    assert app.conversation.probe.running
 
 
 @contextlib.asynccontextmanager
@@ -154,7 +157,7 @@ async def _check_stopped_by(key: str, lang: str):
             await settle(pilot)
             await _start_check_against(pilot, port)
             await pilot.press(key)
-            await _until(pilot, lambda: not app.probe_running)
+            await _until(pilot, lambda: not app.conversation.probe.running)
             await settle(pilot)
             yield app, pilot
 
@@ -165,7 +168,7 @@ async def test_escape_cancels_a_running_check(lang):
         cancelled = "Test byl zrušen." if lang == "cs" else "The check was cancelled."
         assert cancelled in visible_text(app), visible_text(app)
         assert node(app) == "check-connection"  # nothing recorded: the check did not finish
-        assert all(step.kind != "probe" for step in app.session.steps)
+        assert all(step.kind != "probe" for step in app.conversation.session.steps)
         await press(pilot, "b")  # still usable
         assert node(app) == "offer-check"
 
@@ -173,6 +176,6 @@ async def test_escape_cancels_a_running_check(lang):
 async def test_leaving_the_node_cancels_the_check():
     async with _check_stopped_by("b", "en") as (app, pilot):
         assert node(app) == "offer-check"
-        assert app.probe_ref is None
+        assert app.conversation.probe.ref is None
         await press(pilot, "3")  # skip to the test in Mioweb: the app answers at once
         assert node(app) == "test"

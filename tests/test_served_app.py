@@ -41,7 +41,7 @@ async def test_a_served_check_of_loopback_is_refused_and_explained(tmp_path):
         assert node(app) == "offer-check"
         await press(pilot, "1")  # check connection and login
         await settle(pilot)
-        probes = [s.probe for s in app.session.steps if s.kind == "probe"]
+        probes = [s.probe for s in app.conversation.session.steps if s.kind == "probe"]
         assert probes and probes[0]["outcome"] == "refused-by-policy"
         assert probes[0]["facts"]["policy"] == "private-target"
         assert node(app) == "support"

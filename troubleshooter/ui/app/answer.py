@@ -1,20 +1,31 @@
-"""What the answer area offers at the current node: a value field, a probe panel, choices.
+"""The answer area: what the user can do at the current node — a value field, a probe panel, choices.
 
-Built from the engine's view of the node and what the app holds for it (a value the input
-checks held back, a probe running, what the previous widgets showed); the app mounts the
-widgets and moves the focus. Choices are numbered in the order shown: the digit keys press them.
+Built from the engine's view of the node and what the screen holds for it (a value the input
+checks held back, a probe running, what the previous widgets showed). Choices are numbered in
+the order shown: the digit keys press them. Every button and field posts a typed message
+(:mod:`troubleshooter.ui.app.messages`) that the conversation screen handles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from msgspec import Struct, field
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from troubleshooter.i18n import Lang, Text, tr
+from troubleshooter.ui.app.messages import (
+    Choose,
+    KeepValue,
+    RunProbeAgain,
+    SecretRetyped,
+    ValueTyped,
+)
 from troubleshooter.ui.app.widgets import ProbePanel, ValueInput, choice_button
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
@@ -36,9 +47,23 @@ class AnswerWidgets(Struct):
     focus_input: bool = False  # else the first button takes the focus
     numbered: int = 0
 
-    def choice(self, label: Text | str, lang: Lang, name: str) -> None:
+    def choice(self, label: Text | str, lang: Lang, says: Callable[[], Message] | str) -> None:
         self.numbered += 1
-        self.widgets.append(choice_button(self.numbered, label, lang, name))
+        self.widgets.append(choice_button(self.numbered, label, lang, says))
+
+
+class SecretRow(Horizontal):
+    """A secret field with a show/hide button beside it."""
+
+    def __init__(self, field: ValueInput, lang: Lang) -> None:
+        super().__init__(field, Button(tr("input.show", lang), compact=True), classes="secret-row")
+        self.field = field
+        self.lang = lang
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.field.password = not self.field.password
+        event.button.label = tr("input.show" if self.field.password else "input.hide", self.lang)
 
 
 def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: Pending | None,
@@ -55,8 +80,7 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
                            password=spec.secret, id="value", compact=True)
         value.cursor_blink = blink
         if spec.secret:
-            built.widgets.append(Horizontal(value, Button(tr("input.show", lang), name="toggle-secret",
-                                                          compact=True), classes="secret-row"))
+            built.widgets.append(SecretRow(value, lang))
         else:
             built.widgets.append(value)
         if pending:
@@ -66,10 +90,11 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
                 built.widgets.append(Static(f"{tr(f'input.{level}', lang)}: {finding.message.get(lang)}",
                                             classes=f"finding-{level}"))
             if result.suggestion is not None:
-                built.choice(tr("input.use-cleaned-secret", lang) if spec.secret
-                             else tr("input.use-cleaned", lang, value=result.suggestion), lang, "cleaned")
+                cleaned = (tr("input.use-cleaned-secret", lang) if spec.secret
+                           else tr("input.use-cleaned", lang, value=result.suggestion))
+                built.choice(cleaned, lang, partial(KeepValue, True))
             if not result.blocking:
-                built.choice(tr("input.keep-typed", lang), lang, "keep")
+                built.choice(tr("input.keep-typed", lang), lang, partial(KeepValue, False))
         built.focus_input = built.numbered == 0  # findings: the user decides with a button first
     elif view.kind == "probe" and view.probe:
         if missing:
@@ -81,12 +106,52 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
         else:
             built.widgets.append(ProbePanel(id="probe", carry=carry))
             if same_node and not probe_running:
-                built.choice(tr("probe.run-again", lang), lang, "probe:run")
+                built.choice(tr("probe.run-again", lang), lang, RunProbeAgain)
     elif view.is_end:
         status = tr(f"app.end-{view.status}", lang) if view.status else ""
         built.widgets.append(Static(f"{status}. {tr('app.end-hint', lang)}", classes="status"))
-        built.choice(tr("key.export", lang), lang, "cmd:export")
-        built.choice(tr("key.restart", lang), lang, "cmd:restart")
+        built.choice(tr("key.export", lang), lang, "app.export")
+        built.choice(tr("key.restart", lang), lang, "screen.restart")
     for choice in view.choices:
-        built.choice(choice.label, lang, f"choice:{choice.id}")
+        built.choice(choice.label, lang, partial(Choose, choice.id))
     return built
+
+
+class AnswerArea(Vertical):
+    """What the user can do now; rebuilt by :meth:`show` when the node or its state changes."""
+
+    BINDINGS = [
+        ("down", "app.focus_next", ""),
+        ("up", "app.focus_previous", ""),
+    ]
+
+    async def show(self, view: NodeView, missing: list[str], lang: Lang, *, pending: Pending | None,
+                   node_changed: bool, probe_running: bool, blink: bool) -> None:
+        """Mount the widgets for ``view`` and put the focus on the field or the first button."""
+        shown_value = None if node_changed else next(iter(self.query("#value").results(Input)), None)
+        shown_panel = None if node_changed else next(iter(self.query(ProbePanel)), None)
+        built = answer_widgets(view, missing, lang, pending=pending, same_node=not node_changed,
+                               typed=shown_value.value if shown_value else "", carry=shown_panel,
+                               probe_running=probe_running, blink=blink)
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(built.widgets)
+        if built.focus_input:
+            self.query(Input).first().focus()
+        elif buttons := self.query(Button):
+            buttons.first().focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "secret-again":
+            self.post_message(SecretRetyped(event.value))
+        else:
+            self.post_message(ValueTyped(event.value))
+
+    def focus_first(self) -> None:
+        """The field if there is one, else the first button (Esc from elsewhere)."""
+        target = self.query(Input).first() if self.query(Input) else None
+        if target is None and self.query(Button):
+            target = self.query(Button).first()
+        if target is not None:
+            target.focus()

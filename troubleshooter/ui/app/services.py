@@ -128,10 +128,10 @@ class Articles:
 
 
 class Reply(Struct):
-    """What the question box answers: text, and the buttons to offer (label, action)."""
+    """What the question box answers: text, and the links to offer as buttons (label, link)."""
 
     lines: list[str]
-    actions: list[tuple[str, str]]  # (label, "article:<id>" | "node:<flow:node>")
+    actions: list[tuple[str, Link]]
 
 
 def answer(question: str, lang: Lang, kb: str | None) -> Reply:
@@ -158,18 +158,18 @@ def _answer(question: str, lang: Lang, kb: str | None) -> Reply:
         return explained
     offer = getattr(result, "offer_flow", None)
     if offer and not getattr(result, "confident", False):  # nothing fits: the walk-through, not a guess
-        return Reply([tr("ask.nothing-fits", lang)], [(tr("ask.start-flow", lang), f"node:{offer}")])
+        return Reply([tr("ask.nothing-fits", lang)], [(tr("ask.start-flow", lang), Link("node", str(offer)))])
     matches = list(getattr(result, "matches", []) or [])
     if not matches:
         return Reply([tr("ask.no-answer", lang)], [])
     best = matches[0]
     lines = [] if getattr(result, "confident", False) else [tr("ask.maybe", lang)]
     lines.append(f"{best.title}: {best.answer}")
-    actions = [(tr("ask.open-article", lang, title=m.title), f"article:{m.article_id}")
+    actions = [(tr("ask.open-article", lang, title=m.title), Link("article", str(m.article_id)))
                for m in matches[:3]]
     node = getattr(best, "node", None) or getattr(result, "offer_flow", None)
     if node:
-        actions.append((tr("ask.jump", lang, node=node), f"node:{node}"))
+        actions.append((tr("ask.jump", lang, node=node), Link("node", str(node))))
     return Reply(lines, actions)
 
 
@@ -197,11 +197,11 @@ def explain_reply(found: Any, lang: Lang) -> Reply | None:
     evidence = getattr(found, "evidence", None)
     if evidence:
         lines.insert(1, f"» {visible_line(str(evidence))}")  # quoted from a paste
-    actions: list[tuple[str, str]] = []
+    actions: list[tuple[str, Link]] = []
     node = getattr(found, "node", None) or info.node
     if node:
-        actions.append((tr("ask.jump", lang, node=node), f"node:{node}"))
+        actions.append((tr("ask.jump", lang, node=node), Link("node", str(node))))
     article = getattr(found, "article", None) or info.article
     if article:
-        actions.append((tr("ask.open-article", lang, title=article), f"article:{article}"))
+        actions.append((tr("ask.open-article", lang, title=article), Link("article", str(article))))
     return Reply(lines, actions)

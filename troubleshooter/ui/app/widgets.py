@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text as RichText
-from textual import events
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
@@ -78,7 +79,8 @@ class KeyBar(Static):
         """``keys``: (key as shown, action, description)."""
         parts: list[Content | tuple[str, str] | str] = []
         for shown, action, description in keys:
-            parts.append((f" {shown} ", f"@click=app.{action}"))  # coloured by link-* in app.tcss
+            target = action if "." in action else f"screen.{action}"
+            parts.append((f" {shown} ", f"@click={target}"))  # coloured by link-* in app.tcss
             parts.append(f"{description} ")
         self.update(Content.assemble(*parts))
 
@@ -190,32 +192,38 @@ def stage_line(name: str, result: StageResult | dict | None, spinner: str = "…
     return line
 
 
-class AnswerArea(Vertical):
-    """What the user can do now: choice buttons, a value field, a probe panel."""
+class SayButton(Button):
+    """A button that posts a typed message when pressed (``says`` makes a fresh one each time)."""
 
-    BINDINGS = [
-        ("down", "app.focus_next", ""),
-        ("up", "app.focus_previous", ""),
-    ]
+    def __init__(self, label: str, says: Callable[[], Message], **kwargs) -> None:
+        super().__init__(label, compact=True, **kwargs)
+        self.says = says
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.says())
 
 
-def choice_button(number: int, label: Text | str, lang: Lang, name: str) -> Button:
+def choice_button(number: int, label: Text | str, lang: Lang, says: Callable[[], Message] | str) -> Button:
+    """A numbered choice; ``says``: the message it posts, or the action it runs (a key's)."""
     caption = label.get(lang) if isinstance(label, Text) else label
     prefix = f"{number} " if number <= 9 else "  "
-    return Button(f"{prefix} {caption}", name=name, compact=True, classes="choice")
+    if isinstance(says, str):
+        return Button(f"{prefix} {caption}", action=says, compact=True, classes="choice")
+    return SayButton(f"{prefix} {caption}", says, classes="choice")
 
 
 class ValueInput(Input):
     """The answer field. ``/`` in an empty field goes to the question box (as it does
     everywhere else); in a non-empty field it is just a character."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "slash" and not self.value:
-            event.stop()
-            event.prevent_default()
-            self.app.query_one("#ask", Input).focus()
-            return
-        await super()._on_key(event)
+    BINDINGS = [Binding("slash", "question", show=False, priority=True)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "question" and self.value)  # False: the key goes on to the field
+
+    def action_question(self) -> None:
+        self.screen.query_one("#ask", Input).focus()
 
 
 # the settings finder's card: a letter per value copies it (letters the app does not use;
@@ -242,5 +250,5 @@ def finder_card(facts: dict, lang: Lang, *, with_keys: bool) -> list:
         for key, field in COPY_KEYS:
             label = tr("app.copy-button", lang, key=key, field=tr(f"finder.field.{field}", lang),
                        value=copy_value(card, field, lang))
-            found.append(Button(label, name=f"copy:{field}", compact=True, classes="copy"))
+            found.append(Button(label, action=f"screen.copy('{field}')", compact=True, classes="copy"))
     return found

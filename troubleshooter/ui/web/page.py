@@ -135,8 +135,8 @@ def settings_copies(card: dict[str, Any] | None, lang: Lang) -> list[dict[str, s
 
 def _aside(aside: Any, web: WebSession, lang: Lang) -> dict[str, Any]:
     actions = []
-    for label, action in aside.reply.actions:
-        kind, _, target = action.partition(":")
+    for label, link in aside.reply.actions:
+        kind, target = link.kind, link.target
         session = web.session
         ref = session.flows.resolve(target, session.current.flow) if kind == "node" else None
         if ref is not None:  # the step by its title, not its id

@@ -278,8 +278,8 @@ class WebApp:
                     session.jump(str(target))
             elif action == "jump":
                 target = form.get("target", "")
-                offered = {action[5:] for aside in current.asides for _, action in aside.reply.actions
-                           if action.startswith("node:")}
+                offered = {link.target for aside in current.asides for _, link in aside.reply.actions
+                           if link.kind == "node"}
                 if target in offered:
                     self._stop_check(current)
                     session.jump(target)
@@ -333,7 +333,7 @@ class WebApp:
         if cut:
             reply.lines.insert(0, cut_note(lang))
         if current.recorder is not None:
-            articles = [action[8:] for _, action in reply.actions if action.startswith("article:")]
+            articles = [link.target for _, link in reply.actions if link.kind == "article"]
             current.recorder.question(question, articles, bool(reply.actions))
         current.asides.append(Aside(len(current.session.steps), question, reply))
 

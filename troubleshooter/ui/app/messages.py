@@ -1,0 +1,86 @@
+"""What the app's widgets tell the conversation, as typed Textual messages.
+
+A button or a field never names what it does in a string: it posts one of these, and the
+conversation pane or the screen handles it in an ``on_<name>`` method. (A button that does
+exactly what a key does — export, restart, copy — runs that key's action instead.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from troubleshooter.probes.outcome import ProbeOutcome
+    from troubleshooter.ui.app.question_box import Aside
+    from troubleshooter.ui.app.services import Link, Reply
+
+
+@dataclass
+class Choose(Message):
+    """One of the node's choices was picked (its id in the flow)."""
+
+    choice_id: str
+
+
+@dataclass
+class Follow(Message):
+    """A link to follow: an article, a flow node, a web page (from an article or a reply)."""
+
+    link: Link
+
+
+@dataclass
+class ValueTyped(Message):
+    """The answer field was submitted."""
+
+    value: str = field(repr=False)  # may be a password
+
+
+@dataclass
+class SecretRetyped(Message):
+    """A secret the resumed session no longer holds was typed again for the check."""
+
+    value: str = field(repr=False)
+
+
+@dataclass
+class KeepValue(Message):
+    """The user's decision on a value the input checks held back: the cleaned one or as typed."""
+
+    cleaned: bool
+
+
+class RunProbeAgain(Message):
+    """Run the node's check once more."""
+
+
+@dataclass
+class Answered(Message):
+    """The question box has a reply to ``question``."""
+
+    question: str
+    reply: Reply
+
+
+@dataclass
+class Reanswered(Message):
+    """After a language switch: the replies to ``asides``' questions in ``lang``, in order."""
+
+    lang: str
+    asides: list[Aside]
+    replies: list[Reply]
+
+
+@dataclass
+class ProbeFinished(Message):
+    """A check ran to its end at the node ``ref``."""
+
+    ref: object
+    outcome: ProbeOutcome
+
+
+class ProbeCancelled(Message):
+    """A running check was cancelled (Esc, or the user left its node)."""

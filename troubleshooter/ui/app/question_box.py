@@ -1,0 +1,64 @@
+"""The question box (``/``): a free question or a pasted red message, answered beside the flow.
+
+The answers come from the knowledge base and the explainer in a worker thread (they must never
+take the conversation down) and go to the screen as :class:`~.messages.Answered`; after a
+language switch the screen asks for the same questions again (:meth:`QuestionBox.reask`).
+"""
+
+from __future__ import annotations
+
+from msgspec import Struct
+from textual import work
+from textual.widgets import Input
+
+from troubleshooter.i18n import Lang, tr
+from troubleshooter.ui.app.messages import Answered, Reanswered
+from troubleshooter.ui.app.services import Reply, answer
+
+
+class Aside(Struct):
+    """A question-box exchange, shown in the chat after ``position`` steps."""
+
+    position: int
+    question: str
+    reply: Reply
+
+
+class QuestionBox(Input):
+    def __init__(self, kb: str | None, lang: Lang, *, blink: bool, **kwargs) -> None:
+        super().__init__(placeholder=tr("ask.placeholder", lang), compact=True, **kwargs)
+        self.kb = kb
+        self.lang = lang
+        self.cursor_blink = blink
+
+    def set_lang(self, lang: Lang) -> None:
+        self.lang = lang
+        self.placeholder = tr("ask.placeholder", lang)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        question = event.value.strip()
+        self.value = ""
+        if question:
+            self.ask(question)
+
+    @work(thread=True, exit_on_error=False, group="ask", exclusive=True)
+    def ask(self, question: str) -> None:
+        lang = self.lang
+        try:
+            reply = answer(question, lang, self.kb)
+        except Exception:  # the knowledge base must never take the conversation down
+            reply = Reply([tr("ask.no-answer", lang)], [])
+        self.post_message(Answered(question, reply))
+
+    @work(thread=True, exit_on_error=False, group="reask", exclusive=True)
+    def reask(self, asides: list[Aside]) -> None:
+        """The same questions, answered again in the current language."""
+        lang = self.lang
+        replies = []
+        for aside in asides:
+            try:
+                replies.append(answer(aside.question, lang, self.kb))
+            except Exception:  # keep the old answer rather than lose it
+                replies.append(aside.reply)
+        self.post_message(Reanswered(lang, asides, replies))
