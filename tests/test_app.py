@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("textual")
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 from troubleshooter.ui.app.app import TroubleshooterApp  # noqa: E402
 
@@ -24,12 +25,6 @@ def make_app(lang: str = "en", flow: str | None = None, from_node: str | None = 
     args = argparse.Namespace(lang=lang, flow=flow, from_node=from_node,
                               flows=str(flows or ROOT / "flows"), kb=str(ROOT / "kb"), plain=False)
     return TroubleshooterApp(args, blink=False, offer_resume=offer_resume)
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
 
 
 async def settle(pilot) -> None:

@@ -9,6 +9,7 @@ import contextlib
 import pytest
 
 pytest.importorskip("textual")
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 from test_app import make_app, node, press, settle, type_value, visible_text  # noqa: E402
 
@@ -17,12 +18,6 @@ from troubleshooter.probes.finder_proof import Checked, Evidence, FinderResult, 
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult  # noqa: E402
 
 ADDRESS = "web@example.cz"
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
 
 
 def finder_outcome() -> ProbeOutcome:

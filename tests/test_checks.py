@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from troubleshooter.flow.checks import check_value
 from troubleshooter.flow.engine import Session
-from troubleshooter.flow.loader import load_flows
 from troubleshooter.flow.model import NodeRef
 
 
@@ -144,11 +141,6 @@ def test_password_finding_never_quotes_the_password():
     for finding in findings:
         assert "Tajne-Heslo-42" not in finding.message.cs + finding.message.en
         assert "Tajne-Heslo-42" not in repr(finding) and "Tajne" not in str(finding.to_json())
-
-
-@pytest.fixture(scope="module")
-def flows():
-    return load_flows([Path(__file__).resolve().parent.parent / "flows"]).flows
 
 
 def test_a_finding_never_changes_the_value(flows):

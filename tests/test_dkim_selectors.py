@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from deadlines import longest
 from dns_server import dns_server
 
 from troubleshooter.flow.probes import REGISTRY
@@ -65,7 +66,7 @@ async def test_no_key_under_the_guessed_selectors_is_not_dkim_missing(dns):
 async def test_a_silent_guess_does_not_hold_the_check_past_its_deadline(dns):
     outcome = await REGISTRY["domain-health"].run({"sender": "web@slowkey.test", "nameserver": dns.address},
                                                   deadline=1.5)
-    assert outcome.elapsed < 2.0
+    assert outcome.elapsed <= longest(1.5)
     assert outcome.outcome in ("domain-warnings", "ok", "deadline")
 
 

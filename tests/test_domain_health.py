@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from deadlines import longest
 from dns_server import dns_server
 
 from troubleshooter.flow.probes import REGISTRY
@@ -97,7 +98,7 @@ async def test_silent_dns_ends_within_deadline(dns):
     events = []
     outcome = await REGISTRY["domain-health"].run({"sender": "a@slow.test", "nameserver": dns.address},
                                                   deadline=1.0, on_stage=lambda *e: events.append(e[:2]))
-    assert time.monotonic() - started <= 1.0 + 0.3
+    assert time.monotonic() - started <= longest(1.0)
     assert outcome.outcome == "deadline"
     assert ("spf", "start") in events and ("spf", "done") in events
 

@@ -8,18 +8,10 @@ from pathlib import Path
 import pytest
 
 from troubleshooter.flow.engine import FlowError, Session
-from troubleshooter.flow.loader import load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NodeRef
 
 PASSWORD = "Tajne-Heslo-42"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def flows():
-    loaded = load_flows([ROOT / "flows", ROOT / "tests" / "fixtures" / "flows"])
-    assert "smtp" in loaded.flows and "mini" in loaded.flows
-    return loaded.flows
 
 
 def at(session: Session) -> str:

@@ -82,12 +82,10 @@ def test_plain_mode_offers_the_check_in_the_conversation(tmp_path):
     assert not COMMAND_LINE.search(done.stdout + done.stderr)
 
 
-async def test_app_offers_the_check_in_the_conversation(tmp_path, monkeypatch):
+async def test_app_offers_the_check_in_the_conversation(app_sandbox):
     pytest.importorskip("textual")
     from test_app import make_app, node, press, settle, type_value, visible_text
 
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
     app = make_app("en", from_node="red-message")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

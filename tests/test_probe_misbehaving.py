@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from deadlines import longest
 from smtp_servers import misbehaving_server
 
 from troubleshooter.flow.probes import REGISTRY
@@ -12,7 +13,6 @@ from troubleshooter.probes.smtp import probe_connection, probe_login
 
 pytestmark = pytest.mark.asyncio
 DEADLINE = 2.5
-MARGIN = 0.5
 
 
 async def _probe(port: int, security: str = "starttls", probe=probe_connection):
@@ -21,7 +21,7 @@ async def _probe(port: int, security: str = "starttls", probe=probe_connection):
     started = time.monotonic()
     outcome = await probe(args, deadline=DEADLINE)
     elapsed = time.monotonic() - started
-    assert elapsed <= DEADLINE + MARGIN, f"took {elapsed:.2f} s"
+    assert elapsed <= longest(DEADLINE), f"took {elapsed:.2f} s"
     assert "s3cret-pw" not in repr(outcome.to_json())
     return outcome, elapsed
 
@@ -50,7 +50,7 @@ async def test_deadline_holds_and_outcome_is_named(kind, security, expected, sta
 async def test_drip_is_cut_at_the_total_deadline_not_per_read():
     async with misbehaving_server("drip") as port:
         outcome, elapsed = await _probe(port, probe=probe_login)
-    assert elapsed >= DEADLINE - 0.2  # it used the time, then stopped
+    assert elapsed >= DEADLINE * 0.9  # it used the time, then stopped
     assert outcome.outcome == "deadline"
 
 
@@ -61,7 +61,7 @@ async def test_registry_run_never_raises_on_misbehaving_servers():
             started = time.monotonic()
             outcome = await spec.run({"host": "127.0.0.1", "port": str(port), "username": "u",
                                       "password": "p"}, deadline=1.5)
-            assert time.monotonic() - started <= 1.5 + MARGIN
+            assert time.monotonic() - started <= longest(1.5)
             assert outcome.outcome != "ok"
 
 

@@ -256,7 +256,7 @@ async def test_starttls_on_the_implicit_tls_port_is_found_without_waiting_for_th
         outcome = await probe_connection(args, deadline=10)
     assert outcome.outcome == "tls-mismatch"
     assert outcome.facts["port_speaks"] == "tls"
-    assert outcome.elapsed < 5
+    assert outcome.elapsed < 10 / 2  # well before the deadline
     assert any("a TLS handshake alongside" in line for line in outcome.transcript)
 
 

@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("textual")
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 from test_app import ROOT, node, press, settle, visible_text, walk_to_values  # noqa: E402
 
 from troubleshooter.probes.policy import AuthLedger, TargetPolicy, write_policy_file  # noqa: E402
 from troubleshooter.ui.app.app import TroubleshooterApp  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
 
 
 def served_app(lang: str, tmp_path: Path) -> TroubleshooterApp:

@@ -23,11 +23,6 @@ CANARY_PASSWORD = "Kanarek-Heslo-7731"
 CANARY_ADDRESS = "kanarek@example.cz"
 
 
-@pytest.fixture(scope="module")
-def flows():
-    return load_flows([ROOT / "flows", FIXTURES]).flows
-
-
 def events(directory: Path) -> list[dict]:
     return [json.loads(line) for line in (directory / RECORD_FILE).read_text("utf-8").splitlines()]
 
