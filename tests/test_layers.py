@@ -28,9 +28,10 @@ FORBIDDEN = {
     "knowledge": {"flow", *FRONT},
     "flow": FRONT,
 }
-# Known and to be moved: the settings card is presentation (it names articles by their titles),
-# so it belongs above the probes, beside the front ends that print it.
-KNOWN_UPWARDS = {"troubleshooter.probes.finder_card": {"troubleshooter.knowledge.render"}}
+# Known and to be moved: the settings card and the result texts are presentation (article
+# titles, a read paste's lines), so they belong above the probes, beside the front ends.
+KNOWN_UPWARDS = {"troubleshooter.probes.finder_card": {"troubleshooter.knowledge.render"},
+                 "troubleshooter.probes.result_text": {"troubleshooter.explain.render"}}
 UNIX_OR_WINDOWS_ONLY = {"fcntl", "signal", "msvcrt", "termios", "resource"}
 PROCESS_TRICKS = {"fork", "forkpty", "_exit", "killpg", "setsid"}
 MODULE_PATH = re.compile(r"^troubleshooter(\.\w+)+(:\w+)?$")
