@@ -86,7 +86,14 @@ def test_an_article_that_contradicts_the_data_is_an_error(tmp_path):
     found = lint_articles_against_data(kb, _write(tmp_path, _GOOD))
     assert sorted((d.code, d.line, d.params.get("host") or d.params.get("port")) for d in found) == [
         ("provider-article-host", 3, "mail.acme-old.test"), ("provider-article-host", 3, "mail.acme-old.test"),
-        ("provider-article-port", 8, 587), ("provider-article-port", 8, 587)]
+        ("provider-article-port", 8, 587), ("provider-article-port", 8, 587),
+        ("provider-article-undated", 1, None), ("provider-article-undated", 1, None)]
+    for lang in ("cs", "en"):  # a date the facts were checked: the article passes
+        path = kb / f"provider-acme.{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("| **587** or 465 |", "| 465 |")
+                        + "\nChecked on 20 November 2026.\n", encoding="utf-8")
+    found = lint_articles_against_data(kb, _write(tmp_path, _GOOD))
+    assert {d.code for d in found} == {"provider-article-host"}
 
 
 def test_the_lint_command_reports_provider_findings(tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ server, the login method and each rule; one without its own ``source``/``checked
 entry's. Errors: a fact without a source or a date, a date that is not YYYY-MM-DD, an
 unknown login method, a provider article whose "SMTP server" or "Port" row or summary names
 a host or port the data does not list for that provider. Warnings: a fact checked more than
-12 months ago, or one past its own ``review`` date (the date is the linting day: the shipped
+12 months ago, or one past its own ``review`` date, a provider article that does not tell its
+reader when its facts were checked (the date is the linting day: the shipped
 content has to be looked at again, the flows never branch on it).
 """
 
@@ -32,6 +33,11 @@ _PLACEHOLDER = re.compile(r"vase|vas-|your|domena|domain|example|mojefirma", re.
 _HOST_ROW = re.compile(r"^\|\s*(?:SMTP server|Server|Adresa serveru)\s*\|(?P<value>[^|]*)\|", re.IGNORECASE)
 _PORT_ROW = re.compile(r"^\|\s*Port\b[^|]*\|(?P<value>[^|]*)\|", re.IGNORECASE)
 _PORT = re.compile(r"(?<![\d.])(\d{2,5})(?![\d.])")
+# An article tells its reader when its facts were checked: "3. 12. 2026", "3 December 2026",
+# "prosinec 2026", "December 2026".
+_MONTHS = ("leden|únor|březen|duben|květen|červen|červenec|srpen|září|říjen|listopad|prosinec|January|"
+           "February|March|April|May|June|July|August|September|October|November|December")
+_DATED = re.compile(rf"\b\d{{1,2}}\. ?\d{{1,2}}\. ?20\d\d\b|\b(?:{_MONTHS}) 20\d\d\b")
 
 
 def data_path() -> Path:
@@ -129,6 +135,8 @@ def _compare_article(article, provider: Provider, every_host: set[str]) -> Itera
     text = Path(article.path).read_text(encoding="utf-8") if Path(article.path).is_file() else article.body
     own_ports = {s.port for s in provider.outgoing}
     own_hosts = set(provider.hostnames)
+    if not _DATED.search(text):
+        yield Diagnostic(article.path, 1, 1, "warning", "provider-article-undated", {"provider": provider.id})
     for number, line in enumerate(text.split("\n"), start=1):
         summary = line.startswith("summary:")
         host_row = _HOST_ROW.match(line)
