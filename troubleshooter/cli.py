@@ -12,7 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from troubleshooter import __version__
-from troubleshooter.commands import add_content_options, add_lang_option, add_record_options
+from troubleshooter.commands import (
+    UsageError,
+    add_content_options,
+    add_lang_option,
+    add_record_options,
+    usage_error,
+)
 
 # Each command's module, imported only when that command is named (a test imports them all).
 COMMANDS: dict[str, str] = {
@@ -131,6 +137,10 @@ def _main(args_list: list[str]) -> int:
         args = parser.parse_args(_text_tail(args_list[1:], text_after) if text_after else args_list[1:])
         try:
             return int(module.run(args) or 0)
+        except UsageError as error:  # a command line that cannot work, said in the user's language
+            from troubleshooter.i18n import detect_lang
+
+            return usage_error(name, error, detect_lang(getattr(args, "lang", None)))
         except KeyboardInterrupt:
             return 130
     args = _conversation_parser().parse_args(args_list)

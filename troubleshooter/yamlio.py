@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -340,6 +341,19 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
     """Parse one YAML document; raise :class:`YamlError` with file:line:col on any problem."""
     data, _, _ = _parse(text, path, record=False)
     return YamlDocument(path=path, data=data, first_line=text.split("\n", 1)[0], source=text)
+
+
+def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Directories expand to their ``*.yaml``/``*.yml`` files (not recursive), sorted; files
+    are kept as given (so a named file that is missing gets its "unreadable" finding)."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            found.append(path)
+    return found
 
 
 def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocument:

@@ -33,6 +33,22 @@ def add_record_options(parser: argparse.ArgumentParser) -> None:
                         help="with --record: also record the text of questions asked")
 
 
+def add_file_options(parser: argparse.ArgumentParser, paths_help: str) -> None:
+    """What the maintainers' file commands (lint, test-flows) share: the paths, ``--format``,
+    ``--lang`` and the content directories."""
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=paths_help)
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
+    add_lang_option(parser)
+    add_content_options(parser)
+
+
+def add_result_options(parser: argparse.ArgumentParser) -> None:
+    """What the checks (diagnose, find-settings, explain) share: ``--lang`` and ``--json``."""
+    add_lang_option(parser)
+    parser.add_argument("--json", action="store_true", help="machine-readable result")
+
+
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGS,
                         help="language (default: from LANG/LC_ALL, else cs)")
@@ -88,6 +104,11 @@ def password_from_stdin() -> str:
         return raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         raise UsageError("cli.password-not-utf8") from None
+
+
+def refuse(command: str, lang: Lang, key: str, **params: object) -> int:
+    """:func:`usage_error` for the message ``key`` of the string catalogue; exit code 2."""
+    return usage_error(command, UsageError(key, **params), lang)
 
 
 def usage_error(command: str, error: UsageError, lang: Lang) -> int:

@@ -14,11 +14,10 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from troubleshooter.commands import (
-    UsageError,
-    add_lang_option,
     add_password_options,
+    add_result_options,
     read_password,
-    usage_error,
+    refuse,
 )
 from troubleshooter.i18n import Lang
 
@@ -44,31 +43,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--helo", metavar="NAME",
                         help="the name to greet the server with (EHLO); default: a neutral one, "
                              "not this computer's name")
-    add_lang_option(parser)
-    parser.add_argument("--json", action="store_true", help="machine-readable result")
-
-
-def _usage_error(key: str, lang: Lang, **params: object) -> int:
-    return usage_error("diagnose", UsageError(key, **params), lang)
+    add_result_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from troubleshooter.i18n import detect_lang
 
     lang = detect_lang(args.lang)
-    try:
-        password = read_password(args)
-    except UsageError as error:
-        return usage_error("diagnose", error, lang)
+    password = read_password(args)  # a UsageError is said by the CLI
     if args.timeout is None or not args.timeout > 0:
-        return _usage_error("diagnose.timeout-invalid", lang)
+        return refuse("diagnose", lang, "diagnose.timeout-invalid")
     if args.ca_file and not os.path.isfile(args.ca_file):
-        return _usage_error("diagnose.ca-file-missing", lang, path=args.ca_file)
+        return refuse("diagnose", lang, "diagnose.ca-file-missing", path=args.ca_file)
     if args.user and not password:
-        return _usage_error("diagnose.password-needed", lang)
+        return refuse("diagnose", lang, "diagnose.password-needed")
     sender = args.sender or (args.user if args.user and "@" in args.user else "")
     if args.send_test_to and not sender:
-        return _usage_error("diagnose.from-needed", lang)
+        return refuse("diagnose", lang, "diagnose.from-needed")
 
     values = _checked_values({"host": args.host, "port": str(args.port or ""), "sender": sender,
                               "username": args.user or "", "recipient": args.send_test_to or ""}, lang)

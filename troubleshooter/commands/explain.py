@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 
-from troubleshooter.commands import add_lang_option
+from troubleshooter.commands import add_result_options
 
 HELP = "explain a red message, a debug transcript, a bounce or a message's headers in plain words"
 
@@ -23,8 +23,7 @@ HELP = "explain a red message, a debug transcript, a bounce or a message's heade
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="?", default="-",
                         help='the message, quoted; "-" or nothing reads it from stdin')
-    add_lang_option(parser)
-    parser.add_argument("--json", action="store_true", help="machine-readable result")
+    add_result_options(parser)
     parser.add_argument("--check-domain", action="store_true",
                         help="for pasted headers: check the sender domain's SPF, DMARC and DKIM over DNS")
     parser.add_argument("--dns-server", metavar="HOST:PORT", help="ask only this DNS server (tests)")

@@ -13,13 +13,11 @@ import argparse
 import os
 
 from troubleshooter.commands import (
-    UsageError,
-    add_lang_option,
     add_password_options,
+    add_result_options,
     read_password,
-    usage_error,
+    refuse,
 )
-from troubleshooter.i18n import Lang
 
 HELP = "find the SMTP settings for a sender address and check them on the live server"
 
@@ -37,12 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="HTTPS port of the autoconfig look-ups (self-hosted servers; default 443)")
     parser.add_argument("--guess-ports", default="465/ssl,587/starttls", metavar="LIST",
                         help="ports tried for guessed host names (default 465/ssl,587/starttls)")
-    add_lang_option(parser)
-    parser.add_argument("--json", action="store_true", help="machine-readable result")
-
-
-def _usage_error(key: str, lang: Lang, **params: object) -> int:
-    return usage_error("find-settings", UsageError(key, **params), lang)
+    add_result_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,30 +46,27 @@ def run(args: argparse.Namespace) -> int:
     from troubleshooter.probes.finder import FinderOptions, parse_guess_ports, split_address
 
     lang = detect_lang(args.lang)
-    try:
-        password = read_password(args)
-    except UsageError as error:
-        return usage_error("find-settings", error, lang)
+    password = read_password(args)  # a UsageError is said by the CLI
     try:
         split_address(args.address)
     except ValueError:
-        return _usage_error("finder.address-invalid", lang, address=args.address)
+        return refuse("find-settings", lang, "finder.address-invalid", address=args.address)
     if args.timeout is None or not args.timeout > 0:
-        return _usage_error("finder.timeout-invalid", lang)
+        return refuse("find-settings", lang, "finder.timeout-invalid")
     for path in (args.ca_file, args.providers):
         if path and not os.path.isfile(path):
-            return _usage_error("finder.file-missing", lang, path=path)
+            return refuse("find-settings", lang, "finder.file-missing", path=path)
     if args.dns_server:
         try:
             parse_nameserver(args.dns_server)
         except ValueError as exc:
-            return _usage_error("finder.dns-server-invalid", lang, reason=str(exc))
+            return refuse("find-settings", lang, "finder.dns-server-invalid", reason=str(exc))
     try:
         guess_ports = parse_guess_ports(args.guess_ports)
     except ValueError:
-        return _usage_error("finder.guess-ports-invalid", lang, value=args.guess_ports)
+        return refuse("find-settings", lang, "finder.guess-ports-invalid", value=args.guess_ports)
     if not 0 < args.autoconfig_port < 65536:
-        return _usage_error("finder.guess-ports-invalid", lang, value=args.autoconfig_port)
+        return refuse("find-settings", lang, "finder.guess-ports-invalid", value=args.autoconfig_port)
     if args.providers:
         from troubleshooter.probes.providers import load_providers
         from troubleshooter.yamlio import YamlError
@@ -84,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             load_providers(Path(args.providers))
         except (YamlError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            return _usage_error("finder.providers-invalid", lang, path=args.providers, reason=str(exc))
+            return refuse("find-settings", lang, "finder.providers-invalid", path=args.providers,
+                          reason=str(exc))
     options = FinderOptions(nameserver=args.dns_server, ca_file=args.ca_file,
                             providers_file=Path(args.providers) if args.providers else None,
                             autoconfig_port=args.autoconfig_port, guess_ports=guess_ports)

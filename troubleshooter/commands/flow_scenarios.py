@@ -11,21 +11,16 @@ import argparse
 import json
 import sys
 
-from troubleshooter.commands import add_content_options, add_lang_option
+from troubleshooter.commands import add_file_options
 
 HELP = "run scenario tests (scripted conversations) against the flows"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="scenario files or directories (default: the scenarios directory of the flows)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default: text)")
+    add_file_options(parser, "scenario files or directories (default: the scenarios directory of the flows)")
     parser.add_argument("--require-all-ends", action=argparse.BooleanOptionalAction, default=None,
                         help="fail when an end node is reached by no scenario "
                              "(default: on for the shipped scenarios, off for given PATHS)")
-    add_lang_option(parser)
-    add_content_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:

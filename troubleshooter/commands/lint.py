@@ -11,22 +11,17 @@ import argparse
 import json
 import sys
 
-from troubleshooter.commands import add_content_options, add_lang_option
+from troubleshooter.commands import add_file_options
 
 HELP = "check flows (syntax, targets, reachability, translations, probes, articles)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="flow files or directories (default: the flows directory)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="output format (default: text)")
+    add_file_options(parser, "flow files or directories (default: the flows directory)")
     parser.add_argument("--eval", nargs="?", const="", metavar="QUESTIONS",
                         help="knowledge base: how well ask answers labelled questions (hit@1, hit@3, "
                              "confident share and precision) per language; default: the tuning and "
                              "the held-out set in tests/data/ of the source tree")
-    add_lang_option(parser)
-    add_content_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,12 +37,13 @@ def lint_flows(args: argparse.Namespace) -> int:
     from troubleshooter.content import flows_dir, kb_dir
     from troubleshooter.diagnostics import has_errors
     from troubleshooter.flow.lint import lint_load
-    from troubleshooter.flow.loader import flow_files, load_flows
+    from troubleshooter.flow.loader import load_flows
     from troubleshooter.i18n import detect_lang, tr
+    from troubleshooter.yamlio import yaml_files
 
     lang = detect_lang(args.lang)
     paths = args.paths or [flows_dir(args.flows)]
-    files = flow_files(paths)
+    files = yaml_files(paths)
     load = load_flows(files)
     # Articles are checked against the flows when all shipped flows are linted or --kb is given.
     whole = not args.paths or args.kb is not None

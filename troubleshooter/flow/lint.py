@@ -20,11 +20,11 @@ from typing import Any
 from msgspec import Struct
 
 from troubleshooter.diagnostics import Diagnostic
-from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, flow_files, load_flows
+from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
 from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.safe_text import control_characters, visible_line
-from troubleshooter.yamlio import YamlDocument
+from troubleshooter.yamlio import YamlDocument, yaml_files
 
 Key = tuple[str, str]  # (flow id, node id)
 _ARTICLE_SUFFIXES = (".cs.md", ".en.md")
@@ -365,5 +365,5 @@ def lint(paths: Iterable[str | os.PathLike[str]], kb_dir: str | os.PathLike[str]
     """Load the flows under ``paths`` and check them; ``kb_dir`` enables article id checks."""
     paths = list(paths)
     load = load_flows(paths)
-    incomplete = len(flow_files(paths)) > len(load.documents)
+    incomplete = len(yaml_files(paths)) > len(load.documents)
     return lint_load(load, incomplete=incomplete, kb_dir=kb_dir)

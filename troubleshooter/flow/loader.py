@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from msgspec import Struct, field
@@ -338,18 +337,6 @@ def build_flow(doc: yamlio.YamlDocument, diagnostics: list[Diagnostic]) -> Flow 
     return Flow(flow_id, title, start, nodes, path=doc.path, escalate=escalate)
 
 
-def flow_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand directories to their ``*.yaml``/``*.yml`` files, sorted; keep files as given."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        else:
-            found.append(path)
-    return found
-
-
 def load_flows(paths: Iterable[str | os.PathLike[str]], display=None) -> FlowLoad:
     """Load every flow file under ``paths``; ``display`` maps a Path to the name messages show."""
     from troubleshooter.content import display_path
@@ -357,7 +344,7 @@ def load_flows(paths: Iterable[str | os.PathLike[str]], display=None) -> FlowLoa
     shown = display or display_path
     result = FlowLoad()
     first_seen: dict[str, str] = {}
-    for path in flow_files(paths):
+    for path in yamlio.yaml_files(paths):
         try:
             doc = yamlio.load(path, shown(path))
         except yamlio.YamlError as exc:

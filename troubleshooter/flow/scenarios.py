@@ -33,7 +33,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from troubleshooter import yamlio
@@ -110,18 +109,6 @@ class _StepFailed(Exception):
 
 
 # -- reading --------------------------------------------------------------------------
-def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Directories expand to their ``*.yaml``/``*.yml`` files (not recursive), sorted."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            found.append(path)
-    return found
-
-
 def _problem(doc: yamlio.YamlDocument, key: tuple, code: str, /, *, at_key: bool = False,
              **params: Any) -> Diagnostic:
     pos = doc.where(key, prefer_key=at_key)
@@ -196,7 +183,7 @@ def load_scenarios(paths: Iterable[str | os.PathLike[str]],
     shown = display or display_path
     scenarios: list[Scenario] = []
     problems: list[Diagnostic] = []
-    for path in scenario_files(paths):
+    for path in yamlio.yaml_files(paths):
         try:
             doc = yamlio.load(path, shown(path))
         except yamlio.YamlError as exc:
