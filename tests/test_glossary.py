@@ -31,6 +31,11 @@ def test_czech_inflection_is_handled():
     assert _found("so the password does not travel readable", "en") == ["travel readable"]
 
 
+def test_informal_address_is_found_and_formal_address_is_not():
+    assert _found("Najdi správné hodnoty a porovnej je s mými.") == ["=najdi", "=porovnej"]
+    assert _found("Najděte správné hodnoty a porovnejte je s mými. Zkuste to znovu.") == []
+
+
 def test_preferred_terms_quotes_and_placeholders_pass():
     assert _found("Zadejte přihlašovací jméno a heslo aplikace.") == []
     assert _found("Seznam ho nazývá „heslo pro aplikace“.") == []

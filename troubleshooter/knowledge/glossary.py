@@ -3,7 +3,8 @@
 The glossary's table names, for each thing, the Czech and English term and the variants not to
 use. Lint compares words by their lemma (``simplemma``: "uživatelského jména" is "uživatelský
 jméno"), so every Czech inflection of a variant is found; a variant ending in ``*`` matches any
-word that starts with it (for words the lemmatiser does not know). Text in quotation marks or
+word that starts with it (for words the lemmatiser does not know), one starting with ``=`` only
+that very form (informal "zkus", whose lemma the formal "zkuste" shares). Text in quotation marks or
 backticks is skipped: a provider's own label is quoted verbatim, and so are error messages.
 Findings are warnings (``glossary-discouraged``): a maintainer decides.
 """
@@ -52,6 +53,8 @@ def _lemma(word: str, lang: str) -> str:
 
 
 def _matches(pattern: str, word: str, lang: str) -> bool:
+    if pattern.startswith("="):  # this form exactly ("=zkus": informal, while "zkuste" is fine)
+        return word == pattern[1:]
     # Inflection keeps a word's first two letters, so only a word that starts like the pattern
     # is looked up (most words never are: the lemmatiser is the slow part).
     if word[:2] != pattern[:2]:
@@ -76,8 +79,8 @@ def load_glossary(path: Path | None = None) -> list[Variant]:
             continue
         for lang, preferred, column in (("cs", cells[0], cells[2]), ("en", cells[1], cells[3])):
             for text in filter(None, (v.strip() for v in column.split(";"))):
-                words = tuple(w.lower() if w.endswith("*") else _lemma(w.lower(), lang)
-                              for w in re.findall(r"[^\W\d_]+\*?", text))
+                words = tuple(w.lower() if w.endswith("*") or w.startswith("=") else _lemma(w.lower(), lang)
+                              for w in re.findall(r"=?[^\W\d_]+\*?", text))
                 variants.append(Variant(lang, words, text, preferred))
     return variants
 
@@ -93,7 +96,7 @@ def find_discouraged(text: str, lang: str, variants: list[Variant]) -> Iterator[
     by_start: dict[str, list[Variant]] = {}
     for variant in variants:
         if variant.lang == lang and variant.words:
-            by_start.setdefault(variant.words[0][:2], []).append(variant)
+            by_start.setdefault(variant.words[0].lstrip("=")[:2], []).append(variant)
     for i, (offset, word) in enumerate(words):
         for variant in by_start.get(word[:2], ()):
             tail = words[i:i + len(variant.words)]
@@ -149,7 +152,7 @@ def _article_findings(path: Path, variants: list[Variant]) -> Iterator[Diagnosti
 
 def _finding(path: str, line: int, col: int, variant: Variant) -> Diagnostic:
     return Diagnostic(path, line, col, "warning", "glossary-discouraged",
-                      {"variant": variant.text, "preferred": variant.preferred})
+                      {"variant": variant.text.replace("=", ""), "preferred": variant.preferred})
 
 
 def lint_glossary(flow_files: list[str | os.PathLike[str]], kb_dir: str | os.PathLike[str] | None,
