@@ -223,3 +223,35 @@ def test_question_box_uses_the_current_node_to_break_a_tie():
     answer = at_switch.stdout.split("Choice: ", 4)[-1]
     assert "Did you mean" not in answer and "Best answers" in answer
     assert answer.index("SMTP is switched off") < answer.index("SMTP login is disabled")
+
+
+async def test_ctrl_c_during_a_check_cancels_the_check_not_the_conversation(tmp_path):
+    """A silent server: Ctrl+C stops the check, says it has no result, and going back lands
+    before the check; the conversation goes on."""
+    import asyncio
+    import signal
+
+    from smtp_servers import misbehaving_server
+
+    async with misbehaving_server("silent") as port:
+        answers = ["set-up", "mioweb", "next", "on", "have-values", "together", "127.0.0.1", str(port), "1",
+                   "none", "web@example.cz", "web@example.cz", "Tajne-Heslo-42", "check", "2", "q"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "troubleshooter", "--plain", "--lang", "en", "--flows", str(ROOT / "flows"),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            cwd=tmp_path, env=env)
+        process.stdin.write("".join(a + "\n" for a in answers).encode())
+        await process.stdin.drain()
+        seen = b""
+        while b"Checking: Connection to the server" not in seen:
+            seen += await asyncio.wait_for(process.stdout.read(4096), 20)
+        await asyncio.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(process.communicate(), 20)
+    text = " ".join((seen + out).decode().split())
+    assert process.returncode == 0, err.decode()
+    assert "The check was cancelled" in text or "You cancelled the check" in text
+    after = text.split("Run the check again", 1)[1]
+    assert "== Connection check ==" in after  # back: the step before the check
+    assert "Traceback" not in err.decode()

@@ -340,8 +340,30 @@ class PlainConversation:
                     probe=self.t(view.title) or self.t(view.flow_title), seconds=f"{deadline:.0f}"))
         if spec is None:
             raise FlowError(f"unknown probe {view.probe.name!r}")
-        outcome = asyncio.run(self._watch(spec, deadline))
+        try:
+            outcome = asyncio.run(self._watch(spec, deadline))
+        except KeyboardInterrupt:  # Ctrl+C during a check cancels the check, not the program
+            self.cancelled()
+            return
         self.show_result(outcome)
+
+    def cancelled(self) -> None:
+        """A cancelled check has no result: run it again, or go back before it."""
+        self.say()
+        self.say(tr("probe.cancelled", self.lang))
+        options = [tr("plain.run-again", self.lang), tr("plain.go-back", self.lang)]
+        while True:
+            for number, label in enumerate(options, 1):
+                self.say(f"  {number}) {label}")
+            answer = self.read(tr("plain.prompt-choice", self.lang)).strip().lstrip(":")
+            if answer == "1":
+                return  # the loop shows the check's step again and runs it
+            if answer in ("2", "b"):
+                self.session.back()
+                return
+            if answer and self.command(answer):
+                return
+            self.say(tr("plain.bad-choice", self.lang, count=len(options)))
 
     def show_result(self, outcome) -> None:
         """What the check found, where it ran, and the values it proposes; then on."""
