@@ -11,6 +11,9 @@ Beside it: ``serve --terminal`` starts one Textual app process per visitor; the 
 opens a few websocket sessions as xterm.js would and prints the time to each app's first
 screen and the resident memory of each app process (the per-visitor cost of that mode).
 
+Then a few visitors step alone and again while another visitor's 1 MB pasted debug log is
+explained in the question box (the answer runs in a worker process, not on the event loop).
+
 Targets (issue 16): ≥ 300 steps/s with 50 concurrent visitors on 2 cores, ≤ 5 MB a session.
 
     python bench/bench_web.py [--visitors 50] [--steps 40] [--runs 3] [--terminal-visitors 3]
@@ -74,10 +77,12 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-async def visitor(url: str, steps: int, latencies: list[float]) -> None:
+async def visitor(url: str, latencies: list[float], *, steps: int = 0, seconds: float = 0.0) -> None:
+    """One visitor with a cookie jar of its own, taking ``steps`` steps or stepping for ``seconds``."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         page = await (await http.get(url)).text()
-        for number in range(steps):
+        end, number = time.monotonic() + seconds, 0
+        while number < steps or time.monotonic() < end:
             fields = dict(FIELD.findall(page))
             form = {**fields, "do": "choose", "choice": WALK[number % len(WALK)]}
             if number % len(WALK) == len(WALK) - 1:
@@ -86,15 +91,45 @@ async def visitor(url: str, steps: int, latencies: list[float]) -> None:
             async with http.post(url, data=form) as response:  # 303 → the next page, followed
                 page = await response.text()
                 assert response.status == 200, response.status
-            assert dict(FIELD.findall(page))["at"] != fields["at"], "the step did not land"
             latencies.append(time.perf_counter() - started)
+            assert dict(FIELD.findall(page))["at"] != fields["at"], "the step did not land"
+            number += 1
 
 
 async def load(url: str, visitors: int, steps: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
     started = time.perf_counter()
-    await asyncio.gather(*(visitor(url, steps, latencies) for _ in range(visitors)))
+    await asyncio.gather(*(visitor(url, latencies, steps=steps) for _ in range(visitors)))
     return visitors * steps / (time.perf_counter() - started), latencies
+
+
+PASTE = "SMTP Error: Could not authenticate.\n" + "2026-12-03 SERVER -> CLIENT: 250-smtp.example.com\n" * 20000
+
+
+async def pasting(url: str) -> float:
+    """One visitor pastes a 1 MB debug log into the question box; seconds to the answer."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        fields = dict(FIELD.findall(await (await http.get(url)).text()))
+        form = {**fields, "do": "ask", "question": PASTE[:1_000_000]}
+        data = aiohttp.FormData(form, default_to_multipart=True)
+        started = time.perf_counter()
+        await (await http.post(url, data=data)).text()
+        return time.perf_counter() - started
+
+
+async def paste_stall(url: str, visitors: int = 5, seconds: float = 8.0) -> None:
+    """Steps/s of a few visitors, alone and while another's 1 MB paste is explained."""
+    quiet: list[float] = []
+    await asyncio.gather(*(visitor(url, quiet, seconds=seconds) for _ in range(visitors)))
+    busy: list[float] = []
+    steppers = (visitor(url, busy, seconds=seconds) for _ in range(visitors))
+    took, *_ = await asyncio.gather(pasting(url), *steppers)
+    for name, found in (("alone", quiet), ("during a 1 MB paste", busy)):
+        found.sort()
+        print(f"  {visitors} visitors {name}: {len(found) / seconds:.0f} steps/s, median "
+              f"{statistics.median(found) * 1000:.1f} ms, p95 {found[int(len(found) * 0.95)] * 1000:.1f} ms, "
+              f"slowest {found[-1] * 1000:.0f} ms")
+    print(f"  the paste answered in {took:.1f} s")
 
 
 async def conversations_memory(url: str, pid: int, count: int) -> float:
@@ -151,6 +186,8 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=500, help="live conversations for the memory figure")
     parser.add_argument("--terminal-visitors", type=int, default=3)
+    parser.add_argument("--no-paste", dest="paste", action="store_false",
+                        help="skip the figure of steps during another visitor's 1 MB paste")
     args = parser.parse_args()
 
     proc, port = start("--lang", "en", "--max-sessions", str(args.sessions + args.visitors * (args.runs + 1)))
@@ -164,16 +201,23 @@ async def main() -> None:
             rates.append(rate)
             latencies += found
         server_rss = rss_kib(proc.pid)
+        children = [child for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                    for child in (task / "children").read_text().split()]
+        workers_rss = sum(rss_kib(int(child)) for child in children)  # the question box's worker
+        latencies.sort()
+        print(f"web page, {args.visitors} visitors at once, {args.steps} steps each, {args.runs} runs "
+              f"({os.cpu_count()} cores):")
+        runs = ", ".join(f"{rate:.0f}" for rate in rates)
+        print(f"  steps/s: median {statistics.median(rates):.0f} (runs: {runs})")
+        print(f"  step latency: median {statistics.median(latencies) * 1000:.1f} ms, "
+              f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+        print(f"  memory: {per_session / 1024:.3f} MB per live conversation ({args.sessions} conversations, "
+              f"5 steps each); server RSS {server_rss / 1024:.0f} MB at the end, "
+              f"+ {workers_rss / 1024:.0f} MB its answer worker process")
+        if args.paste:
+            await paste_stall(url)
     finally:
         stop(proc)
-    latencies.sort()
-    print(f"web page, {args.visitors} visitors at once, {args.steps} steps each, {args.runs} runs "
-          f"({os.cpu_count()} cores):")
-    print(f"  steps/s: median {statistics.median(rates):.0f} (runs: {', '.join(f'{r:.0f}' for r in rates)})")
-    print(f"  step latency: median {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
-    print(f"  memory: {per_session / 1024:.3f} MB per live conversation ({args.sessions} conversations, "
-          f"5 steps each); server RSS {server_rss / 1024:.0f} MB at the end")
     firsts, sizes = await terminal_cost(args.terminal_visitors)
     if sizes:
         print(f"serve --terminal, {args.terminal_visitors} visitors: an app process each")

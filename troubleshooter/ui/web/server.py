@@ -14,7 +14,6 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,10 +27,11 @@ from troubleshooter.flow.model import ESCALATE, FlowSet
 from troubleshooter.i18n import DEFAULT_LANG, Lang, parse_lang, tr
 from troubleshooter.limits import PASTE_LIMIT, cut_note, cut_paste
 from troubleshooter.probes.policy import TargetPolicy, visitor_address
-from troubleshooter.ui.app.services import Reply, answer
+from troubleshooter.ui.app.services import Reply
 from troubleshooter.ui.web import page
 from troubleshooter.ui.web.checks import CheckRun
 from troubleshooter.ui.web.store import Aside, Pending, RecipientLedger, SessionStore, WebSession
+from troubleshooter.ui.web.workers import AnswerPool
 
 log = logging.getLogger("troubleshooter.web")
 
@@ -73,7 +73,7 @@ class WebApp:
         self.store = SessionStore(config.max_sessions, config.idle_minutes * 60.0)
         self.recipients = RecipientLedger(config.max_mails_per_recipient)
         self.articles = page.ArticleShelf(config.kb)
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="troubleshooter-web")
+        self.answers = AnswerPool(config.kb)
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
             trim_blocks=True, lstrip_blocks=True, auto_reload=False,
@@ -102,12 +102,13 @@ class WebApp:
 
     async def _start(self, app: web.Application) -> None:
         self._sweeper = asyncio.create_task(self._sweep())
+        self.answers.start()
 
     async def _stop(self, app: web.Application) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
         self.store.clear()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.answers.close()
 
     async def _sweep(self) -> None:
         while True:
@@ -325,9 +326,8 @@ class WebApp:
         if not question:
             return
         lang = current.session.lang
-        loop = asyncio.get_running_loop()
-        try:  # search and explanation are CPU work: off the event loop
-            reply = await loop.run_in_executor(self.pool, answer, question, lang, self.config.kb)
+        try:  # search and explanation are CPU work: off the event loop, in a process
+            reply = await self.answers.answer(question, lang)
         except Exception:  # the knowledge base must never take the conversation down
             reply = Reply([tr("ask.no-answer", lang)], [])
         if cut:
@@ -339,10 +339,9 @@ class WebApp:
 
     async def _reask(self, current: WebSession) -> None:
         """After a language switch: the question box's answers again, in the new language."""
-        loop, lang, kb = asyncio.get_running_loop(), current.session.lang, self.config.kb
         for aside in current.asides:
             try:
-                aside.reply = await loop.run_in_executor(self.pool, answer, aside.question, lang, kb)
+                aside.reply = await self.answers.answer(aside.question, current.session.lang)
             except Exception:  # keep the old answer rather than lose it
                 continue
 
