@@ -38,9 +38,12 @@ _STRONG_HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-
                             r"|DKIM-Signature|X-Spam-Status):", re.I)
 
 
+RECOGNISE_LINES = 2000  # what a paste is shows in its first lines; a megabyte-long log is not read twice
+
+
 def recognise(lines: list[str]) -> Kind:
     transcript = dsn = phrases = headers = strong = commands = replies = 0
-    for raw in lines:
+    for raw in lines[:RECOGNISE_LINES]:
         line = _STAMP.sub("", raw, count=1)
         if _TRANSCRIPT.match(line):
             transcript += 1
