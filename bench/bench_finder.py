@@ -27,8 +27,8 @@ from dns_server import dns_server  # noqa: E402
 from smtp_servers import never_accepting_listener, practice_server  # noqa: E402
 
 from troubleshooter.probes import smtp  # noqa: E402
+from troubleshooter.probes.find_settings import find_settings  # noqa: E402
 from troubleshooter.probes.finder import FinderOptions  # noqa: E402
-from troubleshooter.probes.finder_proof import find_settings  # noqa: E402
 
 GOOD = ("good1.bench.test", "good2.bench.test", "good3.bench.test")
 SILENT = ("silent1.bench.test", "silent2.bench.test", "silent3.bench.test")

@@ -54,7 +54,7 @@ async def test_finder_card_shows_values_and_copies_them(monkeypatch, lang):
             on_stage("find", "done", outcome.stages[0])
         return outcome
 
-    monkeypatch.setattr("troubleshooter.probes.finder_proof.probe_find_settings", stub)
+    monkeypatch.setattr("troubleshooter.probes.find_settings.probe_find_settings", stub)
     app = make_app(lang, flow="smtp", from_node="find-sender")
     async with app.run_test(size=(100, 60)) as pilot:
         await settle(pilot)

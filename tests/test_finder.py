@@ -15,9 +15,10 @@ from smtp_servers import practice_server
 
 from troubleshooter.cli import main
 from troubleshooter.probes.autoconfig import parse_outgoing
+from troubleshooter.probes.find_settings import compare_entered
 from troubleshooter.probes.finder import parse_guess_ports, split_address
 from troubleshooter.probes.finder_card import card_lines
-from troubleshooter.probes.finder_proof import SettingsCard, compare_entered
+from troubleshooter.probes.finder_proof import SettingsCard
 
 sys.dont_write_bytecode = True
 HOSTS = ("smtp.prov.test", "smtp.autoconf.test", "good.srv.test", "smtp.guess.test", "smtp.mxhost.test",

@@ -86,8 +86,8 @@ def _find(args: argparse.Namespace, password: str, options: object, lang: str) -
     import asyncio
     import json
 
+    from troubleshooter.probes.find_settings import find_settings
     from troubleshooter.probes.finder_card import result_lines
-    from troubleshooter.probes.finder_proof import find_settings
 
     if not args.json:
         from troubleshooter.i18n import tr

@@ -210,7 +210,7 @@ def load_scenarios(paths: Iterable[str | os.PathLike[str]],
 
 
 # -- running --------------------------------------------------------------------------
-def _do(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
+def _perform_step(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
     """Perform one step on the session; raise :class:`_StepFailed` when it does not hold.
 
     A probe step checks that the conversation entered every value the probe needs, unless
@@ -305,7 +305,7 @@ def run_scenario(scenario: Scenario, flows: FlowSet) -> ScenarioResult:
     visited = {session.current}
     for step in scenario.steps:
         try:
-            _do(session, step, scenario.start is not None)
+            _perform_step(session, step, scenario.start is not None)
         except _StepFailed as exc:
             return ScenarioResult(scenario, fail(step.line, step.col, exc.code, **exc.params),
                                   session.current, visited)

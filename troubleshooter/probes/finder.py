@@ -6,7 +6,8 @@ MX and the provider data again for the MX host's domain); and last, guessed host
 Each step is recorded (:class:`FinderStep`), a certain answer ends the search, and every
 candidate is then checked by the SMTP probes in parallel under the one total deadline
 (:mod:`troubleshooter.probes.finder_proof`). The result is a settings card in the terms of a
-website's form, every value with its evidence.
+website's form, every value with its evidence. The entry point, :func:`find_settings`, is in
+:mod:`troubleshooter.probes.find_settings`.
 """
 
 from __future__ import annotations

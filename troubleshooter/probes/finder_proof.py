@@ -13,20 +13,16 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from troubleshooter.probes.dns import DnsClient
 from troubleshooter.probes.finder import (
     Candidate,
-    FinderOptions,
     FinderStep,
     Search,
     candidate_json,
-    dedupe,
-    split_address,
 )
-from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResult
+from troubleshooter.probes.outcome import ProbeOutcome
 
 if TYPE_CHECKING:
-    from troubleshooter.probes.policy import TargetPolicy
+    pass
 
 FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "found-unverified", "login-failed",
                              "not-found", "deadline"})
@@ -230,7 +226,7 @@ def _known_card(known: Checked, address: str) -> SettingsCard:
                         unverified_why=known.outcome)
 
 
-def _outcome(card: SettingsCard | None, checked: list[Checked]) -> str:
+def outcome_of(card: SettingsCard | None, checked: list[Checked]) -> str:
     if card is not None and card.unverified_why:
         return "found-unverified"
     if card is not None:
@@ -240,65 +236,3 @@ def _outcome(card: SettingsCard | None, checked: list[Checked]) -> str:
     if any(c.outcome in ("deadline", "connection-timeout") for c in checked):
         return "deadline"
     return "not-found"
-
-
-async def find_settings(address: str, password: str = "", *, deadline: float = 15.0,
-                        options: FinderOptions | None = None) -> FinderResult:
-    """Search, prove, build the card. Raises ValueError only for an address that is not one."""
-    options = options or FinderOptions()
-    started = time.monotonic()
-    split_address(address)
-    end = started + deadline
-    search = Search(address, options, DnsClient(options.nameserver, deadline), end)
-    candidates = dedupe(await search.candidates())
-    checked = await prove(candidates, search, search.address, password) if candidates else []
-    card = build_card(checked, search.address, password)
-    return FinderResult(search.address, _outcome(card, checked), search.steps, checked, card,
-                        time.monotonic() - started)
-
-
-async def probe_find_settings(args: dict[str, str], *, deadline: float = 15.0,
-                              on_stage: StageCallback | None = None,
-                              policy: TargetPolicy | None = None) -> ProbeOutcome:
-    """The registry's ``find-settings``: the result as facts (``card``, ``steps``, ``compare``)."""
-    started = time.monotonic()
-    sender = str(args.get("sender") or "").strip()
-    if on_stage:
-        on_stage("find", "start", None)
-    try:
-        result = await find_settings(sender, str(args.get("password") or ""), deadline=deadline,
-                                     options=FinderOptions(policy=policy, ca_file=args.get("ca_file") or None,
-                                                           nameserver=policy.dns_server if policy else None))
-    except ValueError:
-        return ProbeOutcome("find-settings", "not-found", "find", {"invalid_address": True},
-                            elapsed=time.monotonic() - started)
-    facts = result.to_json()
-    if result.card is not None:
-        compare = compare_entered(result.card, args)
-        if compare:
-            facts["compare"] = compare
-    stage = StageResult("find", result.outcome.startswith("found"), round(result.elapsed, 4), result.outcome)
-    if on_stage:
-        on_stage("find", "done", stage)
-    return ProbeOutcome("find-settings", result.outcome, "find", facts, [stage], elapsed=result.elapsed)
-
-
-def compare_entered(card: SettingsCard, args: dict[str, str]) -> list[dict[str, str]]:
-    """Values the user typed (``entered_*`` args or the session's host/port/security/username) next
-    to the found ones, where they differ."""
-    from troubleshooter.probes.security import security_mode
-
-    rows = []
-    entered = {name: str(args.get(f"entered_{name}") or args.get(name) or "").strip()
-               for name in ("host", "port", "security", "username")}
-    found = {"host": card.host, "port": str(card.port), "security": card.security, "username": card.username}
-    for name, value in entered.items():
-        if not value:
-            continue
-        same = (security_mode(value) == card.security if name == "security"
-                else value.lower().rstrip(".") == found[name].lower())
-        if not same:
-            shown = FORM_ENCRYPTION.get(str(security_mode(value)), value) if name == "security" else value
-            rows.append({"field": name, "entered": shown,
-                         "found": card.encryption if name == "security" else found[name]})
-    return rows

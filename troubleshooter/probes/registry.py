@@ -168,7 +168,7 @@ async def _domain_health(args: dict[str, str], **options: Any) -> ProbeOutcome:
 
 
 async def _find_settings(args: dict[str, str], **options: Any) -> ProbeOutcome:
-    from troubleshooter.probes.finder_proof import probe_find_settings
+    from troubleshooter.probes.find_settings import probe_find_settings
 
     return await probe_find_settings(args, **options)
 

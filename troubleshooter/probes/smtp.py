@@ -26,7 +26,7 @@ from troubleshooter.probes.smtp_session import (
     ProtocolError,
     Reply,
     SmtpSession,
-    Transcript,
+    SmtpTranscript,
 )
 from troubleshooter.redaction import MARKER, Secrets, hidden_field
 
@@ -105,14 +105,14 @@ class _Probe:
 
     def __init__(self, name: str, settings: Settings, deadline: Deadline, on_stage: StageCallback | None):
         self.name = name
-        self.s = settings
+        self.settings = settings
         self.deadline = deadline
         self.on_stage = on_stage
         self.started = time.monotonic()
         self.stages: list[StageResult] = []
         self.facts: dict[str, Any] = {"host": settings.host, "port": settings.port,
                                       "security": settings.security}
-        self.transcript = Transcript(secrets=Secrets(settings.password, username=settings.username))
+        self.transcript = SmtpTranscript(secrets=Secrets(settings.password, username=settings.username))
         self.session: SmtpSession | None = None
         self.current = ""
         self._stage_started = 0.0
@@ -145,19 +145,19 @@ class _Probe:
     # -- stages ---------------------------------------------------------------------------
     async def resolve(self) -> None:
         self.begin("resolve")
-        if self.s.addresses:
-            self.addresses = self.s.addresses[:_MAX_ADDRESSES]
+        if self.settings.addresses:
+            self.addresses = self.settings.addresses[:_MAX_ADDRESSES]
             self.facts["addresses"] = self.addresses
             self.end(True, "vetted: " + ", ".join(self.addresses))
             return
         loop = asyncio.get_running_loop()
         try:
             infos = await self.deadline.run(
-                loop.getaddrinfo(self.s.host, self.s.port, type=socket.SOCK_STREAM))
+                loop.getaddrinfo(self.settings.host, self.settings.port, type=socket.SOCK_STREAM))
         except socket.gaierror as exc:
             missing = exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
             if missing:
-                suggestions = _close_names(self.s.host)
+                suggestions = _close_names(self.settings.host)
                 if suggestions:
                     self.facts["suggestions"] = suggestions
                 raise Stop("dns-not-found", str(exc)) from None
@@ -179,7 +179,7 @@ class _Probe:
             started = time.monotonic()
             try:
                 reader, writer = await self.deadline.run(
-                    asyncio.open_connection(address, self.s.port, limit=65536), budget=share)
+                    asyncio.open_connection(address, self.settings.port, limit=65536), budget=share)
             except (DeadlineExceeded, TimeoutError):
                 attempts.append({"address": address, "result": "timeout"})
                 continue
@@ -193,7 +193,7 @@ class _Probe:
                              "elapsed": f"{time.monotonic() - started:.3f}"})
             self.facts["connections"] = attempts
             self.facts["connected_to"] = address
-            self.end(True, f"{address} port {self.s.port}")
+            self.end(True, f"{address} port {self.settings.port}")
             return SmtpSession(reader, writer, self.deadline, self.transcript)
         self.facts["connections"] = attempts
         results = {a["result"] for a in attempts}
@@ -245,12 +245,12 @@ class _Probe:
         if not address:
             return False
         try:
-            reader, writer = await self.deadline.run(asyncio.open_connection(address, self.s.port))
+            reader, writer = await self.deadline.run(asyncio.open_connection(address, self.settings.port))
         except (DeadlineExceeded, OSError):
             return False
-        other = SmtpSession(reader, writer, self.deadline, Transcript())
+        other = SmtpSession(reader, writer, self.deadline, SmtpTranscript())
         try:
-            await other.start_tls(tls.unverified_context(), self.s.host)
+            await other.start_tls(tls.unverified_context(), self.settings.host)
             return True
         except (DeadlineExceeded, ssl.SSLError, OSError, ConnectionError):
             return False
@@ -259,11 +259,11 @@ class _Probe:
 
     async def ehlo(self, session: SmtpSession, stage: str) -> dict[str, str]:
         self.begin(stage)
-        reply = await session.command(f"EHLO {self.s.helo_name}")
+        reply = await session.command(f"EHLO {self.settings.helo_name}")
         if reply.code == 421:
             raise Stop("server-unavailable", reply.summary())
         if reply.code != 250:
-            helo = await session.command(f"HELO {self.s.helo_name}")
+            helo = await session.command(f"HELO {self.settings.helo_name}")
             if helo.code != 250:
                 raise Stop("protocol-error", helo.summary())
             self.facts["ehlo_refused"] = reply.summary()
@@ -281,9 +281,9 @@ class _Probe:
     async def handshake(self, session: SmtpSession) -> None:
         """The TLS handshake, verified like PHP does; unverified when already known to fail."""
         self.begin("tls")
-        context = tls.unverified_context() if self.unverified else tls.verifying_context(self.s.ca_file)
+        context = tls.unverified_context() if self.unverified else tls.verifying_context(self.settings.ca_file)
         try:
-            await session.start_tls(context, self.s.host)
+            await session.start_tls(context, self.settings.host)
         except ssl.SSLCertVerificationError as exc:
             outcome, facts = tls.verification_failure(exc)
             raise _CertificateFailed(outcome, facts) from None
@@ -294,7 +294,7 @@ class _Probe:
             raise Stop("protocol-error", f"TLS: {exc}") from None
         except (ConnectionError, EOFError, OSError) as exc:
             self.facts["tls_error"] = str(exc) or type(exc).__name__
-            if self.s.security == "tls":  # a plain-text server hangs up on our ClientHello
+            if self.settings.security == "tls":  # a plain-text server hangs up on our ClientHello
                 raise Stop("tls-mismatch", f"TLS: connection closed ({type(exc).__name__})") from None
             raise Stop("protocol-error", f"TLS: {exc or type(exc).__name__}") from None
         facts = tls.certificate_facts(session.ssl_object())
@@ -308,7 +308,7 @@ class _Probe:
             return False
         offered = "STARTTLS" in capabilities
         self.facts["starttls_offered"] = offered
-        if self.s.security == "none" or (self.s.security == "opportunistic" and not offered):
+        if self.settings.security == "none" or (self.settings.security == "opportunistic" and not offered):
             return False
         self.begin("starttls")
         if not offered:
@@ -330,7 +330,7 @@ class _Probe:
         if "PLAIN" in mechanisms:
             import base64
 
-            blob = base64.b64encode(f"\0{self.s.username}\0{self.s.password}".encode()).decode()
+            blob = base64.b64encode(f"\0{self.settings.username}\0{self.settings.password}".encode()).decode()
             reply = await session.command(f"AUTH PLAIN {blob}", shown=f"AUTH PLAIN {MARKER}")
             if reply.code == 334:  # server wants the answer on its own line
                 reply = await session.command(blob, shown=MARKER)
@@ -350,7 +350,7 @@ class _Probe:
         import base64
 
         reply = await session.command("AUTH LOGIN")
-        for value in (self.s.username, self.s.password):
+        for value in (self.settings.username, self.settings.password):
             if reply.code != 334:
                 return reply
             session.transcript.replace_last(f"S: 334 {MARKER}")
@@ -359,12 +359,12 @@ class _Probe:
 
     async def message(self, session: SmtpSession) -> None:
         self.begin("mail")
-        reply = await session.command(f"MAIL FROM:<{self.s.sender}>")
+        reply = await session.command(f"MAIL FROM:<{self.settings.sender}>")
         if reply.code != 250:
             raise Stop(smtp_replies.mail_outcome(reply, tls=session.tls), reply.summary())
         self.end(True, reply.summary())
         self.begin("rcpt")
-        reply = await session.command(f"RCPT TO:<{self.s.recipient}>")
+        reply = await session.command(f"RCPT TO:<{self.settings.recipient}>")
         if reply.code not in (250, 251):
             raise Stop(smtp_replies.rcpt_outcome(reply), reply.summary())
         self.end(True, reply.summary())
@@ -372,7 +372,7 @@ class _Probe:
         reply = await session.command("DATA")
         if reply.code != 354:
             raise Stop(smtp_replies.data_outcome(reply), reply.summary())
-        await session.send_data(smtp_replies.test_message(self.s.sender, self.s.recipient))
+        await session.send_data(smtp_replies.test_message(self.settings.sender, self.settings.recipient))
         reply = await session.read_reply()
         if reply.code != 250:
             raise Stop(smtp_replies.data_outcome(reply), reply.summary())
@@ -384,7 +384,7 @@ class _Probe:
     async def dialogue(self, kind: str) -> None:
         session = await self.connect()
         self.session = session
-        if self.s.security == "tls":
+        if self.settings.security == "tls":
             await self.handshake(session)
         await self.banner(session)
         capabilities = await self.ehlo(session, "ehlo")
@@ -394,19 +394,19 @@ class _Probe:
             self.check_identity()
         if kind == "connection":
             return
-        if self.s.username or self.s.password or kind == "login":
+        if self.settings.username or self.settings.password or kind == "login":
             await self.auth(session, capabilities)
         if kind == "message":
             await self.message(session)
 
     def check_identity(self) -> None:
         """Intercepted: the certificate AND the banner/EHLO name someone else's domain."""
-        host_domain = tls.registered_domain(self.s.host)
+        host_domain = tls.registered_domain(self.settings.host)
         cert = self.facts.get("certificate") or {}
         names = list(cert.get("names") or []) or ([cert["subject"]] if cert.get("subject") else [])
         if host_domain is None or not names:
             return
-        if tls.name_matches(self.s.host, names):
+        if tls.name_matches(self.settings.host, names):
             return
         self.facts["certificate_matches_host"] = False
         cert_domains = {d for d in map(tls.registered_domain, names) if d}
@@ -488,7 +488,7 @@ class _Probe:
             return "connection-timeout"
         if stage == "banner" and self.session is not None and not self.session.received_any:
             self.facts["banner_silent"] = True
-            if not self.session.tls and self.s.port == 465:
+            if not self.session.tls and self.settings.port == 465:
                 return "tls-mismatch"  # a TLS port waits for our handshake in silence
         return "deadline"
 

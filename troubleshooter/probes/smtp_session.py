@@ -87,8 +87,9 @@ class Reply:
 
 
 @dataclass
-class Transcript:
-    """``C: …`` / ``S: …`` lines, bounded, with every secret blanked out whatever its form."""
+class SmtpTranscript:
+    """The SMTP dialogue as sent and received (``C: …`` / ``S: …`` lines), bounded, every secret
+    blanked out whatever its form. Not the conversation transcript (:mod:`troubleshooter.transcript`)."""
 
     secrets: Secrets = field(default_factory=Secrets)
     lines: list[str] = field(default_factory=list)
@@ -130,7 +131,7 @@ class SmtpSession:
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         deadline: Deadline,
-        transcript: Transcript,
+        transcript: SmtpTranscript,
     ) -> None:
         self.reader = reader
         self.writer = writer

@@ -20,7 +20,7 @@ from troubleshooter.probes.smtp_session import (
     DeadlineExceeded,
     ProtocolError,
     SmtpSession,
-    Transcript,
+    SmtpTranscript,
 )
 
 SWEEP_PORTS = (587, 465, 25, 2525)
@@ -41,7 +41,7 @@ async def _open(address: str, port: int, deadline: Deadline) -> tuple[str, Any]:
 
 async def _greeting(streams: Any, deadline: Deadline, budget: float | None) -> tuple[str, str, bool]:
     """(speaks, banner, starttls offered) on a connected plain socket."""
-    session = SmtpSession(*streams, deadline, Transcript())
+    session = SmtpSession(*streams, deadline, SmtpTranscript())
     try:
         reply = await deadline.run(session.read_reply(), budget=budget)
         if reply.code != 220:
@@ -64,7 +64,7 @@ async def _tls_greeting(address: str, port: int, host: str, deadline: Deadline) 
     state, streams = await _open(address, port, deadline)
     if state != "open":
         return "", ""
-    session = SmtpSession(*streams, deadline, Transcript())
+    session = SmtpSession(*streams, deadline, SmtpTranscript())
     try:
         await session.start_tls(tls.unverified_context(), host)
         reply = await session.read_reply()

@@ -71,7 +71,8 @@ class PlainConversation:
         self.out.write("\n".join(wrapped) + "\n")
         self.out.flush()
 
-    def t(self, value: Text | None) -> str:
+    def in_lang(self, value: Text | None) -> str:
+        """A bilingual text in this conversation's language ("" for none)."""
         return value.get(self.lang) if value else ""
 
     def read(self, prompt: str, secret: bool = False) -> str:
@@ -121,14 +122,14 @@ class PlainConversation:
 
     def show(self, view: NodeView) -> None:
         self.say()
-        heading = self.t(view.title) or self.t(view.flow_title)
+        heading = self.in_lang(view.title) or self.in_lang(view.flow_title)
         if view.is_end and view.status:
             heading = f"{tr(f'plain.end-{view.status}', self.lang)}: {heading}"
         self.say(f"== {heading} ==")
         if view.text:
-            self.say(self.t(view.text))
+            self.say(self.in_lang(view.text))
         for finding in view.findings:
-            self.say(f"  {tr('plain.finding-warning', self.lang)}: {self.t(finding.message)}")
+            self.say(f"  {tr('plain.finding-warning', self.lang)}: {self.in_lang(finding.message)}")
         if view.article:
             from troubleshooter.knowledge.render import article_title
 
@@ -246,7 +247,7 @@ class PlainConversation:
             return
         from troubleshooter.transcript import node_title
 
-        title = self.t(node_title(self.session, ref))
+        title = self.in_lang(node_title(self.session, ref))
         self.say(f"  1) {tr('plain.ask-go', self.lang, node=title)}")
         self.say(f"  2) {tr('plain.ask-stay', self.lang)}")
         if self.read(tr("plain.prompt-choice", self.lang)).strip() == "1":
@@ -265,7 +266,7 @@ class PlainConversation:
 
     def ask_choice(self, view: NodeView) -> None:
         for number, choice in enumerate(view.choices, 1):
-            self.say(f"  {number}) {self.t(choice.label)}")
+            self.say(f"  {number}) {self.in_lang(choice.label)}")
         answer = self.read(tr("plain.prompt-choice", self.lang)).strip()
         if self.command(answer.lstrip(":")):
             return
@@ -302,7 +303,7 @@ class PlainConversation:
             return
         for finding in result.findings:
             level = "plain.finding-error" if finding.severity == "error" else "plain.finding-warning"
-            self.say(f"  {tr(level, self.lang)}: {self.t(finding.message)}")
+            self.say(f"  {tr(level, self.lang)}: {self.in_lang(finding.message)}")
         if result.blocking and result.suggestion is None:
             return
         options: list[tuple[str, str | None]] = []
@@ -332,12 +333,13 @@ class PlainConversation:
         assert view.probe is not None
         spec = probe_spec(view.probe.name)
         for name in self.session.missing_values():
-            self.say(tr("plain.probe-missing-value", self.lang, name=self.t(self.session.value_title(name))))
+            title = self.in_lang(self.session.value_title(name))
+            self.say(tr("plain.probe-missing-value", self.lang, name=title))
             self.session.provide_secret(name, self.read(tr("plain.prompt-secret", self.lang),
                                                         secret=True))
         deadline = registry.DEFAULT_DEADLINE
         self.say(tr("plain.probe-running", self.lang,
-                    probe=self.t(view.title) or self.t(view.flow_title), seconds=f"{deadline:.0f}"))
+                    probe=self.in_lang(view.title) or self.in_lang(view.flow_title), seconds=f"{deadline:.0f}"))
         if spec is None:
             raise FlowError(f"unknown probe {view.probe.name!r}")
         try:
@@ -368,7 +370,7 @@ class PlainConversation:
     def show_result(self, outcome) -> None:
         """What the check found, where it ran, and the values it proposes; then on."""
         info = describe(outcome.outcome)
-        self.say(tr("plain.probe-result", self.lang, outcome=self.t(info.title)))
+        self.say(tr("plain.probe-result", self.lang, outcome=self.in_lang(info.title)))
         if "steps" in outcome.facts and "checked" in outcome.facts:  # the settings finder's card
             from troubleshooter.probes.finder_card import result_lines
 
@@ -383,8 +385,9 @@ class PlainConversation:
         proposed = self.session.proposal()
         if proposed:
             session = self.session
-            values = ", ".join(f"{self.t(session.value_title(name))} {self.t(session.value_text(name, value))}"
-                               for name, value in proposed.items())
+            values = ", ".join(
+                f"{self.in_lang(session.value_title(name))} {self.in_lang(session.value_text(name, value))}"
+                for name, value in proposed.items())
             self.say(tr("result.proposal", self.lang, values=values))
 
     async def _watch(self, spec: registry.ProbeSpec, deadline: float):
