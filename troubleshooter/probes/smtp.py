@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from troubleshooter.probes import smtp_replies, tls
+from troubleshooter.probes import smtp_replies, smtp_syntax, tls
 from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResult
 from troubleshooter.probes.security import default_security, security_mode
 from troubleshooter.probes.smtp_session import (
@@ -90,12 +90,15 @@ def settings_from(args: dict[str, str]) -> Settings:
             str(args.get(name) or "").encode("utf-8")
         except UnicodeEncodeError:  # undecodable bytes kept as surrogates: not sendable
             raise ValueError(name) from None
+    # Nothing but a valid mailbox and greeting name goes on the wire (CR/LF, NUL, ESC, NEL …)
+    sender, recipient = (str(args.get(name) or "").strip() for name in ("sender", "recipient"))
     return Settings(
         host=host, port=port, security=mode,
         username=str(args.get("username") or ""), password=str(args.get("password") or ""),
-        sender=str(args.get("sender") or "").strip(), recipient=str(args.get("recipient") or "").strip(),
+        sender=smtp_syntax.mailbox(sender) if sender else "",
+        recipient=smtp_syntax.mailbox(recipient) if recipient else "",
         ca_file=str(args.get("ca_file") or "") or None,
-        helo_name=str(args.get("helo_name") or "") or NEUTRAL_HELO,
+        helo_name=smtp_syntax.helo_name(str(args.get("helo_name") or "") or NEUTRAL_HELO),
         addresses=addresses,
     )
 
