@@ -242,6 +242,10 @@ def misbehaving_server_in_thread(kind: str) -> Iterator[int]:
         async with misbehaving_server(kind) as port:
             ready.set_result(port)
             await stop.wait()
+        handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in handlers:  # connections still open (a silent server's sleepers)
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
     thread.start()

@@ -49,7 +49,7 @@ def test_hidden_field_keeps_a_password_out_of_the_repr():
 def test_control_characters_are_made_visible():
     hostile = "a\x1b]0;title\x07b\x85c\x7fd\u202ee\x9bf\r\ng\th\ud800"
     shown = visible(hostile)
-    assert shown == "a\\x1b]0;title\\x07b\\x85c\\x7fd\\u202ee\\x9bf\\x0d\ng\th\\ud800"
+    assert shown == "a\\x1b]0;title\\x07b\\u0085c\\u007fd\\u202ee\\u009bf\\x0d\ng\th\\ud800"
     assert visible_line("a\nb\tc") == "a\\x0ab\\x09c"
     assert [c for _, c in control_characters(hostile)] == ["\x1b", "\x07", "\x85", "\x7f", "\u202e",
                                                              "\x9b", "\r", "\ud800"]

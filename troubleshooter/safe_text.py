@@ -4,8 +4,8 @@ A server's banner, a DNS record, a pasted message or an article may hold escape 
 (set the title, clear the screen, write the clipboard with OSC 52, plant OSC 8 links) or
 bidirectional overrides that show text in another order than it is. Every such text goes
 through :func:`visible` on its way to a screen or file; the characters stay readable as
-Python-style escapes (``\\x1b``, ``\\x85``, ``\\u202e``) so a help-desk agent still sees that
-they were there.
+escapes (``\\x1b`` for C0; ``\\u0085``, ``\\u202e`` for the rest, JSON's own form too), so
+a help-desk agent still sees that they were there, and JSON output stays valid.
 
 API (base layer, imports nothing of the project):
 
@@ -36,8 +36,10 @@ def _pattern(keep: str) -> re.Pattern[str]:
 
 
 def _escape(match: re.Match[str]) -> str:
+    """C0 as ``\\x1b``; the rest as ``\\u0085``, which is also JSON's own escape (C0 never reaches
+    here inside JSON: the encoder escapes it), so JSON output stays valid and means the same."""
     code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def visible(text: str, keep: str = "\n\t") -> str:
@@ -51,16 +53,12 @@ def visible_line(text: str) -> str:
 
 
 def dumps(data: object, indent: int | None = 2) -> str:
-    """JSON for a terminal or a file: readable non-ASCII text, but C1, bidi controls,
+    """JSON for a terminal or a file: readable non-ASCII text, but DEL, C1, bidi controls,
     separators and lone surrogates as JSON's own ``\\uXXXX`` escapes (C0 JSON escapes itself),
     so the data are the same and nothing in them can steer a terminal."""
     import json
 
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}",
-                            json.dumps(data, ensure_ascii=False, indent=indent))
-
-
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI_AND_SEPARATORS}\ud800-\udfff]")
+    return visible(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def control_characters(text: str, keep: str = "\n\t") -> list[tuple[int, str]]:

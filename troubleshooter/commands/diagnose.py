@@ -102,6 +102,7 @@ def _checked_values(values: dict[str, str], lang: Lang) -> dict[str, str] | None
 def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -> int:
     import asyncio
 
+    from troubleshooter import clock
     from troubleshooter.flow.probes import REGISTRY
 
     if args.send_test_to:
@@ -117,19 +118,24 @@ def _diagnose(probe_args: dict[str, str], args: argparse.Namespace, lang: str) -
         on_stage = report.stage if report else None
         if report:
             report.header(probe_args)
+        deadline = clock.left(args.timeout)  # --timeout covers the whole command, start-up included
         if not args.sweep:
-            return await probe(probe_args, deadline=args.timeout, on_stage=on_stage), None
-        main = asyncio.ensure_future(probe(probe_args, deadline=args.timeout, on_stage=on_stage))
+            return await probe(probe_args, deadline=deadline, on_stage=on_stage), None
+        main = asyncio.ensure_future(probe(probe_args, deadline=deadline, on_stage=on_stage))
         sweep = asyncio.ensure_future(REGISTRY["port-sweep"].run({"host": probe_args["host"]},
-                                                                 deadline=args.timeout))
+                                                                 deadline=deadline))
         return await main, await sweep
 
     outcome, sweep = asyncio.run(both())
+    missed = clock.overrun(args.timeout)
     if args.json:
-        _print_json(outcome, sweep, lang, secrets)
+        _print_json(outcome, sweep, lang, secrets, missed)
     else:
         assert report is not None
         report.verdict(outcome, sweep)
+        if missed:
+            key = "diagnose.deadline-missed-busy" if missed["busy"] else "diagnose.deadline-missed"
+            report.say(report.tr(key, by=f"{missed['by']:.2f}", timeout=f"{args.timeout:g}"))
     return 0 if outcome.ok else 1
 
 
@@ -141,7 +147,8 @@ def _explanation(outcome_id: str, lang: str) -> dict[str, Any]:
             "article": info.article, "node": info.node}
 
 
-def _print_json(outcome: Any, sweep: Any, lang: str, secrets: Secrets) -> None:
+def _print_json(outcome: Any, sweep: Any, lang: str, secrets: Secrets,
+                missed: dict[str, Any] | None) -> None:
     from troubleshooter.safe_text import dumps
 
     data = outcome.to_json()
@@ -156,6 +163,7 @@ def _print_json(outcome: Any, sweep: Any, lang: str, secrets: Secrets) -> None:
         "elapsed": data["elapsed"],
         "lang": lang,
         "explanation": _explanation(outcome.outcome, lang),
+        "deadline_missed": missed,  # None when the whole command kept --timeout
     }
     if sweep is not None:
         result["sweep"] = {"outcome": sweep.outcome, "facts": sweep.to_json()["facts"]}

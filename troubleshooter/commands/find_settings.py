@@ -86,6 +86,7 @@ def _find(args: argparse.Namespace, password: str, options: object, lang: str) -
     import asyncio
     import json
 
+    from troubleshooter import clock
     from troubleshooter.probes.find_settings import find_settings
     from troubleshooter.probes.finder_card import result_lines
 
@@ -93,7 +94,7 @@ def _find(args: argparse.Namespace, password: str, options: object, lang: str) -
         from troubleshooter.i18n import tr
 
         print(tr("finder.header", lang, address=args.address.strip()), flush=True)  # type: ignore[arg-type]
-    result = asyncio.run(find_settings(args.address, password, deadline=args.timeout,
+    result = asyncio.run(find_settings(args.address, password, deadline=clock.left(args.timeout),
                                        options=options))  # type: ignore[arg-type]
     data = result.to_json()
     if args.json:
