@@ -98,7 +98,8 @@ def test_unsupported_tag_and_complex_key() -> None:
     assert caught.value.code == "yaml-key"
 
 
-def test_anchors_of_scalars_and_empty_document() -> None:
+def test_anchors_and_empty_document() -> None:
+    assert yamlio.loads("x: &a {k: v}\ny: *a\n").data == {"x": {"k": "v"}, "y": {"k": "v"}}
     assert yamlio.loads("x: &a text\ny: *a\n").data == {"x": "text", "y": "text"}
     assert yamlio.loads("").data is None
 
@@ -108,10 +109,12 @@ BILLION_LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".
 ANCHOR_CHAIN = "c0: &c0 [x, x]\n" + "".join(f"c{i}: &c{i} [*c{i - 1}, *c{i - 1}]\n" for i in range(1, 41))
 
 
-@pytest.mark.parametrize(("text", "where"), [(BILLION_LAUGHS, (2, 10)), (ANCHOR_CHAIN, (2, 10))],
-                         ids=["billion-laughs", "40-deep-chain"])
-def test_an_alias_of_a_collection_is_a_located_error(text, where) -> None:
-    """An alias bomb expands in whatever walks the data next (lint, the JSON cache): refused."""
+@pytest.mark.parametrize(("text", "where"), [(BILLION_LAUGHS, (5, 10)), (ANCHOR_CHAIN, (12, 12)),
+                                             ("a: &a [x, *a]\n", (1, 11))],
+                         ids=["billion-laughs", "40-deep-chain", "recursive"])
+def test_an_alias_bomb_is_a_located_error(text, where) -> None:
+    """An alias bomb expands in whatever walks the data next (lint, the JSON cache): refused
+    where the aliases pass the budget, or where an alias stands inside its own anchor."""
     with pytest.raises(YamlError) as caught:
         yamlio.loads(text)
     assert ((caught.value.line, caught.value.col), caught.value.code) == (where, "yaml-alias")
@@ -136,7 +139,7 @@ def test_lint_of_an_alias_bomb_ends_with_a_located_error(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "troubleshooter", "lint", "--flows", str(flows),
                            "--lang", "en"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
-    assert "bomb.yaml:3:10: error yaml-alias" in done.stdout
+    assert "bomb.yaml:6:10: error yaml-alias" in done.stdout
 
 
 def test_not_utf8_is_a_located_error(tmp_path) -> None:

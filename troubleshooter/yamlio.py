@@ -7,9 +7,10 @@ schema's implicit types (true/false, null, decimal ints and floats). It reads li
 events and builds plain Python data from them itself, so it can refuse duplicate keys and
 remember where every value came from (1-based line and column).
 
-Hostile files end in a located error, fast: an alias may stand only for a scalar (aliases of
-mappings or lists are how a few hundred bytes expand to gigabytes), nesting is bounded by
-:data:`MAX_DEPTH`, and a number too long for Python to convert is an error at its place.
+Hostile files end in a located error, fast: aliases together may repeat at most
+:data:`MAX_ALIAS_VALUES` values (aliases of aliases are how a few hundred bytes expand to
+gigabytes in whatever walks the data next) and never stand inside their own anchor, nesting is
+bounded by :data:`MAX_DEPTH`, and a number too long for Python to convert is an error at its place.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from msgspec import Struct
 
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64  # nesting of mappings and lists: flows need about six; later walks recurse
+MAX_ALIAS_VALUES = 10_000  # values all aliases together may repeat (each walk pays for them)
 
 # The YAML 1.2 core schema's numeric implicit types, by the first character of a plain scalar.
 _NUMBERS = (
@@ -200,6 +202,8 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
     positions: dict[PathKey, Position] = {}
     key_positions: dict[PathKey, Position] = {}
     anchors: dict[str, Any] = {}
+    sizes: dict[int, int] = {}  # id of an aliased collection -> values it stands for
+    expanded = 0
     root: Any = None
     # The open collection, its path, whether it is a list, and the mapping key waiting for
     # its value (or _NO_KEY); the enclosing ones are on the stack.
@@ -253,10 +257,12 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                                     f"found undefined alias {event.anchor!r}")
                 value, opens = anchors[event.anchor], False
                 if type(value) is dict or type(value) is list:  # a billion laughs, one alias a time
-                    mark = event.start_mark
-                    raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-alias",
-                                    f"an alias (*{event.anchor}) may stand only for a scalar, "
-                                    "not a mapping or a list")
+                    expanded += _alias_size(value, sizes, stack, container, event, path)
+                    if expanded > MAX_ALIAS_VALUES:
+                        mark = event.start_mark
+                        raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-alias",
+                                        f"aliases stand for more than {MAX_ALIAS_VALUES} values "
+                                        f"(*{event.anchor})")
             elif kind is document_start:
                 documents += 1
                 if documents > 1:
@@ -324,6 +330,26 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
     finally:
         loader.dispose()
     return root, positions, key_positions
+
+
+def _alias_size(value: Any, sizes: dict[int, int], stack: list, container: Any, event: Any,
+                path: str) -> int:
+    """How many values an alias of a collection repeats; an alias inside its own anchor (a
+    cycle no walk would end) is an error."""
+    if value is container or any(value is frame[0] for frame in stack):
+        mark = event.start_mark
+        raise YamlError(path, mark.line + 1, mark.column + 1, "yaml-alias",
+                        f"the alias *{event.anchor} stands inside its own anchor")
+
+    def size(node: Any) -> int:
+        if type(node) is not dict and type(node) is not list:
+            return 1
+        found = sizes.get(id(node))
+        if found is None:
+            found = sizes[id(node)] = 1 + sum(map(size, node.values() if type(node) is dict else node))
+        return found
+
+    return size(value)
 
 
 def _key_name(event: Any, value: Any, opens: bool, path: str) -> str:
