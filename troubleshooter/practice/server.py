@@ -66,7 +66,7 @@ class PracticeConfig:
     faults: frozenset[str] = frozenset()
     host: str = "127.0.0.1"
     username: str = f"demo@{DEMO_DOMAIN}"
-    password: str = field(default_factory=lambda: secrets.token_urlsafe(9))
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(9), repr=False)
     folder: Path | None = None  # where the CA file goes; a temporary folder by default
     cert_names: tuple[str, ...] = ()  # extra names in the certificate (tests: the finder's test hosts)
 
