@@ -3,14 +3,60 @@
 Every browser session is an app process on this server (textual-serve starts one per
 websocket), so without a cap any visitor could start as many as they like. A session over
 the cap gets a short bilingual "busy" screen instead of an app process.
+
+A visitor also chooses the terminal's size (the websocket's query and every ``resize``
+message); an app drawn at 3000×3000 costs ~200 MB and megabytes a second on the wire, so the
+size is capped at :data:`MAX_COLUMNS` × :data:`MAX_ROWS`. textual-serve has no option for
+that, so :meth:`CappedServer.handle_websocket` drives its public ``AppService`` itself.
 """
 
 from __future__ import annotations
 
-from aiohttp import web
+import asyncio
+import logging
+from collections.abc import AsyncIterable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from troubleshooter.i18n import Lang, text
+
+MAX_COLUMNS, MAX_ROWS = 320, 120  # a 4K screen in a small font is about 320 × 90
+log = logging.getLogger("troubleshooter.serve")
+
+
+def capped_size(width: object, height: object) -> tuple[int, int]:
+    """The terminal size a visitor asked for, within 1 … the caps (junk counts as 80 × 24)."""
+    def number(value: object, default: int, most: int) -> int:
+        try:
+            return max(1, min(int(str(value)), most))
+        except ValueError:
+            return default
+
+    return number(width, 80, MAX_COLUMNS), number(height, 24, MAX_ROWS)
+
+
+async def relay(messages: AsyncIterable[Any], app: Any, websocket: Any) -> None:
+    """textual-serve's browser protocol (stdin, resize, ping, blur, focus), sizes capped."""
+    async for message in messages:
+        if message.type != WSMsgType.TEXT:
+            continue
+        envelope = message.json()
+        if not isinstance(envelope, list) or not envelope:
+            continue
+        kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+        if kind == "stdin" and isinstance(data, str):
+            await app.send_bytes(data.encode("utf-8"))
+        elif kind == "resize" and isinstance(data, dict):
+            await app.set_terminal_size(*capped_size(data.get("width"), data.get("height")))
+        elif kind == "ping":
+            await websocket.send_json(["pong", data])
+        elif kind == "blur":
+            await app.blur()
+        elif kind == "focus":
+            await app.focus()
 
 
 class CappedServer(Server):
@@ -27,9 +73,29 @@ class CappedServer(Server):
             return await self._busy(request)
         self.active += 1
         try:
-            return await super().handle_websocket(request)
+            return await self._run_app(request)
         finally:
             self.active -= 1
+
+    async def _run_app(self, request: web.Request) -> web.WebSocketResponse:
+        """One app process for this websocket, as textual-serve runs it, the size capped."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width, height = capped_size(request.query.get("width", "80"), request.query.get("height", "24"))
+        app: AppService | None = None
+        try:
+            await websocket.prepare(request)
+            app = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                             close=websocket.close, download_manager=self.download_manager, debug=self.debug)
+            await app.start(width, height)
+            await relay(websocket, app, websocket)
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception:
+            log.exception("terminal session failed")
+        finally:
+            if app is not None:
+                await app.stop()
+        return websocket
 
     async def _busy(self, request: web.Request) -> web.WebSocketResponse:
         """Tell the visitor (terminal text, both languages) and close without starting an app."""
