@@ -118,10 +118,15 @@ def print_ask(result: AskResult, lang: Lang, *, full: bool = False,
     """``troubleshooter ask`` output with rich: answers, their start node, or the offer of the flow.
     ``ids=False`` (the conversation's question box) leaves out article and node ids: the
     conversation offers the jump itself, by the step's title."""
+    import sys
+
     from rich.console import Console
     from rich.padding import Padding
 
-    console = Console(file=file, highlight=False, soft_wrap=False)
+    # rich's own styling must reach the terminal: past the boundary stream that escapes control
+    # characters (what it prints comes from articles, made visible when they were read)
+    out = file or sys.stdout
+    console = Console(file=getattr(out, "wrapped", out), highlight=False, soft_wrap=False)
     explanation = result.explanation
     if explanation is not None:
         console.print(f"[bold]{tr('kb.ask-explained', lang)}[/bold]")
