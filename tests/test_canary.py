@@ -40,8 +40,8 @@ def _mini_flow(tmp_path: Path) -> Path:
 async def test_no_record_type_shows_the_canary_in_its_repr():
     from troubleshooter.flow.engine import Session
     from troubleshooter.flow.loader import load_flows
+    from troubleshooter.flow.probes import REGISTRY
     from troubleshooter.practice.server import PracticeConfig
-    from troubleshooter.probes.registry import REGISTRY
     from troubleshooter.probes.smtp import settings_from
     from troubleshooter.probes.smtp_session import Transcript
     from troubleshooter.redaction import Secrets
@@ -95,7 +95,7 @@ async def test_exports_and_the_resume_file_of_a_conversation_hold_no_canary(tmp_
     from troubleshooter import transcript
     from troubleshooter.flow.engine import Session
     from troubleshooter.flow.loader import load_flows
-    from troubleshooter.probes.registry import REGISTRY
+    from troubleshooter.flow.probes import REGISTRY
 
     flows = load_flows([_mini_flow(tmp_path)]).flows
     session = Session(flows, flows.resolve("mini:smtp-on", "mini"), lang="en")

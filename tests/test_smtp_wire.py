@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from troubleshooter.probes.registry import REGISTRY
+from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.probes.smtp_syntax import helo_name, mailbox
 
 HOSTILE = ["\x00", "\x0b", "\x7f", "\x1b", "\x85", "\r\nRSET", "\u202e", " "]
