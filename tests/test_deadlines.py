@@ -56,3 +56,14 @@ def test_process_age_is_measured_from_the_process_start():
                            "from troubleshooter.clock import process_age; print(process_age())"],
                           capture_output=True, text=True, timeout=30)
     assert float(done.stdout) >= 0.5  # the sleep before the import counts
+
+
+def test_a_later_command_in_a_long_lived_process_gets_its_whole_limit(monkeypatch, capsys):
+    """Tests and embedding programs call main() long after their process started."""
+    _started_ago(monkeypatch, 120.0)
+    with misbehaving_server_in_thread("silent") as port:
+        started = time.monotonic()
+        main(_diagnose(port, "--json"))
+        took = time.monotonic() - started
+    assert json.loads(capsys.readouterr().out)["cause"] == "deadline"
+    assert took >= 0.8, took

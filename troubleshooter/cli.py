@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the conversation or a command; the exit code."""
     import os
 
-    from troubleshooter import clock  # noqa: F401  (its fallback start time is taken now)
+    from troubleshooter import clock
+
+    clock.begin()  # --timeout counts from here, or from the process's start in a fresh process
     from troubleshooter.redaction import ShownStream
     from troubleshooter.yamlio import LibyamlMissing
 
