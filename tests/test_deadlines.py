@@ -32,7 +32,6 @@ def test_the_probe_gets_only_what_is_left_after_start_up(monkeypatch, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["cause"] == "deadline"
     assert took < 0.8, took  # ~0.35 s left of the 1 s; the old code waited the full second
-    assert data["deadline_missed"] is None
 
 
 def test_a_missed_deadline_on_a_busy_machine_is_said(monkeypatch, capsys):
