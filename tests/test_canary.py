@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from smtp_servers import misbehaving_server_in_thread
+from test_hostile import login_flow
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY = "Kanarek-7f3a-Pw!"
@@ -24,17 +25,6 @@ FORMS = (CANARY, base64.b64encode(CANARY.encode()).decode(),
 
 def _leaks(text: str) -> list[str]:
     return [form for form in FORMS if form in text]
-
-
-def _mini_flow(tmp_path: Path) -> Path:
-    flows = tmp_path / "flows"
-    flows.mkdir(exist_ok=True)
-    source = (ROOT / "tests" / "fixtures" / "flows" / "mini.yaml").read_text(encoding="utf-8")
-    source = source.replace("{id: starttls, label: {cs: TLS, en: TLS}, next: port}",
-                            "{id: starttls, label: {cs: TLS, en: TLS}, next: port}\n"
-                            "      - {id: none, label: {cs: Žádné, en: None}, next: port}")
-    (flows / "mini.yaml").write_text(source.replace("host: localhost", "host: 127.0.0.1"), encoding="utf-8")
-    return flows
 
 
 async def test_no_record_type_shows_the_canary_in_its_repr():
@@ -78,7 +68,7 @@ def test_a_full_plain_conversation_leaves_the_canary_nowhere(tmp_path):
                PYTHONIOENCODING="utf-8", TROUBLESHOOTER_RECORD=str(record))
     with misbehaving_server_in_thread("echo-credentials") as port:
         done = subprocess.run(
-            [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(_mini_flow(tmp_path)),
+            [sys.executable, "-m", "troubleshooter", "--plain", "--flows", str(login_flow(tmp_path)),
              "--flow", "mini", "--lang", "en"],
             input="".join(f"{a}\n" for a in ["1", USER, USER, CANARY, "none", str(port), "1"]),
             cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60)
@@ -97,7 +87,7 @@ async def test_exports_and_the_resume_file_of_a_conversation_hold_no_canary(tmp_
     from troubleshooter.flow.loader import load_flows
     from troubleshooter.flow.probes import REGISTRY
 
-    flows = load_flows([_mini_flow(tmp_path)]).flows
+    flows = load_flows([login_flow(tmp_path)]).flows
     session = Session(flows, flows.resolve("mini:smtp-on", "mini"), lang="en")
     with misbehaving_server_in_thread("echo-credentials") as port:
         for answer in ("yes", USER, USER, CANARY, "none", str(port)):

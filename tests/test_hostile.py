@@ -65,15 +65,21 @@ def test_diagnose_shows_a_servers_escape_codes_as_text(json_out, monkeypatch, ca
         assert "\\x1b]0;pwned" in shown
 
 
-def _plain(port: int, answers: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def login_flow(tmp_path: Path) -> Path:
+    """The mini flow logging in to 127.0.0.1 with "none" among the encryption choices (the
+    hostile servers speak no TLS); its directory."""
     flows = tmp_path / "flows"
     flows.mkdir(exist_ok=True)
     source = (ROOT / "tests" / "fixtures" / "flows" / "mini.yaml").read_text(encoding="utf-8")
     source = source.replace("{id: starttls, label: {cs: TLS, en: TLS}, next: port}",
                             "{id: starttls, label: {cs: TLS, en: TLS}, next: port}\n"
                             "      - {id: none, label: {cs: Žádné, en: None}, next: port}")
-    source = source.replace("host: localhost", "host: 127.0.0.1")
-    (flows / "mini.yaml").write_text(source, encoding="utf-8")
+    (flows / "mini.yaml").write_text(source.replace("host: localhost", "host: 127.0.0.1"), encoding="utf-8")
+    return flows
+
+
+def _plain(port: int, answers: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    flows = login_flow(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LANG", "LC_"))}
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
