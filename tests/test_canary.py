@@ -33,7 +33,7 @@ async def test_no_record_type_shows_the_canary_in_its_repr():
     from troubleshooter.flow.probes import REGISTRY
     from troubleshooter.practice.server import PracticeConfig
     from troubleshooter.probes.smtp import settings_from
-    from troubleshooter.probes.smtp_session import Transcript
+    from troubleshooter.probes.smtp_session import SmtpTranscript
     from troubleshooter.redaction import Secrets
     from troubleshooter.ui.app.answer import Pending
 
@@ -51,7 +51,7 @@ async def test_no_record_type_shows_the_canary_in_its_repr():
             {"host": "127.0.0.1", "port": str(port), "security": "none", "username": USER,
              "password": CANARY}, deadline=5)
     records = [settings_from({"host": "h.test", "username": USER, "password": CANARY}), session,
-               Pending(CANARY, held), secrets, Transcript(secrets=secrets),
+               Pending(CANARY, held), secrets, SmtpTranscript(secrets=secrets),
                PracticeConfig(password=CANARY), outcome, outcome.to_json()]
     for record in records:
         assert _leaks(repr(record)) == [], type(record).__name__
@@ -121,7 +121,7 @@ async def test_the_apps_crash_dump_holds_no_canary(capsys, monkeypatch, tmp_path
     with pytest.raises(ValueError):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            app.session.values["username"] = USER
+            app.conversation.session.values["username"] = USER
             monkeypatch.setattr(engine.Session, "submit", broken)
             await type_value(pilot, CANARY)
             await settle(pilot)
