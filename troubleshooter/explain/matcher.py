@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from troubleshooter.explain.rules import Rule, fold, rules
@@ -116,7 +117,8 @@ def score_line(
         score += 2
         evidence.insert(0, str(found_codes[0]))
     if rule.phrases:
-        hit = next((m for p in rule.phrases if (m := p.search(folded))), None)
+        hit = next((m for p, literal in zip(rule.phrases, rule.literals, strict=True)
+                    if literal in folded and (m := p.search(folded))), None)
         if hit is None:
             return 0, []
         score += rule.weight
@@ -128,19 +130,57 @@ def score_line(
     return score, evidence
 
 
+@cache
+def _by_literal() -> dict[str, tuple[int, ...]]:
+    """Each phrase's required literal (see rules.required_literal) -> the rules (by position)
+    whose phrase it is; "" when some phrase has no certain literal (then every rule is tried)."""
+    found: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules()):
+        for literal in rule.literals:
+            found.setdefault(literal, []).append(index)
+    return {literal: tuple(indexes) for literal, indexes in found.items()}
+
+
+@cache
+def _code_rules() -> tuple[int, ...]:
+    return tuple(i for i, rule in enumerate(rules()) if not rule.phrases)
+
+
+def _candidates(folded: str, codes: set[int], enhanced: set[str]) -> list[Rule]:
+    """The rules that can match a line at all, in their listed order (a substring test per
+    literal is far cheaper than a regular expression per phrase); most lines have none."""
+    every = rules()
+    by_literal = _by_literal()
+    if "" in by_literal:
+        return list(every)  # a phrase without a certain literal: every rule is tried
+    chosen = {i for literal, indexes in by_literal.items() if literal in folded for i in indexes}
+    if codes or enhanced:
+        chosen.update(i for i in _code_rules()
+                      if (codes and every[i].codes) or (enhanced and every[i].enhanced))
+    return [every[i] for i in sorted(chosen)]
+
+
 def best_match(text: str, lines: list[str] | None = None) -> Match | None:
     best: Match | None = None
+    seen: dict[str, list[tuple[Rule, int, list[str]]]] = {}  # a line pasted many times is scored once
     for position, line in enumerate(split_lines(text) if lines is None else lines):
         if _CLIENT_LINE.match(line) or _SUCCESS_REPLY.match(line):
             continue
-        folded = fold(line)
-        codes = {int(c) for c in _REPLY_CODE.findall(line)}
-        enhanced = set(_ENHANCED.findall(line))
-        for rule in rules():
-            score, evidence = score_line(rule, line, folded, codes, enhanced)
+        scored = seen.get(line)
+        if scored is None:
+            folded = fold(line)
+            codes = {int(c) for c in _REPLY_CODE.findall(line)}
+            enhanced = set(_ENHANCED.findall(line))
+            scored = []
+            for rule in _candidates(folded, codes, enhanced):
+                score, evidence = score_line(rule, line, folded, codes, enhanced)
+                if score:
+                    scored.append((rule, score, evidence))
+            if len(seen) < 10_000:
+                seen[line] = scored
+        for rule, score, evidence in scored:
             # Ties: a later line wins (the final error of a transcript); on one line, the rule listed first.
-            if score and (best is None or score > best.score
-                          or (score == best.score and position > best.position)):
+            if best is None or score > best.score or (score == best.score and position > best.position):
                 best = Match(rule, score, tuple(evidence), line, position)
     return best
 

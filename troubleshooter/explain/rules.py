@@ -17,7 +17,54 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case without diacritics, so "Chyba SMTP: Autentizace selhala" also matches pasted
     without accents, and the rules file can be written in plain ASCII."""
-    return strip_accents(text.lower())
+    return text.lower() if text.isascii() else strip_accents(text.lower())
+
+
+_META = set("\\.^$*+?{}[]()|")
+
+
+def required_literal(pattern: str) -> str:
+    """The longest run of plain characters every match of ``pattern`` must contain (lower case),
+    or "" when none is certain (an alternation at the top, only classes and groups). A line
+    without it cannot match, and a substring test is far cheaper than the regular expression."""
+    runs, run, depth, i = [], "", 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt.isalnum():  # \s \d \b …: not a literal
+                runs.append(run)
+                run = ""
+            elif depth == 0:
+                run += nxt
+            i += 2
+            continue
+        if ch == "[":  # a character class: skip to its end
+            runs.append(run)
+            run = ""
+            i = pattern.find("]", i + 2) + 1 or len(pattern)
+            continue
+        if ch == "{":  # a counted repeat: the character before it may be absent, skip the count
+            runs.append(run[:-1])
+            run = ""
+            i = pattern.find("}", i) + 1 or len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""
+        if ch in _META or depth > 0:
+            if ch in "?*{" and run:  # the character before a quantifier is optional
+                run = run[:-1]
+            runs.append(run)
+            run = ""
+        else:
+            run += ch
+        i += 1
+    runs.append(run)
+    return max(runs, key=len).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +76,7 @@ class Rule:
     enhanced: frozenset[str] = frozenset()
     phrases: tuple[re.Pattern[str], ...] = ()
     weight: int = 2
+    literals: tuple[str, ...] = ()  # required_literal() of each phrase, in the same order
 
 
 def _rule(entry: dict) -> Rule:
@@ -42,6 +90,7 @@ def _rule(entry: dict) -> Rule:
         enhanced=frozenset(str(c) for c in entry.get("enhanced", [])),
         phrases=phrases,
         weight=int(entry.get("weight", 2)),
+        literals=tuple(required_literal(p.pattern) for p in phrases),
     )
     if not (rule.phrases or rule.enhanced or rule.codes):
         raise ValueError(f"rule {rule.id}: needs phrases, a reply code or an enhanced code")
