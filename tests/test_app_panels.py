@@ -174,3 +174,33 @@ async def test_leaving_the_node_cancels_the_check():
         assert app.conversation.probe.ref is None
         await press(pilot, "3")  # skip to the test in Mioweb: the app answers at once
         assert node(app) == "test"
+
+
+def reply_links(app) -> list:
+    """Where the question box's reply buttons lead."""
+    from troubleshooter.ui.app.messages import Follow
+    from troubleshooter.ui.app.widgets import SayButton
+
+    return [said.link for button in app.query(SayButton) if isinstance(said := button.says(), Follow)]
+
+
+async def test_question_box_uses_the_conversation_to_break_a_tie():
+    """"vypnuté" is the SMTP switch OFF or SMTP login disabled: at the start the box asks which,
+    at the node about the switch it answers with the switch."""
+    app = make_app("en")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_value(pilot, "vypnuté")
+        await settle(pilot)
+        assert "Did you mean one of these articles?" in visible_text(app)
+        offered = {str(getattr(link, "target", link)) for link in reply_links(app)}
+        assert {"article:error-smtp-off", "article:error-auth-disabled"} <= offered, offered
+    app = make_app("en", from_node="smtp-on")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_value(pilot, "vypnuté")
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Did you mean" not in shown and "SMTP is switched off" in shown, shown

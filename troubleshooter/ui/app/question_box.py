@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from troubleshooter.i18n import Lang, tr
 from troubleshooter.ui.app.messages import Answered, Reanswered
-from troubleshooter.ui.app.services import Reply, answer
+from troubleshooter.ui.app.services import Reply, answer, search_context
 
 
 class Aside(Struct):
@@ -30,6 +30,11 @@ class QuestionBox(Input):
         self.kb = kb
         self.lang = lang
         self.cursor_blink = blink
+        self.context = None  # knowledge.search.SearchContext: where the conversation is (follow())
+
+    def follow(self, session) -> None:
+        """The conversation moved: its node and the provider it knows break ties in answers."""
+        self.context = search_context(session)
 
     def set_lang(self, lang: Lang) -> None:
         self.lang = lang
@@ -46,7 +51,7 @@ class QuestionBox(Input):
     def ask(self, question: str) -> None:
         lang = self.lang
         try:
-            reply = answer(question, lang, self.kb)
+            reply = answer(question, lang, self.kb, self.context)
         except Exception:  # the knowledge base must never take the conversation down
             reply = Reply([tr("ask.no-answer", lang)], [])
         self.post_message(Answered(question, reply))
@@ -58,7 +63,7 @@ class QuestionBox(Input):
         replies = []
         for aside in asides:
             try:
-                replies.append(answer(aside.question, lang, self.kb))
+                replies.append(answer(aside.question, lang, self.kb, self.context))
             except Exception:  # keep the old answer rather than lose it
                 replies.append(aside.reply)
         self.post_message(Reanswered(lang, asides, replies))

@@ -59,6 +59,7 @@ class ConversationScreen(Screen):
         """The conversation moved: the top bar, the article and the keys follow it."""
         self.query_one("#body").remove_class("loading")
         session, lang = self.conversation.session, self.app.lang
+        self.query_one(QuestionBox).follow(session)
         if session is not None:
             from troubleshooter.transcript import breadcrumb
 

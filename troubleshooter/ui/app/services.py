@@ -134,17 +134,27 @@ class Reply(Struct):
     actions: list[tuple[str, Link]]
 
 
-def answer(question: str, lang: Lang, kb: str | None) -> Reply:
+def answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Reply:
     """A pasted red message gets its explanation and a jump to its node; anything else the
-    knowledge base's best answers (the search module asks the explainer itself)."""
+    knowledge base's best answers (the search module asks the explainer itself).
+    ``context`` (knowledge.search.SearchContext: the current node, the provider) breaks ties."""
     from troubleshooter.limits import cut_note, cut_paste
 
     question, cut = cut_paste(question)
-    reply = _answer(question, lang, kb)
+    reply = _answer(question, lang, kb, context)
     return Reply([cut_note(lang), *reply.lines], reply.actions) if cut else reply
 
 
-def _answer(question: str, lang: Lang, kb: str | None) -> Reply:
+def search_context(session: Any) -> Any:
+    """What the conversation tells the question box: where it is, and the provider if known."""
+    from troubleshooter.knowledge.search import context_from
+
+    if session is None:
+        return None
+    return context_from(f"{session.current.flow}:{session.current.node}", dict(session.values))
+
+
+def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Reply:
     from troubleshooter.i18n import tr
 
     if not has("troubleshooter.knowledge.search"):
@@ -152,7 +162,7 @@ def _answer(question: str, lang: Lang, kb: str | None) -> Reply:
     from troubleshooter.content import kb_dir
     from troubleshooter.knowledge.search import ask
 
-    result = ask(question, lang, kb_dir(kb))
+    result = ask(question, lang, kb_dir(kb), context=context)
     explained = explain_reply(getattr(result, "explanation", None), lang)
     if explained is not None:
         return explained
@@ -162,6 +172,10 @@ def _answer(question: str, lang: Lang, kb: str | None) -> Reply:
     matches = list(getattr(result, "matches", []) or [])
     if not matches:
         return Reply([tr("ask.no-answer", lang)], [])
+    if getattr(result, "close", False):  # two fit about equally: ask which, jump nowhere
+        return Reply([tr("ask.did-you-mean", lang)],
+                     [(tr("ask.open-article", lang, title=m.title), f"article:{m.article_id}")
+                      for m in matches[:2]])
     best = matches[0]
     lines = [] if getattr(result, "confident", False) else [tr("ask.maybe", lang)]
     lines.append(f"{best.title}: {best.answer}")
