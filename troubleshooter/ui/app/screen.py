@@ -38,6 +38,10 @@ class ConversationScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
+        # The class the breakpoints give, set before the children exist: set by the first resize
+        # event, after the mount, it restyles every widget just styled.
+        self.set_class(app.size.width < WIDE, "narrow")
+        self.set_class(app.size.width >= WIDE, "wide")
         yield TopBar(" …", id="topbar")
         # Hidden until the content arrives: the first paint is then the top bar and key line
         # only, not a full empty layout that is laid out again a moment later.
