@@ -83,9 +83,11 @@ def test_unknown_fault_is_refused():
 
 
 def test_every_fault_names_a_known_outcome():
+    from troubleshooter.commands.practice_server import FAULT_NAMES
     from troubleshooter.probes.outcome import SMTP_OUTCOMES
 
     assert set(FAULTS.values()) <= set(SMTP_OUTCOMES)
+    assert set(FAULT_NAMES) == set(FAULTS)  # every fault can be switched on from the command line
 
 
 def test_accepted_messages_are_kept_not_delivered():
@@ -148,3 +150,22 @@ def test_the_printed_command_runs_the_conversation_against_it(trusted):
     assert ("== The login works ==" in flat) is trusted, flat[-1500:]
     assert ("== The server's certificate ==" in flat) is not trusted
     assert found["password"] not in done.stdout
+
+
+def test_the_settings_finder_on_microsoft_365s_refusal_says_the_administrator_must_allow_it():
+    """With the basic-auth-off fault the server answers 550 5.7.30 like Microsoft 365: the card keeps
+    the (right) server and says that only the administrator can allow the login."""
+    port = free_port_pair()
+    process, found = _start(port, "basic-auth-off")
+    try:
+        env = {**os.environ, "PW": found["password"]}
+        result = subprocess.run(
+            [sys.executable, "-m", "troubleshooter", "find-settings", found["username"], "--password-env", "PW",
+             "--providers", found["providers"], "--ca-file", found["ca_file"], "--lang", "en"],
+            capture_output=True, text=True, env=env, timeout=30)
+    finally:
+        process.terminate()
+        process.wait(10)
+    words = " ".join(result.stdout.split())
+    assert "only the administrator can allow password login over SMTP" in words, result.stdout + result.stderr
+    assert found["password"] not in result.stdout + result.stderr

@@ -13,8 +13,11 @@ import sys
 from troubleshooter.commands import add_lang_option
 
 HELP = "start a local practice SMTP server (STARTTLS + SSL, demo mailbox, switchable faults)"
+# The server's FAULTS, named here so that parsing the command line does not import the server
+# (tests/test_practice_server.py keeps the two equal).
 FAULT_NAMES = ("wrong-password", "no-starttls", "starttls-required", "self-signed", "wrong-name", "421",
-               "slow", "intercepted", "app-password", "auth-disabled", "auth-tempfail", "dmarc")
+               "slow", "intercepted", "app-password", "auth-disabled", "basic-auth-off", "auth-tempfail",
+               "dmarc")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -28,7 +28,8 @@ FINDER_OUTCOMES = frozenset({"found", "found-needs-app-password", "found-unverif
                              "not-found", "deadline"})
 # a probe outcome that proves the server is the right one even though the login did not pass
 _SERVER_RIGHT = {"auth-app-password": "app-password", "auth-disabled": "smtp-auth-disabled",
-                 "auth-failed": "login-failed"}
+                 "auth-basic-off": "smtp-auth-disabled", "auth-failed": "login-failed",
+                 "auth-m365-refused": "login-failed"}
 # what the form calls the encryption (Mioweb, WP Mail SMTP): SSL = implicit TLS, TLS = STARTTLS
 FORM_ENCRYPTION = {"tls": "SSL", "starttls": "TLS", "none": "none"}
 # providers whose SMTP login needs more than the mailbox password, by their article id
