@@ -99,7 +99,7 @@ def _screen(session: Session, answer: str = "") -> str:
     plain.show(view)
     if view.kind == "question" or view.kind == "info":
         for number, choice in enumerate(view.choices, 1):
-            plain.say(f"  {number}) {plain.t(choice.label)}")
+            plain.say(f"  {number}) {plain.in_lang(choice.label)}")
     elif view.kind == "input":
         with contextlib.suppress(Exception):  # the end of the (empty) input
             plain.ask_value(view)
