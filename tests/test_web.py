@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, FormData
+from aiohttp import ClientSession, CookieJar, FormData
 from aiohttp.test_utils import TestClient, TestServer
 
 from troubleshooter.probes.policy import AuthLedger, TargetPolicy
@@ -425,3 +425,20 @@ async def test_question_box_answers_follow_the_language_and_name_steps_by_title(
     assert "This message means" in html and "smtp:" not in re.sub(r'value="[^"]*"', "", html)
     html = await visitor.post(do="lang", lang="cs")
     assert "Tahle hláška znamená" in html
+
+
+async def test_test_emails_are_capped_per_recipient_across_visitors(served, smtp_server):
+    client, webapp, first = await at_offer_check(served, smtp_server, max_mails_per_recipient=1)
+    await first.choose("send-test")
+    await first.type("Someone@Example.net")
+    jar = CookieJar(unsafe=True)  # cookies of an IP address host too
+    async with ClientSession(base_url=str(client.make_url("/")), cookie_jar=jar) as other:  # another browser
+        second = Visitor(other)  # type: ignore[arg-type]
+        await second.get()
+        await walk_to_values(second, "127.0.0.1", smtp_server)
+        await second.choose("send-test")
+        html = await second.type("someone@example.net")  # the same mailbox, other spelling
+        assert "This address has already had 1 test e-mails in the last hour" in html
+    outcomes = sorted(s.probe["outcome"] for w in webapp.store._sessions.values()
+                      for s in w.session.steps if s.kind == "probe")
+    assert outcomes.count("refused-by-policy") == 1
