@@ -37,6 +37,7 @@ from troubleshooter.ui.app.widgets import ChatLog, ProbePanel
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
     from troubleshooter.flow.engine import Session
     from troubleshooter.probes.policy import TargetPolicy
+    from troubleshooter.usage.record import Recorder
 
 
 class ConversationPane(Vertical):
@@ -52,6 +53,9 @@ class ConversationPane(Vertical):
         self.asides: list[Aside] = []
         self.probe = ProbeRunner(self, policy)
         self.shown_ref = None  # the node the answer area shows
+        self.recorder: Recorder | None = None  # the opt-in usage record (--record)
+        self._record_opened = False
+        self._record_action: str | None = None  # "back" / "restart" while one is being shown
 
     def compose(self) -> ComposeResult:
         yield ChatLog(id="chat")
@@ -78,6 +82,7 @@ class ConversationPane(Vertical):
             self.post_message(self.Changed())
             return
         view = session.view()
+        self._record(session)
         if self.probe.ref is not None and self.probe.ref != view.ref:
             self.probe.cancel()
         await chat.show(chat_blocks(session, self.asides, self.app.lang))
@@ -125,11 +130,13 @@ class ConversationPane(Vertical):
     async def go_back(self) -> None:
         if self.session and self.session.steps:
             self.session.back()
+            self._record_action = "back"
             await self.after_step()
 
     async def restart(self) -> None:
         if self.session:
             self.session.restart()
+            self._record_action = "restart"
             self.asides.clear()
             await self.after_step()
 
@@ -140,10 +147,31 @@ class ConversationPane(Vertical):
             state.save(self.session.to_json())
         await self.refresh_view(keep_answer=True)
 
+    # -- the usage record ----------------------------------------------------------------------
+    def _record(self, session: Session) -> None:
+        if not self._record_opened:
+            from troubleshooter.ui.conversation import usage_recorder
+
+            self._record_opened = True
+            self.recorder = usage_recorder(self.app.args, "terminal" if self.app.is_web else "app", session)
+        if self.recorder:
+            self.recorder.observe(session, self._record_action)
+        self._record_action = None
+
+    def record_article(self, article_id: str | None) -> None:
+        if self.recorder and article_id:
+            self.recorder.article(article_id)
+
+    def on_unmount(self) -> None:
+        if self.recorder:
+            self.recorder.close(self.session)
+
     # -- the question box's exchanges ---------------------------------------------------------
     async def add_aside(self, question: str, reply: Reply) -> None:
         if self.session is None:
             return
+        if self.recorder:
+            self.recorder.question(question, reply.found, reply.confident)
         self.asides.append(Aside(len(self.session.steps), question, reply))
         await self.query_one(ChatLog).show(chat_blocks(self.session, self.asides, self.app.lang))
 

@@ -131,6 +131,7 @@ class ConversationScreen(Screen):
         self.article_open = not visible
         if self.article_open:
             self.query_one(ArticlePane).focus()
+            self.conversation.record_article(self.query_one(ArticlePane).article_id)
 
     def action_cancel(self) -> None:
         if self.conversation.probe.running:
@@ -146,6 +147,7 @@ class ConversationScreen(Screen):
         link, lang = event.link, self.app.lang
         if link.kind == "article":
             self.query_one(ArticlePane).show(link.target, lang, force=True)
+            self.conversation.record_article(link.target)
             if self.size.width < WIDE:
                 self.article_open = True
         elif link.kind == "node":

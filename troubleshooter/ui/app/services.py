@@ -132,6 +132,8 @@ class Reply(Struct):
 
     lines: list[str]
     actions: list[tuple[str, Link]]
+    found: list[str] = []  # the articles it points to, best first (for the usage record)
+    confident: bool = False
 
 
 def answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Reply:
@@ -142,7 +144,7 @@ def answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Re
 
     question, cut = cut_paste(question)
     reply = _answer(question, lang, kb, context)
-    return Reply([cut_note(lang), *reply.lines], reply.actions) if cut else reply
+    return Reply([cut_note(lang), *reply.lines], reply.actions, reply.found, reply.confident) if cut else reply
 
 
 def search_context(session: Any) -> Any:
@@ -184,7 +186,8 @@ def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> R
     node = getattr(best, "node", None) or getattr(result, "offer_flow", None)
     if node:
         actions.append((tr("ask.jump", lang, node=node), Link("node", str(node))))
-    return Reply(lines, actions)
+    found = [str(m.article_id) for m in matches]
+    return Reply(lines, actions, found, bool(getattr(result, "confident", False)))
 
 
 def _explain(message: str) -> Any:
@@ -218,4 +221,4 @@ def explain_reply(found: Any, lang: Lang) -> Reply | None:
     article = getattr(found, "article", None) or info.article
     if article:
         actions.append((tr("ask.open-article", lang, title=article), Link("article", str(article))))
-    return Reply(lines, actions)
+    return Reply(lines, actions, [str(article)] if article else [], True)
