@@ -55,6 +55,8 @@ def _conversation_parser() -> argparse.ArgumentParser:
                         help="also trust this CA certificate in the checks (e.g. the practice server's)")
     # Set by `troubleshooter serve` for each browser session: probes run under this policy file.
     parser.add_argument("--served", metavar="POLICY", help=argparse.SUPPRESS)
+    # ... and who the visitor is (the login caps count per visitor across their sessions)
+    parser.add_argument("--served-visitor", metavar="ADDRESS", default="", help=argparse.SUPPRESS)
     add_lang_option(parser)
     add_content_options(parser)
     add_record_options(parser)

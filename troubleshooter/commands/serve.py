@@ -180,6 +180,7 @@ def run_terminal(args: argparse.Namespace) -> int:
             session_command(args, run_dir, policy_file),
             host=args.host, port=args.port, public_url=args.public_url,
             title="troubleshooter", max_sessions=args.max_sessions or 8,
+            trusted_proxies=frozenset(args.trusted_proxy),
             lang=detect_lang(args.lang),
         )
         server.serve()

@@ -337,7 +337,10 @@ def visitor_address(peer: str | None, forwarded_for: str | None, trusted_proxies
         return peer
     for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
         if hop and hop not in trusted_proxies:
-            return hop
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:  # not an address: the proxy's own budget, not a made-up visitor
+                return peer
     return peer
 
 

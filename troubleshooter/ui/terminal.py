@@ -62,8 +62,10 @@ async def relay(messages: AsyncIterable[Any], app: Any, websocket: Any) -> None:
 class CappedServer(Server):
     """textual-serve's ``Server`` that runs at most ``max_sessions`` app processes at once."""
 
-    def __init__(self, command: str, *, max_sessions: int, lang: Lang, **kwargs: object) -> None:
+    def __init__(self, command: str, *, max_sessions: int, lang: Lang,
+                 trusted_proxies: frozenset[str] = frozenset(), **kwargs: object) -> None:
         super().__init__(command, **kwargs)  # type: ignore[arg-type]
+        self.trusted_proxies = trusted_proxies
         self.max_sessions = max_sessions
         self.lang = lang
         self.active = 0
@@ -77,6 +79,15 @@ class CappedServer(Server):
         finally:
             self.active -= 1
 
+    def command_for(self, request: web.Request) -> str:
+        """The app's command line with the visitor named, so its login caps count per visitor."""
+        import shlex
+
+        from troubleshooter.probes.policy import visitor_address
+
+        visitor = visitor_address(request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies)
+        return f"{self.command} --served-visitor {shlex.quote(visitor)}" if visitor else self.command
+
     async def _run_app(self, request: web.Request) -> web.WebSocketResponse:
         """One app process for this websocket, as textual-serve runs it, the size capped."""
         websocket = web.WebSocketResponse(heartbeat=15)
@@ -84,7 +95,8 @@ class CappedServer(Server):
         app: AppService | None = None
         try:
             await websocket.prepare(request)
-            app = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+            app = AppService(self.command_for(request), write_bytes=websocket.send_bytes,
+                             write_str=websocket.send_str,
                              close=websocket.close, download_manager=self.download_manager, debug=self.debug)
             await app.start(width, height)
             await relay(websocket, app, websocket)

@@ -27,9 +27,11 @@ def served_policy(args: argparse.Namespace) -> TargetPolicy | None:
     path = getattr(args, "served", None)
     if not path:
         return None
+    from dataclasses import replace
+
     from troubleshooter.probes.policy import load_policy_file
 
-    return load_policy_file(path)
+    return replace(load_policy_file(path), visitor=getattr(args, "served_visitor", "") or "")
 
 
 def network_note(policy: TargetPolicy | None, lang: Lang) -> str:
