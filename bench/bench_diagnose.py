@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -124,9 +125,11 @@ def _commands(port: int, user: str, ca: str) -> tuple[list[str], list[str]]:
 
 
 def bench_swaks(runs: int, delay: float) -> None:
-    with practice_server() as server:
+    with practice_server() as server, tempfile.TemporaryDirectory() as cache:
         user, password, ca = server.config.username, server.config.password, str(server.ca_file)
-        env = {**os.environ, "PW": password, "PYTHONPATH": str(ROOT)}
+        # A cache of its own, filled by the first run: other checkouts' runs on a shared machine
+        # would otherwise evict the parsed catalogues and some runs would parse them again.
+        env = {**os.environ, "PW": password, "PYTHONPATH": str(ROOT), "TROUBLESHOOTER_CACHE": cache}
         swaks_argv, ours_argv = _commands(server.starttls_port, user, ca)
         swaks_argv[swaks_argv.index("$PW")] = password  # swaks has no safer way to take it
         floor_argv = [sys.executable, "-c", "import asyncio, ssl; ssl.create_default_context()"]
