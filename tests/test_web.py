@@ -341,6 +341,12 @@ async def test_the_support_end_names_the_operators_contact(served):
 async def test_sessions_are_capped_and_expire(served):
     client, webapp = await served(max_sessions=1)
     assert (await client.get("/")).status == 200
+    async with ClientSession() as other:  # a page view without a cookie only takes an unanswered one's place
+        assert (await other.get(client.make_url("/"))).status == 200
+    client.session.cookie_jar.clear()
+    visitor = Visitor(client)
+    await visitor.get()
+    await visitor.choose("set-up")  # an answered conversation keeps its place
     async with ClientSession() as other:  # a second visitor: no cookie
         response = await other.get(client.make_url("/"))
         assert response.status == 503

@@ -101,11 +101,19 @@ class SessionStore:
         return found
 
     def add(self, session: Session, policy: TargetPolicy) -> WebSession | None:
-        """A new conversation, or None when the server holds its limit of live ones."""
+        """A new conversation, or None when the server holds its limit of live ones.
+
+        At the limit, idle conversations go first, then the least recently seen one that
+        never got an answer (every page view without the cookie starts one: a crawler or a
+        browser refusing cookies must not lock real visitors out)."""
         if len(self._sessions) >= self.limit:
             self.sweep()
-            if len(self._sessions) >= self.limit:
+        if len(self._sessions) >= self.limit:
+            unanswered = [s for s in self._sessions.values()
+                          if not s.session.steps and not s.asides and (s.check is None or s.check.done)]
+            if not unanswered:
                 return None
+            self.drop(min(unanswered, key=lambda s: s.last_seen).id)
         created = WebSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32), session, policy)
         self._sessions[created.id] = created
         return created
