@@ -209,3 +209,19 @@ def test_no_record_without_the_option(tmp_path: Path, monkeypatch) -> None:
                           input="1\n", text=True, capture_output=True, cwd=tmp_path, timeout=60,
                           env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_serve_terminal_passes_the_record_on_to_each_app(tmp_path: Path, monkeypatch) -> None:
+    import argparse
+    import shlex
+
+    from troubleshooter.commands.serve import session_command
+
+    args = argparse.Namespace(lang="cs", flows=None, kb=None, record=None, record_hosts=False,
+                              record_questions=True)
+    monkeypatch.delenv("TROUBLESHOOTER_RECORD", raising=False)
+    assert "--record" not in session_command(args, tmp_path, tmp_path / "policy.json")
+    monkeypatch.setenv("TROUBLESHOOTER_RECORD", "records")  # relative: each app runs elsewhere
+    words = shlex.split(session_command(args, tmp_path, tmp_path / "policy.json").split("; ")[1])
+    assert words[words.index("--record") + 1] == str((Path.cwd() / "records").resolve())
+    assert "--record-questions" in words and "--record-hosts" not in words

@@ -69,7 +69,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="resolve probe targets with this DNS server instead of the system resolver")
     add_lang_option(parser)
     add_content_options(parser)
-    add_record_options(parser)  # the web page; --terminal's app processes record nothing
+    add_record_options(parser)  # the web page, and --terminal's app processes
 
 
 def _ports(value: str) -> frozenset[int]:
@@ -105,6 +105,13 @@ def session_command(args: argparse.Namespace, run_dir: Path, policy_file: Path) 
     for option in ("lang", "flows", "kb"):
         if getattr(args, option, None):
             app += [f"--{option}", str(getattr(args, option))]
+    from troubleshooter.usage.record import record_dir
+
+    record = record_dir(getattr(args, "record", None))  # the environment is not passed on: say it
+    if record is not None:
+        app += ["--record", str(record.resolve())]
+        app += [f"--{flag}" for flag in ("record-hosts", "record-questions")
+                if getattr(args, flag.replace("-", "_"), False)]
     env = shutil.which("env") or "/usr/bin/env"
     return (f"d=$(mktemp -d {shlex.quote(str(run_dir))}/session.XXXXXX) || exit 1; "
             f"{shlex.quote(env)} -i {' '.join(fixed + session)} {shlex.join(app)}; "
