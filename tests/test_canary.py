@@ -129,3 +129,27 @@ async def test_the_apps_crash_dump_holds_no_canary(capsys, monkeypatch, tmp_path
     assert "internal error (ValueError)" in printed
     assert _leaks(printed) == []
     assert ("a bug of ours with" in printed) == debug
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_command_lines_crash_dump_holds_no_canary(capsys, monkeypatch, debug):
+    """A bug of ours in diagnose whose message quotes the password and its AUTH PLAIN form."""
+    from troubleshooter.cli import main
+    from troubleshooter.commands import diagnose
+
+    def broken(probe_args, args, lang):
+        blob = base64.b64encode(f"\0{USER}\0{probe_args['password']}".encode()).decode()
+        raise ValueError(f"a bug of ours with {probe_args['password']!r} and {blob}")
+
+    monkeypatch.setattr(diagnose, "_diagnose", broken)
+    monkeypatch.setenv("TS_CANARY_PW", CANARY)
+    if debug:
+        monkeypatch.setenv("TROUBLESHOOTER_DEBUG", "1")
+    else:
+        monkeypatch.delenv("TROUBLESHOOTER_DEBUG", raising=False)
+    code = main(["diagnose", "--host", "127.0.0.1", "--user", USER, "--password-env", "TS_CANARY_PW",
+                 "--lang", "en"])
+    printed = "".join(capsys.readouterr())
+    assert code == 70 and "internal error (ValueError)" in printed
+    assert ("Traceback" in printed and "a bug of ours" in printed) == debug
+    assert _leaks(printed) == []

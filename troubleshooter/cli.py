@@ -92,9 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a bug of ours: a short note, not a traceback that might quote input
-        if os.environ.get("TROUBLESHOOTER_DEBUG"):
-            raise
         from troubleshooter.i18n import detect_lang, tr
+
+        if os.environ.get("TROUBLESHOOTER_DEBUG"):  # the traceback, scrubbed like all output
+            import traceback
+
+            print(traceback.format_exc(), file=sys.stderr)
 
         lang = detect_lang(_lang_option(args_list))
         print(f"troubleshooter: {tr('cli.internal-error', lang, error=type(exc).__name__)}",

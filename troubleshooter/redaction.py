@@ -15,7 +15,8 @@ API (base layer, imports nothing of the project but :mod:`troubleshooter.safe_te
 - ``secret_forms(value, username="") -> set[str]`` — the forms of one secret.
 - ``shown(text)`` / ``shown_data(obj)`` — scrubbed and with control characters made visible
   (:func:`troubleshooter.safe_text.visible`): what may reach a screen, a file or JSON.
-- ``ShownStream(stream, secrets=callable)`` — a text stream whose every write is ``shown``.
+- ``ShownStream(stream, secrets=callable)`` — a text stream whose every write is ``shown``
+  (by default with :func:`held`: the secrets a command registered with ``hold(value, username)``).
 - ``scrub_auth(text) -> str`` — a pasted client dialogue without its login data
   (``AUTH PLAIN <blob>``, base64 answers to ``334``): secrets the program was never told.
 - ``hidden_field(default="")`` — a dataclass field kept out of the repr: every record that
@@ -125,6 +126,20 @@ def _each_string(data: Any, change: Callable[[str], str],
     return data
 
 
+_HELD = Secrets()
+
+
+def hold(value: str | None, username: str = "") -> None:
+    """Register a secret this process was handed (a command's password): everything the
+    command line prints, its crash dump included, is scrubbed of it."""
+    _HELD.add(value, username)
+
+
+def held() -> Secrets:
+    """The secrets :func:`hold` registered in this process."""
+    return _HELD
+
+
 class ShownStream:
     """A text stream that passes every write through :meth:`Secrets.shown`: the boundary of
     a command's or the plain mode's output. ``secrets`` is called on each write (the session's
@@ -133,7 +148,7 @@ class ShownStream:
     def __init__(self, stream: IO[str], secrets: Callable[[], Secrets] | None = None) -> None:
         self.wrapped = stream
         self._stream = stream
-        self._secrets = secrets or Secrets
+        self._secrets = secrets or held
 
     def write(self, text: str) -> int:
         return self._stream.write(self._secrets().shown(text))

@@ -74,7 +74,16 @@ class UsageError(Exception):
 
 
 def read_password(args: argparse.Namespace) -> str:
-    """The password the user handed over safely, or "" when none; never from argv."""
+    """The password the user handed over safely, or "" when none; never from argv. Held
+    (:func:`troubleshooter.redaction.hold`): nothing the command prints can show it."""
+    from troubleshooter.redaction import hold
+
+    password = _password(args)
+    hold(password, username=getattr(args, "user", None) or "")
+    return password
+
+
+def _password(args: argparse.Namespace) -> str:
     if args.password is not None:
         raise UsageError("cli.password-argv")
     if args.password_env:
