@@ -303,6 +303,8 @@ async def test_the_keyboard_reaches_everything_in_order_with_visible_focus():
         await page.press_key("Enter")
         await page.wait("(document.querySelector('input[name=at]')?.value || '').endsWith('which-site')")
         assert await page.evaluate("document.activeElement.id") == "question-heading"
+        await page.wait("document.getElementById('announce').textContent.trim() === "
+                        "document.getElementById('question-heading').textContent.trim()")  # said politely
     finally:
         await page.close()
         served.stop()

@@ -27,10 +27,19 @@
     const doc = new DOMParser().parseFromString(html, 'text/html');
     document.title = doc.title;
     document.documentElement.lang = doc.documentElement.lang;
-    document.body.replaceWith(document.adoptNode(doc.body));
-    const heading = document.getElementById('question-heading');
+    // Everything but the live region, which stays in place so screen readers hear it change.
     const live = document.getElementById('announce');
-    if (heading && live) setTimeout(() => { live.textContent = heading.textContent.trim(); }, 100);
+    for (const node of [...document.body.childNodes]) if (node !== live) node.remove();
+    for (const node of [...doc.body.childNodes]) {
+      if (node.id !== 'announce') document.body.insertBefore(document.adoptNode(node), live);
+    }
+    if (response.redirected) history.replaceState(null, '', response.url);
+    const heading = document.getElementById('question-heading');
+    if (heading && live) {
+      live.lang = doc.documentElement.lang;
+      live.textContent = '';
+      setTimeout(() => { live.textContent = heading.textContent.trim(); }, 100);
+    }
     enhance(true);
   }
 
