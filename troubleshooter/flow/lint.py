@@ -198,6 +198,10 @@ class _Linter:
         """Escape codes or bidi overrides in a text (``"\\e]0;…"`` in a double-quoted YAML string)
         would reach the reader's terminal; every front end shows them escaped, lint names them."""
         for flow_id, doc in self.load.documents.items():
+            # One search over all the texts first ("\n" is allowed in them, so it cannot make a
+            # finding): the walk with every value's key is only for a document that has one.
+            if not control_characters("\n".join(_texts(doc.data))):
+                continue
             for key, value in _strings(doc.data, ()):
                 if found := control_characters(value):
                     self.report(flow_id, key, "control-character", chars=_named(found))
@@ -208,6 +212,22 @@ class _Linter:
                 if node.article and node.article not in article_ids:
                     self.report(flow.id, ("nodes", node.id, "article"), "unknown-article",
                                 article=node.article)
+
+
+def _texts(data: Any) -> list[str]:
+    """Every string value in ``data`` (not the keys), in no particular order."""
+    found: list[str] = []
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is str:
+            found.append(item)
+        elif kind is dict:
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+    return found
 
 
 def _strings(data: Any, key: tuple) -> Iterable[tuple[tuple, str]]:
