@@ -5,7 +5,9 @@ secrets, link routing, and letters typed into a field staying in the field."""
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,8 +57,19 @@ def node(app: TroubleshooterApp) -> str:
     return app.conversation.session.current.node
 
 
+SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+                      r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>')
+
+
 def visible_text(app: TroubleshooterApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """The screen as text, read from Textual's public screenshot (an SVG: a <text> per run of
+    characters, placed by column and line)."""
+    rows = [[" "] * app.size.width for _ in range(app.size.height)]
+    for x, length, line, text in SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(text).replace("\xa0", " ")
+        column = round(float(x) / (float(length) / len(text)))
+        rows[int(line)][column:column + len(text)] = text
+    return "\n".join("".join(row) for row in rows)
 
 
 # -- an SMTP server on loopback -------------------------------------------------------------

@@ -32,6 +32,7 @@ def app_for(lang: str, from_node: str | None = None) -> TroubleshooterApp:
 
 
 async def _settle(pilot) -> None:
+    """Until the workers (content, articles) are done and the article pane has drawn."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -40,11 +41,12 @@ async def _settle(pilot) -> None:
 
 
 def keys(*pressed: str):
+    """Settle on the first screen, type ``pressed`` (each key is handled before the next is
+    sent), settle once more."""
     async def run_before(pilot) -> None:
         await _settle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await _settle(pilot)
+        await pilot.press(*pressed)
+        await _settle(pilot)
 
     return run_before
 

@@ -29,8 +29,11 @@ def served_app(lang: str, tmp_path: Path) -> TroubleshooterApp:
 
 async def test_a_served_check_of_loopback_is_refused_and_explained(tmp_path):
     reason = "neveřejnou adresu"  # the refusal in the visitor's language (cs); both: test_policy.py
+    from textual.notifications import Notify
+
     app = served_app("cs", tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    posted: list = []
+    async with app.run_test(size=(120, 40), message_hook=posted.append) as pilot:
         await settle(pilot)
         await walk_to_values(pilot, 587, "any-password")
         assert node(app) == "offer-check"
@@ -40,7 +43,7 @@ async def test_a_served_check_of_loopback_is_refused_and_explained(tmp_path):
         assert probes and probes[0]["outcome"] == "refused-by-policy"
         assert probes[0]["facts"]["policy"] == "private-target"
         assert node(app) == "support"
-        notes = " ".join(str(n.message) for n in app._notifications)
+        notes = " ".join(str(m.notification.message) for m in posted if isinstance(m, Notify))
         assert reason in notes
         shown = visible_text(app)
         assert reason in shown.replace("\n", " ") or reason in notes
