@@ -187,7 +187,8 @@ def test_a_known_phrase_is_one_word() -> None:
     ("my smtp is disabled", "en", {"error-smtp-off", "switch-smtp-on"}),
     # 4. a colloquial question about a field of the form ranked a troubleshooting article first
     ("which value goes in the encryption field", "en", {"field-encryption"}),
-    ("co se vyplňuje do kolonky odesílatel", "cs", {"field-sender"}),
+    ("co vyplnit do kolonky odesílací schránka", "cs", {"field-sender"}),
+    ("co se píše do kolonky server", "cs", {"field-host"}),
 ])
 def test_the_four_kinds_of_miss(question: str, lang: str, expected: set[str]) -> None:
     result = search.ask(question, lang)

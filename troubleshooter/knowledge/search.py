@@ -31,12 +31,13 @@ from troubleshooter.knowledge.function_words import FILL_IN, FUNCTION_WORDS, LIG
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, words
 
+BOTH_LANGS = 0.15  # an article's other-language document adds this share of its score
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
 FUZZY_PENALTY = 0.8
 PHRASE_PART = 0.3  # a phrase's own words, beside the phrase: "server" still says something
 MIN_SCORE = 3.0  # calibrated on tests/data/questions.yaml and the off-topic questions in test_search
 MIN_COVERAGE = 0.6
-CLOSE = 0.85  # the second article within this share of the first: "Did you mean …?"
+CLOSE = 0.8  # the second article within this share of the first: "Did you mean …?"
 COMMON_SHARE = 0.85
 WIDESPREAD_SHARE = 1.0
 WIDESPREAD = 1.0  # a word in nearly every document (smtp) barely ranks; skip its postings
@@ -262,8 +263,12 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted))
         current = per_article.get(doc.article_id)
-        if current is None or weighted > current.score:
+        if current is None:
             per_article[doc.article_id] = hit
+        else:  # the article's other language adds a share of its evidence
+            best, other = (hit, current) if weighted > current.score else (current, hit)
+            per_article[doc.article_id] = Hit(best.article_id, best.doc, best.score + BOTH_LANGS * other.score,
+                                              max(best.coverage, other.coverage))
     ordered = sorted(per_article.values(), key=lambda h: (-h.score, h.article_id))
     return ordered[:limit]
 
