@@ -12,6 +12,17 @@ from troubleshooter.i18n import Lang, tr
 TIMELINE_SHOWN = 20
 
 
+def pasted_summary(text: str, lang: Lang, width: int = 72) -> str:
+    """A pasted text as a chat shows what the user said: one line as it is; several lines as
+    the first one and how many there were (a transcript can be a megabyte long)."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return text
+    first = lines[0].strip()
+    first = first if len(first) <= width else first[: width - 1] + "…"
+    return tr("paste.summary", lang, first=first, count=len(lines))
+
+
 def fact_lines(found: Any, lang: Lang) -> list[str]:
     """What was read from the paste, beyond the outcome's title, cause and advice."""
     return paste_lines(found.kind, found.facts, found.candidates, lang, cut=found.cut)

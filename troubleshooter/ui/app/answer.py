@@ -26,6 +26,7 @@ from troubleshooter.ui.app.messages import (
     SecretRetyped,
     ValueTyped,
 )
+from troubleshooter.ui.app.paste_area import PasteField
 from troubleshooter.ui.app.widgets import ProbePanel, ValueInput, choice_button
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
@@ -76,13 +77,16 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
     if view.kind == "input" and view.input:
         spec = view.input
         hint = "input.placeholder-optional" if spec.optional else "input.placeholder"
-        value = ValueInput(typed or (spec.current or ""), placeholder=tr(hint, lang),
-                           password=spec.secret, id="value", compact=True)
+        field_class = PasteField if spec.kind == "message" else ValueInput
+        value = field_class(typed or (spec.current or ""), placeholder=tr(hint, lang),
+                            password=spec.secret, id="value", compact=True)
         value.cursor_blink = blink
         if spec.secret:
             built.widgets.append(SecretRow(value, lang))
         else:
             built.widgets.append(value)
+        if spec.kind == "message":
+            built.widgets.append(Static(tr("paste.field-hint", lang), classes="hint"))
         if pending:
             result = pending.result
             for finding in result.findings:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text as RichText
 from textual.widgets import Static
 
+from troubleshooter.explain.render import pasted_summary
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.safe_text import visible
 from troubleshooter.ui.app.messages import Follow
@@ -73,7 +74,7 @@ def aside_widgets(asides: Sequence[Aside], position: int, lang: Lang) -> list:
     for aside in asides:
         if aside.position != position:
             continue
-        found.append(bubble(tr("app.you", lang), visible(aside.question), user=True))
+        found.append(bubble(tr("app.you", lang), visible(pasted_summary(aside.question, lang)), user=True))
         for line in aside.reply.lines:
             found.append(Static(RichText(line), classes="aside"))
         for label, link in aside.reply.actions:

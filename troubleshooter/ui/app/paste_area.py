@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from troubleshooter.i18n import Lang, tr
+from troubleshooter.ui.app.messages import ValueTyped
+from troubleshooter.ui.app.widgets import ValueInput
 
 
 def is_multiline(text: str) -> bool:
@@ -89,3 +91,11 @@ def catch_multiline_paste(field: Input, event: events.Paste, lang: Lang, done: C
             done(text)
 
     field.app.push_screen(PasteScreen(event.text, lang), sent)
+
+
+class PasteField(ValueInput):
+    """The paste step's answer field: one line as typed, several lines through the paste area,
+    sent as the step's value (the engine's input checks take the login data out)."""
+
+    def on_paste(self, event: events.Paste) -> None:
+        catch_multiline_paste(self, event, self.app.lang, lambda text: self.post_message(ValueTyped(text)))

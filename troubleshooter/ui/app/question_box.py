@@ -8,7 +8,7 @@ language switch the screen asks for the same questions again (:meth:`QuestionBox
 from __future__ import annotations
 
 from msgspec import Struct
-from textual import work
+from textual import events, work
 from textual.widgets import Input
 
 from troubleshooter.i18n import Lang, tr
@@ -39,6 +39,14 @@ class QuestionBox(Input):
     def set_lang(self, lang: Lang) -> None:
         self.lang = lang
         self.placeholder = tr("ask.placeholder", lang)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Several lines (a whole debug output, a bounce, headers) go to the paste area, not
+        into this one-line field, and are asked from there without their login data."""
+        from troubleshooter.redaction import scrub_auth
+        from troubleshooter.ui.app.paste_area import catch_multiline_paste
+
+        catch_multiline_paste(self, event, self.lang, lambda text: self.ask(scrub_auth(text)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -159,6 +159,11 @@ def search_context(session: Any) -> Any:
 def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Reply:
     from troubleshooter.i18n import tr
 
+    if "\n" in question.strip():  # a pasted transcript, bounce or headers: read it all first
+        explained = explain_reply(_explain(question), lang)
+        if explained is not None:
+            return explained
+
     if not has("troubleshooter.knowledge.search"):
         return explain_reply(_explain(question), lang) or Reply([tr("ask.unavailable", lang)], [])
     from troubleshooter.content import kb_dir
@@ -213,7 +218,12 @@ def explain_reply(found: Any, lang: Lang) -> Reply | None:
              info.advice.get(lang)]
     evidence = getattr(found, "evidence", None)
     if evidence:
-        lines.insert(1, f"» {visible_line(str(evidence))}")  # quoted from a paste
+        lines.insert(1, f"» {visible_line(' · '.join(map(str, evidence)))}")  # quoted from a paste
+    if getattr(found, "kind", "message") != "message" or getattr(found, "candidates", None) \
+            or getattr(found, "cut", False):
+        from troubleshooter.explain.render import fact_lines
+
+        lines += [visible_line(line) for line in fact_lines(found, lang)]
     actions: list[tuple[str, Link]] = []
     node = getattr(found, "node", None) or info.node
     if node:
