@@ -448,3 +448,13 @@ async def test_test_emails_are_capped_per_recipient_across_visitors(served, smtp
     outcomes = sorted(s.probe["outcome"] for w in webapp.store._sessions.values()
                       for s in w.session.steps if s.kind == "probe")
     assert outcomes.count("refused-by-policy") == 1
+
+
+def test_the_web_page_runs_without_textual():
+    """One process serves every visitor: it must not carry the terminal app's toolkit."""
+    import subprocess
+    import sys
+
+    code = "import sys, troubleshooter.ui.web.server; print('textual' in sys.modules or 'rich' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert found.stdout.strip() == "False"
