@@ -122,6 +122,18 @@ class YamlDocument:
     source: str | None = field(default=None, repr=False)  # text whose positions are not yet recorded
     source_file: Path | None = field(default=None, repr=False)  # read for positions when cached
 
+    def plain_text(self) -> str | None:
+        """The file's text when no value can differ from it character by character (no
+        backslash, so no escape sequence in a double-quoted string): a search of this text then
+        finds every character any value holds. None when not known or not plain."""
+        text = self.source
+        if text is None and self.source_file is not None:
+            try:
+                text = self.source_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+        return text if text is not None and "\\" not in text else None
+
     def where(self, key: PathKey, *, prefer_key: bool = False) -> Position:
         """Position of a value; falls back to the nearest enclosing value that has one."""
         if self.source is None and self.source_file is not None:

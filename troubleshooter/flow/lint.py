@@ -198,9 +198,10 @@ class _Linter:
         """Escape codes or bidi overrides in a text (``"\\e]0;…"`` in a double-quoted YAML string)
         would reach the reader's terminal; every front end shows them escaped, lint names them."""
         for flow_id, doc in self.load.documents.items():
-            # One search over all the texts first ("\n" is allowed in them, so it cannot make a
-            # finding): the walk with every value's key is only for a document that has one.
-            if not control_characters("\n".join(_texts(doc.data))):
+            # One search over the file's text, or all its values joined ("\n" is allowed, so it
+            # cannot make a finding), first: the walk with every value's key only on a hit.
+            plain = doc.plain_text()
+            if not control_characters(plain if plain is not None else "\n".join(_texts(doc.data))):
                 continue
             for key, value in _strings(doc.data, ()):
                 if found := control_characters(value):
