@@ -79,7 +79,10 @@ class Explanation:
 def split_lines(text: str) -> list[str]:
     lines: list[str] = []
     for chunk in _BREAKS.split(text):
-        lines.extend(part.strip() for part in _MARKERS.split(chunk) if part.strip())
+        if "SERVER" in chunk or "SMTP" in chunk or "Connection:" in chunk:  # a marker may be inside
+            lines.extend(part.strip() for part in _MARKERS.split(chunk) if part.strip())
+        elif chunk.strip():
+            lines.append(chunk.strip())
     return lines
 
 
@@ -142,6 +145,11 @@ def _by_literal() -> dict[str, tuple[int, ...]]:
 
 
 @cache
+def _literal_list() -> tuple[str, ...]:
+    return tuple(_by_literal())
+
+
+@cache
 def _code_rules() -> tuple[int, ...]:
     return tuple(i for i, rule in enumerate(rules()) if not rule.phrases)
 
@@ -153,7 +161,7 @@ def _candidates(folded: str, codes: set[int], enhanced: set[str]) -> list[Rule]:
     by_literal = _by_literal()
     if "" in by_literal:
         return list(every)  # a phrase without a certain literal: every rule is tried
-    chosen = {i for literal, indexes in by_literal.items() if literal in folded for i in indexes}
+    chosen = {i for literal in _literal_list() if literal in folded for i in by_literal[literal]}
     if codes or enhanced:
         chosen.update(i for i in _code_rules()
                       if (codes and every[i].codes) or (enhanced and every[i].enhanced))
