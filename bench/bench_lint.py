@@ -131,16 +131,18 @@ def main() -> int:
     print(f"nodes: {args.nodes}, runs: {args.runs}, exit codes: {code}, "
           f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'':26} {'wall (median)':>14} {'wall (min)':>12} {'CPU (median)':>14}")
-    walls = {}
+    walls, cpus = {}, {}
     for name, runs in rows.items():
         walls[name] = statistics.median(wall for wall, _, _ in runs)
         fastest = min(wall for wall, _, _ in runs)
-        cpu = statistics.median(cpu for _, cpu, _ in runs)
-        print(f"{name:26} {walls[name] * 1000:11.1f} ms {fastest * 1000:9.1f} ms {cpu * 1000:11.1f} ms")
+        cpus[name] = statistics.median(cpu for _, cpu, _ in runs)
+        print(f"{name:26} {walls[name] * 1000:11.1f} ms {fastest * 1000:9.1f} ms {cpus[name] * 1000:11.1f} ms")
     ratio = walls[lint_name] / walls[floor_name]
     print(f"ratio lint / floor (median wall): {ratio:.2f}x  (target <= {TARGET}x: "
           f"{'met' if ratio <= TARGET else 'NOT met'}); lint / events kept in a list: "
           f"{walls[lint_name] / walls[listed_name]:.2f}x")
+    # On a shared machine the wall time queues for the cores; the CPU time much less so.
+    print(f"ratio lint / floor (median CPU): {cpus[lint_name] / cpus[floor_name]:.2f}x")
     return 0 if code == 0 else 1
 
 
