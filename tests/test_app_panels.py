@@ -157,11 +157,11 @@ async def _check_stopped_by(key: str, lang: str):
             yield app, pilot
 
 
-@pytest.mark.parametrize("lang", ["cs", "en"])
-async def test_escape_cancels_a_running_check(lang):
-    async with _check_stopped_by("escape", lang) as (app, pilot):
-        cancelled = "Test byl zrušen." if lang == "cs" else "The check was cancelled."
-        assert cancelled in visible_text(app), visible_text(app)
+@pytest.mark.parametrize(("lang", "key"), [("cs", "escape"), ("en", "escape"), ("cs", "c"), ("en", "c")])
+async def test_escape_or_c_cancels_a_running_check(lang, key):
+    async with _check_stopped_by(key, lang) as (app, pilot):
+        cancelled = "Kontrolu jste zrušili, takže výsledek nemá." if lang == "cs" else "You cancelled the check"
+        assert cancelled in " ".join(visible_text(app).split()), visible_text(app)
         assert node(app) == "check-connection"  # nothing recorded: the check did not finish
         assert all(step.kind != "probe" for step in app.conversation.session.steps)
         await press(pilot, "b")  # still usable
@@ -204,3 +204,26 @@ async def test_question_box_uses_the_conversation_to_break_a_tie():
         await settle(pilot)
         shown = visible_text(app)
         assert "Did you mean" not in shown and "SMTP is switched off" in shown, shown
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+async def test_a_long_wait_says_what_it_waits_for_and_how_long_at_most(lang):
+    """A silent server: the panel says, in the user's words, which step waits and counts down."""
+    from smtp_servers import misbehaving_server
+
+    async with misbehaving_server("silent") as port:
+        app = make_app(lang)
+        async with app.run_test(size=(80, 30)) as pilot:
+            await settle(pilot)
+            await _start_check_against(pilot, port)
+            await pilot.pause(1.2)
+            first = " ".join(visible_text(app).split())
+            waiting = "čekám – pozdrav serveru, nejdéle ještě" if lang == "cs" else "waiting – server greeting,"
+            assert waiting in first, first
+            seconds = int(first.split(waiting, 1)[1].split()[0])
+            await pilot.pause(1.2)
+            later = " ".join(visible_text(app).split())
+            assert int(later.split(waiting, 1)[1].split()[0]) < seconds
+            assert "banner" not in later and "Test: smtp-connection" not in later
+            await pilot.press("c")
+            await _until(pilot, lambda: not app.conversation.probe.running)

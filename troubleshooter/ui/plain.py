@@ -400,7 +400,7 @@ class PlainConversation:
         def note(stage: str) -> None:
             left = max(1, round(ends - loop.time()))
             what = result_text.stage_name(stage, self.lang)
-            self.say(f"  … {tr('plain.waiting', self.lang, what=what, seconds=left)}")
+            self.say(f"  … {tr('result.waiting', self.lang, what=what, seconds=left)}")
 
         def on_stage(stage: str, state: str, result) -> None:
             if state == "start":

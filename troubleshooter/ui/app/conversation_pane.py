@@ -85,12 +85,16 @@ class ConversationPane(Vertical):
         self._record(session)
         if self.probe.ref is not None and self.probe.ref != view.ref:
             self.probe.cancel()
-        await chat.show(chat_blocks(session, self.asides, self.app.lang))
+        await chat.show(self._blocks())
         node_changed = view.ref != self.shown_ref
         self.shown_ref = view.ref
         if not (keep_answer and self.probe.running):
             await self._render_answer(node_changed)
         self.post_message(self.Changed())
+
+    def _blocks(self) -> list:
+        assert self.session is not None
+        return chat_blocks(self.session, self.asides, self.app.lang, served=self.probe.policy is not None)
 
     async def _render_answer(self, node_changed: bool) -> None:
         session = self.session
@@ -173,7 +177,7 @@ class ConversationPane(Vertical):
         if self.recorder:
             self.recorder.question(question, reply.found, reply.confident)
         self.asides.append(Aside(len(self.session.steps), question, reply))
-        await self.query_one(ChatLog).show(chat_blocks(self.session, self.asides, self.app.lang))
+        await self.query_one(ChatLog).show(self._blocks())
 
     async def reanswered(self, lang: Lang, asides: list[Aside], replies: list[Reply]) -> None:
         if lang != self.app.lang or self.session is None:
@@ -182,7 +186,7 @@ class ConversationPane(Vertical):
             aside.reply = reply
         chat = self.query_one(ChatLog)
         chat.forget()  # answers changed in place: rebuild the chat
-        await chat.show(chat_blocks(self.session, self.asides, self.app.lang))
+        await chat.show(self._blocks())
 
     # -- what the answer area posts -----------------------------------------------------------
     async def on_choose(self, event: Choose) -> None:

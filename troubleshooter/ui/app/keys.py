@@ -23,11 +23,15 @@ KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("a", "article", "key.article", "article", True),
     ("q", "app.quit", "key.quit", "quit", True),
     ("escape", "cancel", "key.cancel", "cancel", False),
+    ("c", "cancel_check", "key.cancel", "cancel-check", False),
+    ("j", "follow('node')", "key.follow-step", "follow-step", False),
+    ("o", "follow('article')", "key.follow-article", "follow-article", False),
     ("ctrl+r", "app.reload", "key.reload", "reload", False),
 )
 HELP_KEYS = (("F1", "key.help"), ("1–9", "key.digits"), ("↑ ↓ Tab", "key.tab"), ("Enter", "key.enter"),
              ("b", "key.back"), ("r", "key.restart"), ("l", "key.lang"), ("e", "key.export"),
-             ("/", "key.question"), ("a", "key.article"), ("h p s u m", "key.copy"), ("Esc", "key.cancel"),
+             ("/", "key.question"), ("a", "key.article"), ("h p s u m", "key.copy"), ("j", "key.follow-step"),
+             ("o", "key.follow-article"), ("Esc c", "key.cancel"),
              ("ctrl+p", "key.palette"), ("ctrl+r", "key.reload"), ("q", "key.quit"))
 
 # the command palette's own commands: (key shown, action, string key of the command's name)

@@ -48,11 +48,15 @@ class ProbeRunner:
             panel.begin(tr("probe.unknown", lang, probe=view.probe.name), "")
             panel.finish("")
             return
-        title = tr("probe.title", lang, probe=view.probe.name)
+        title = tr("probe.title", lang, probe=(view.title or view.flow_title).get(lang))
         note = served.network_note(self.policy, lang)
-        panel.begin(f"{title}\n{note}" if note else title, tr("probe.running", lang))
+        panel.begin(f"{title}\n{note}" if note else title, tr("probe.running", lang), PROBE_DEADLINE)
         self.ref = view.ref
-        self.owner.run_worker(self._run(spec, session.probe_arguments(), view.ref, panel),
+        args = session.probe_arguments()
+        ca_file = getattr(getattr(self.owner.app, "args", None), "ca_file", None)
+        if ca_file and self.policy is None:  # --ca-file: a CA the checks trust too (the practice server's)
+            args["ca_file"] = ca_file
+        self.owner.run_worker(self._run(spec, args, view.ref, panel),
                                group="probe", exclusive=True, exit_on_error=False, name="probe")
 
     def cancel(self) -> None:

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from troubleshooter.i18n import Lang, tr
 from troubleshooter.ui.app.answer import AnswerArea
 from troubleshooter.ui.app.article_pane import ArticlePane
-from troubleshooter.ui.app.chat import latest_card
+from troubleshooter.ui.app.chat import latest_card, latest_link
 from troubleshooter.ui.app.conversation_pane import ConversationPane
 from troubleshooter.ui.app.keys import KEYS, make_bindings
 from troubleshooter.ui.app.messages import Answered, Follow, Reanswered
@@ -102,6 +102,10 @@ class ConversationScreen(Screen):
             return bool(session and session.steps)
         if action == "copy":
             return latest_card(self.conversation.session) is not None
+        if action == "cancel_check":
+            return self.conversation.probe.running
+        if action == "follow" and parameters:
+            return latest_link(self.conversation.asides, str(parameters[0])) is not None
         return True
 
     def action_choose(self, number: int) -> None:
@@ -132,6 +136,16 @@ class ConversationScreen(Screen):
         if self.article_open:
             self.query_one(ArticlePane).focus()
             self.conversation.record_article(self.query_one(ArticlePane).article_id)
+
+    def action_follow(self, kind: str) -> None:
+        """j / o: the latest question-box answer's step link or article link, without Tab."""
+        link = latest_link(self.conversation.asides, kind)
+        if link is not None:
+            self.post_message(Follow(link))
+
+    def action_cancel_check(self) -> None:
+        if self.conversation.probe.running:
+            self.conversation.probe.cancel()
 
     def action_cancel(self) -> None:
         if self.conversation.probe.running:

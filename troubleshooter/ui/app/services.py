@@ -230,5 +230,8 @@ def explain_reply(found: Any, lang: Lang) -> Reply | None:
         actions.append((tr("ask.jump", lang, node=node), Link("node", str(node))))
     article = getattr(found, "article", None) or info.article
     if article:
-        actions.append((tr("ask.open-article", lang, title=article), Link("article", str(article))))
+        from troubleshooter.knowledge.render import article_title
+
+        title = article_title(str(article), lang) or str(article)
+        actions.append((tr("ask.open-article", lang, title=title), Link("article", str(article))))
     return Reply(lines, actions, [str(article)] if article else [], True)

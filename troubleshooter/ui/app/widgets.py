@@ -6,6 +6,7 @@ render time, so a language switch is one re-render.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.text import Text as RichText
@@ -132,6 +133,7 @@ class ProbePanel(Static):
         self._stages: list[tuple[str, StageResult | None]] = []
         self._title = ""
         self._footer = ""
+        self._ends: float | None = None  # when the check gives up (monotonic): the countdown
         if carry is not None and carry.is_mounted:
             self._stages = [(name, result) for name, result in carry._stages if result is not None]
             self._title, self._footer = carry._title, carry._footer
@@ -142,8 +144,10 @@ class ProbePanel(Static):
         if self._title or self._footer:
             self._draw()
 
-    def begin(self, title: str, running: str) -> None:
+    def begin(self, title: str, running: str, deadline: float | None = None) -> None:
+        """A check starts; ``deadline``: seconds it may take at most (shown counting down)."""
         self._stages, self._title, self._footer = [], title, running
+        self._ends = time.monotonic() + deadline if deadline else None
         self._timer.resume()
         self._draw()
 
@@ -161,6 +165,7 @@ class ProbePanel(Static):
 
     def finish(self, footer: str) -> None:
         self._timer.pause()
+        self._ends = None
         self._stages = [(name, result) for name, result in self._stages if result is not None]
         self._footer = footer
         self._draw()
@@ -170,26 +175,32 @@ class ProbePanel(Static):
         self._draw()
 
     def _draw(self) -> None:
+        lang = self.app.lang
         out = RichText(self._title + "\n", style="bold")
         for name, result in self._stages:
-            out.append_text(stage_line(name, result, SPINNER[self._frame % len(SPINNER)]))
+            out.append_text(stage_line(name, result, lang, SPINNER[self._frame % len(SPINNER)]))
             out.append("\n")
+        waiting = next((name for name, result in reversed(self._stages) if result is None), None)
+        if waiting and self._ends is not None:  # what we wait for, and for how long at most
+            from troubleshooter.probes.result_text import stage_name
+
+            left = max(1, round(self._ends - time.monotonic()))
+            out.append(tr("result.waiting", lang, what=stage_name(waiting, lang), seconds=left) + "\n",
+                       style="yellow")
         if self._footer:
             out.append(self._footer, style="italic")
         self.update(out)
 
 
-def stage_line(name: str, result: StageResult | dict | None, spinner: str = "…") -> RichText:
+def stage_line(name: str, result: StageResult | dict | None, lang: Lang, spinner: str = "…") -> RichText:
+    """A stage in the user's words (:mod:`troubleshooter.probes.result_text`), ✓/✗ coloured."""
+    from troubleshooter.probes import result_text
+
     if result is None:
-        return RichText.assemble(f"  {spinner} ", (name, "yellow"))
+        return RichText.assemble(f"  {spinner} ", (result_text.stage_name(name, lang), "yellow"))
     ok = result.ok if isinstance(result, StageResult) else bool(result.get("ok"))
-    elapsed = result.elapsed if isinstance(result, StageResult) else float(result.get("elapsed", 0))
-    detail = result.detail if isinstance(result, StageResult) else str(result.get("detail", ""))
-    line = RichText.assemble(("  ✓ " if ok else "  ✗ ", "green" if ok else "red"), name,
-                             (f"  {elapsed * 1000:.0f} ms", "dim"))
-    if detail:
-        line.append(f"  {detail}", style="dim")
-    return line
+    said = result_text.stage_line(result, lang)
+    return RichText.assemble((f"  {said[0]}", "green" if ok else "red"), said[1:])
 
 
 class SayButton(Button):
@@ -244,7 +255,7 @@ def finder_card(facts: dict, lang: Lang, *, with_keys: bool) -> list:
     value, rejected candidates, typed-vs-found differences; copy buttons for the latest card."""
     from troubleshooter.probes.finder_card import result_lines
 
-    found: list = [Static(RichText("\n".join(result_lines(facts, lang))), classes="finder-card")]
+    found: list = [Static(RichText("\n".join(result_lines(facts, lang, ids=False))), classes="finder-card")]
     card = facts.get("card")
     if card and with_keys:
         for key, field in COPY_KEYS:
