@@ -194,7 +194,7 @@ async def test_question_box_uses_the_conversation_to_break_a_tie():
         await type_value(pilot, "vypnuté")
         await settle(pilot)
         assert "Did you mean one of these articles?" in visible_text(app)
-        offered = {str(getattr(link, "target", link)) for link in reply_links(app)}
+        offered = {f"{link.kind}:{link.target}" for link in reply_links(app)}
         assert {"article:error-smtp-off", "article:error-auth-disabled"} <= offered, offered
     app = make_app("en", from_node="smtp-on")
     async with app.run_test(size=(100, 40)) as pilot:

@@ -181,7 +181,7 @@ def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> R
         return Reply([tr("ask.no-answer", lang)], [])
     if getattr(result, "close", False):  # two fit about equally: ask which, jump nowhere
         return Reply([tr("ask.did-you-mean", lang)],
-                     [(tr("ask.open-article", lang, title=m.title), f"article:{m.article_id}")
+                     [(tr("ask.open-article", lang, title=m.title), Link("article", str(m.article_id)))
                       for m in matches[:2]])
     best = matches[0]
     lines = [] if getattr(result, "confident", False) else [tr("ask.maybe", lang)]
