@@ -123,7 +123,7 @@ def _word_terms(word: str, index: Index) -> QueryWord:
         terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
         terms -= FUNCTION_WORDS
     if terms:
-        light = folded in LIGHT_WORDS or terms <= LIGHT_WORDS
+        light = folded in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(terms)
         return QueryWord(word, tuple(sorted(terms)), weight=LIGHT_WEIGHT if light else 1.0)
     if folded in LIGHT_WORDS:
         return QueryWord(word, (), weight=LIGHT_WEIGHT)
@@ -240,11 +240,15 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             matched[number] += credit
     asked = {fold(w) for w in words(question) if len(w) > 1 or w.isdigit()}
     in_title: Counter[int] = Counter()
+    saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
     for word in asked:
-        in_title.update(index.title_postings(word))
+        found = index.title_postings(word)
+        in_title.update(found)
+        if word not in FUNCTION_WORDS and word not in LIGHT_WORDS:
+            saying.update(found)
     for number, count in in_title.items():
         share = count / len(asked)
-        if share >= 0.5 and number in scores:
+        if share >= 0.5 and number in scores and number in saying:
             scores[number] += TITLE_MATCH * share
     _credit_pairs(query, index, scores)
     _credit_heads(query, index, scores, counted)
