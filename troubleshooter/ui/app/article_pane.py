@@ -89,9 +89,6 @@ class ArticlePane(VerticalScroll):
         if not article_id:
             title.update(tr("article.none", lang))
             self._queue_markdown("")
-        elif not self.articles.available:
-            title.update(tr("article.unavailable", lang))
-            self._queue_markdown("")
         elif not self.ready:
             title.update(tr("app.loading", lang))
         elif (found := self.articles.get(article_id, lang)) is None:

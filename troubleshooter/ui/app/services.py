@@ -1,13 +1,11 @@
 """The knowledge base and the red-message explainer, as the app uses them.
 
-Both are separate features: when a build lacks one, the app says so calmly instead of
-failing. UI-free; imports happen on first use (they cost start-up time).
+UI-free; imported on first use, off the first screen's path (they cost start-up time).
 """
 
 from __future__ import annotations
 
 import zlib
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +17,6 @@ from troubleshooter.safe_text import visible_line
 ARTICLES_FORMAT = "1"  # bump when the cached shape changes
 
 
-def has(module: str) -> bool:
-    try:
-        return find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 class Link(Struct, frozen=True):
     """Where an article link leads: ``article``, ``node`` (flow jump), ``web`` or ``unknown``."""
 
@@ -35,36 +26,10 @@ class Link(Struct, frozen=True):
 
 def route_link(href: str) -> Link:
     """Our link policy (the Markdown widget never navigates on its own)."""
-    if has("troubleshooter.knowledge.render"):
-        try:
-            from troubleshooter.knowledge.render import resolve_link
+    from troubleshooter.knowledge.render import resolve_link
 
-            resolved = resolve_link(href)
-            kind = getattr(resolved, "kind", None)
-            target = getattr(resolved, "target", None)
-            if isinstance(resolved, tuple) and len(resolved) == 2:
-                kind, target = resolved
-            if kind and target is not None:
-                return Link(_normal_kind(str(kind)), str(target))
-        except Exception:  # a bad link must not take the app down
-            pass
-    href = href.strip()
-    lowered = href.lower()
-    if lowered.startswith(("http://", "https://", "mailto:")):
-        return Link("web", href)
-    for prefix in ("kb:", "article:"):
-        if lowered.startswith(prefix):
-            return Link("article", href[len(prefix):])
-    for prefix in ("flow:", "node:"):
-        if lowered.startswith(prefix):
-            return Link("node", href[len(prefix):])
-    if href.endswith(".md") and "/" not in href:
-        return Link("article", href.rsplit(".", 2)[0])
-    return Link("unknown", href)
-
-
-def _normal_kind(kind: str) -> str:
-    return {"kb": "article", "flow": "node", "url": "web", "http": "web"}.get(kind, kind)
+    resolved = resolve_link(href.strip())
+    return Link({"kb": "article", "flow": "node"}.get(resolved.kind, resolved.kind), resolved.target)
 
 
 class Articles:
@@ -79,11 +44,8 @@ class Articles:
     def __init__(self, kb_dir: str | None) -> None:
         self.kb_dir = kb_dir
         self._store: dict[tuple[str, str], tuple[str, str]] | None = None
-        self.available = has("troubleshooter.knowledge.articles")
 
     def load(self) -> None:
-        if not self.available:
-            return
         from troubleshooter import cache
         from troubleshooter.content import kb_dir
 
@@ -157,17 +119,14 @@ def search_context(session: Any) -> Any:
 
 
 def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> Reply:
+    from troubleshooter.content import kb_dir
     from troubleshooter.i18n import tr
+    from troubleshooter.knowledge.search import ask
 
     if "\n" in question.strip():  # a pasted transcript, bounce or headers: read it all first
         explained = explain_reply(_explain(question), lang)
         if explained is not None:
             return explained
-
-    if not has("troubleshooter.knowledge.search"):
-        return explain_reply(_explain(question), lang) or Reply([tr("ask.unavailable", lang)], [])
-    from troubleshooter.content import kb_dir
-    from troubleshooter.knowledge.search import ask
 
     result = ask(question, lang, kb_dir(kb), context=context)
     explained = explain_reply(getattr(result, "explanation", None), lang)
@@ -196,10 +155,8 @@ def _answer(question: str, lang: Lang, kb: str | None, context: Any = None) -> R
 
 
 def _explain(message: str) -> Any:
-    try:
-        from troubleshooter.explain import explain
-    except ImportError:
-        return None
+    from troubleshooter.explain import explain
+
     found = explain(message)
     if found is None or getattr(found, "outcome", None) in (None, "unknown"):
         return None
