@@ -65,6 +65,11 @@ class CappedServer(Server):
     def __init__(self, command: str, *, max_sessions: int, lang: Lang,
                  trusted_proxies: frozenset[str] = frozenset(), **kwargs: object) -> None:
         super().__init__(command, **kwargs)  # type: ignore[arg-type]
+        from rich.console import Console
+
+        # The CLI's output stream shows control characters as escapes (visitors' text may be
+        # logged): without colours the operator reads plain lines, not escaped colour codes.
+        self.console = Console(color_system=None)
         self.trusted_proxies = trusted_proxies
         self.max_sessions = max_sessions
         self.lang = lang
