@@ -160,3 +160,20 @@ def test_the_json_export_keeps_the_ids():
     session.record_probe("connection-timeout")
     data = json.loads(transcript.to_json(transcript.build(session)))
     assert data["steps"][0]["node"] == "smtp:check-connection" and data["current"] == "smtp:fix-blocked-port"
+
+
+async def test_a_password_typed_as_the_username_is_not_echoed_in_the_offer():
+    from test_app import visible_text
+
+    app = app_for("en")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1", "1", "1", "2", "3", "1")
+        await type_value(pilot, "smtp.example.cz")
+        await type_value(pilot, "465")
+        await press(pilot, "1")  # SSL
+        await type_value(pilot, USER)
+        await type_value(pilot, "Tajne-Heslo-42")  # the password, typed into the username field
+        shown = visible_text(app)
+        assert node(app) == "enter-username" and "••••••@example.cz" in shown, shown
+        assert "Tajne-Heslo-42@" not in shown

@@ -94,8 +94,11 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
                 built.widgets.append(Static(f"{tr(f'input.{level}', lang)}: {finding.message.get(lang)}",
                                             classes=f"finding-{level}"))
             if result.suggestion is not None:
-                cleaned = (tr("input.use-cleaned-secret", lang) if spec.secret
-                           else tr("input.use-cleaned", lang, value=result.suggestion))
+                from troubleshooter.flow.checks import mask_secret_looking
+
+                cleaned = (tr("input.use-cleaned-secret", lang) if spec.secret else  # a password typed
+                           tr("input.use-cleaned", lang,  # into the username field is not echoed
+                              value=mask_secret_looking(result.suggestion, spec.kind)))
                 built.choice(cleaned, lang, partial(KeepValue, True))
             if not result.blocking:
                 built.choice(tr("input.keep-typed", lang), lang, partial(KeepValue, False))

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from troubleshooter.flow.checks import mask_secret_looking
 from troubleshooter.flow.model import ESCALATE, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, tr
 from troubleshooter.probes.catalog import describe
@@ -185,6 +186,8 @@ def current(web: WebSession, lang: Lang) -> dict[str, Any]:
         spec = view.input
         findings = list(pending.result.findings) if pending else []
         suggestion = pending.result.suggestion if pending else None
+        # a password typed into the username field is not echoed in the offer
+        shown = mask_secret_looking(suggestion, spec.kind) if suggestion is not None else ""
         state["input"] = {
             "name": spec.name, "kind": spec.kind, "secret": spec.secret, "optional": spec.optional,
             "attrs": INPUT_ATTRS.get(spec.kind, {"type": "text", "autocomplete": "off"}),
@@ -193,8 +196,8 @@ def current(web: WebSession, lang: Lang) -> dict[str, Any]:
             "blocking": bool(pending and pending.result.blocking),
             "cleaned": suggestion is not None,
             "cleaned_label": (tr("input.use-cleaned-secret", lang) if spec.secret
-                              else tr("input.use-cleaned", lang, value=suggestion)) if suggestion is not None
-            else "",
+                              else tr("input.use-cleaned", lang, value=shown))
+            if suggestion is not None else "",
         }
     if view.probe:
         check = web.check if web.check is not None and not web.check.done else None
