@@ -185,3 +185,10 @@ async def test_the_flow_check_carries_what_it_read_and_no_credential():
     lines = check_lines(outcome, "cs")
     assert any("Přihlášení: PLAIN – odmítnuto" in line for line in lines)
     assert not any("Průběh" in line for line in lines)  # the card leaves the step list out
+
+
+def test_text_of_no_known_kind_says_what_was_read():
+    found = explain("Dobrý den,\nprosím o pomoc, nechodí nám e-maily.\nDěkuji")
+    assert found.facts == {"lines": 3}
+    assert any("Přečteno řádků: 3" in line for line in fact_lines(found, "cs"))
+    assert any("Lines read: 3" in line for line in fact_lines(found, "en"))

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if found.evidence:
         print(f"{tr('explain.evidence', lang)} " + " · ".join(found.evidence)
               + f"  ({tr(f'explain.confidence.{found.confidence}', lang)})")
-    if found.kind != "message" or found.candidates or found.cut:
+    if found.kind != "message" or found.candidates or found.cut or not found.explained:
         print()
         for line in fact_lines(found, lang):
             print(line)

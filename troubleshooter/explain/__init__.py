@@ -69,8 +69,9 @@ def _explanation(outcome: str, match: Match | None = None, **more: object) -> Ex
 
 def _message(text: str) -> Explanation:
     match = best_match(text)
-    if match is None:
-        return _explanation("unknown")
+    if match is None:  # say what was read: how many lines, none of them of a kind we know
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        return _explanation("unknown", facts={"lines": lines})
     outcome, evidence = match.rule.outcome, list(match.evidence)
     if outcome == "certificate-name-mismatch":
         outcome, evidence = _maybe_intercepted(match, evidence)

@@ -46,6 +46,8 @@ def paste_lines(kind: str, facts: dict | None, candidates: list[str] | None, lan
         lines += _bounce(facts, lang)
     elif kind == "headers":
         lines += _headers(facts, lang)
+    elif facts.get("lines"):  # a message nothing recognised
+        lines.append(tr("paste.unknown-read", lang, lines=facts["lines"]))
     if candidates:
         titles = ", ".join(describe(c).title.get(lang) for c in candidates)
         lines.append(tr("paste.candidates", lang, titles=titles))
