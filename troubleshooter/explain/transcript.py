@@ -30,6 +30,7 @@ _CONNECT_FAILED = re.compile(
     r"|SMTP Error: Could not connect to SMTP host|Chyba SMTP: Nelze navázat spojení)", re.I)
 _SMTP_ERROR = re.compile(r"^SMTP ERROR: (.+?) command failed: (.*)$", re.I)
 _ADDRESS = re.compile(r"<([^<>\s]*)>")
+_NOT_OWNED = re.compile(r"not owned by (?:auth )?user (\S+@\S+)", re.I)
 _JOINED = re.compile(r"250[ -]")
 _ENHANCED_CODE = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
 _BARE_COMMAND = re.compile(r"^(?:(?:EHLO|HELO) \S|MAIL FROM:|RCPT TO:|AUTH [A-Z0-9-]+\b|STARTTLS\s*$|DATA\s*$"
@@ -272,6 +273,9 @@ class _Reader:
             self.out.accepted = True
         if code >= 400 and step.stage != "quit":
             self.fail(step, line)
+            owner = _NOT_OWNED.search(text) if step.stage == "mail" else None
+            if owner and not self.out.login:  # Postfix names the login it compared the sender with
+                self.out.login = owner.group(1).rstrip(".")
 
     def greeting(self, code: int, text: str, more: bool, line: str) -> None:
         if not self.out.server_name:
