@@ -192,3 +192,10 @@ def test_text_of_no_known_kind_says_what_was_read():
     assert found.facts == {"lines": 3}
     assert any("Přečteno řádků: 3" in line for line in fact_lines(found, "cs"))
     assert any("Lines read: 3" in line for line in fact_lines(found, "en"))
+
+
+def test_one_authentication_results_line_is_read_as_headers():
+    found = explain("Authentication-Results: mx.google.com; spf=softfail smtp.mailfrom=example.com;"
+                    " dkim=none; dmarc=fail (p=reject) header.from=example.com")
+    assert (found.kind, found.outcome) == ("headers", "sender-not-authenticated")
+    assert found.facts["dmarc"]["policy"] == "reject"

@@ -34,6 +34,7 @@ _BOUNCE_PHRASE = re.compile(
 _HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-Results|Received-SPF"
                      r"|DKIM-Signature|Return-Path|Message-ID|X-Spam-Status|X-Spam-Score|Delivered-To"
                      r"|From|To|Subject|Date|MIME-Version|Content-Type|X-Mailer):", re.I)
+_VERDICT_HEADER = re.compile(r"^((?:X-MS-Exchange-|ARC-)?Authentication-Results|Received-SPF):", re.I)
 _STRONG_HEADER = re.compile(r"^(Received|(?:X-MS-Exchange-|ARC-)?Authentication-Results|Received-SPF"
                             r"|DKIM-Signature|X-Spam-Status):", re.I)
 
@@ -42,7 +43,7 @@ RECOGNISE_LINES = 2000  # what a paste is shows in its first lines; a megabyte-l
 
 
 def recognise(lines: list[str]) -> Kind:
-    transcript = dsn = phrases = headers = strong = commands = replies = 0
+    transcript = dsn = phrases = headers = strong = commands = replies = verdicts = 0
     for raw in lines[:RECOGNISE_LINES]:
         line = _STAMP.sub("", raw, count=1)
         if _TRANSCRIPT.match(line):
@@ -56,12 +57,13 @@ def recognise(lines: list[str]) -> Kind:
         elif _HEADER.match(line):
             headers += 1
             strong += bool(_STRONG_HEADER.match(line))
+            verdicts += bool(_VERDICT_HEADER.match(line))
         if phrases < 3 and _BOUNCE_PHRASE.search(line):
             phrases += 1
     if dsn >= 1 or phrases >= 2 or (phrases and transcript < 2):
         return "bounce"
     if transcript >= 1 or (commands >= 2 and replies >= 2):
         return "transcript"
-    if headers >= 3 and strong >= 1:
+    if verdicts or (headers >= 3 and strong >= 1):  # one Authentication-Results line is headers too
         return "headers"
     return "message"
