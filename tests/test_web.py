@@ -458,3 +458,24 @@ def test_the_web_page_runs_without_textual():
     code = "import sys, troubleshooter.ui.web.server; print('textual' in sys.modules or 'rich' in sys.modules)"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert found.stdout.strip() == "False"
+
+
+async def test_the_question_box_is_asked_with_the_conversations_node_and_provider(served):
+    """The web page passes the conversation's context, so an ambiguous word ("vypnuté")
+    is read at the node the visitor stands on, as in the terminal app."""
+    client, webapp = await served(lang="en")
+    asked: list[object] = []
+    real = webapp.answers.answer
+
+    async def spy(question, lang, context=None):
+        asked.append(context)
+        return await real(question, lang, context)
+
+    webapp.answers.answer = spy
+    visitor = Visitor(client)
+    await visitor.get()
+    await visitor.post(do="ask", question="what is a port")
+    await visitor.post(do="lang", lang="cs")
+    node = webapp.store._sessions and next(iter(webapp.store._sessions.values())).session.current
+    assert len(asked) == 2 and all(c is not None for c in asked)
+    assert all(c.node == f"{node.flow}:{node.node}" for c in asked)

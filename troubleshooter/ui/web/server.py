@@ -27,7 +27,7 @@ from troubleshooter.flow.model import ESCALATE, FlowSet
 from troubleshooter.i18n import DEFAULT_LANG, Lang, parse_lang, tr
 from troubleshooter.limits import PASTE_LIMIT, cut_note, cut_paste
 from troubleshooter.probes.policy import TargetPolicy, visitor_address
-from troubleshooter.ui.app.services import Reply
+from troubleshooter.ui.app.services import Reply, search_context
 from troubleshooter.ui.web import page
 from troubleshooter.ui.web.checks import CheckRun
 from troubleshooter.ui.web.store import Aside, Pending, RecipientLedger, SessionStore, WebSession
@@ -327,7 +327,7 @@ class WebApp:
             return
         lang = current.session.lang
         try:  # search and explanation are CPU work: off the event loop, in a process
-            reply = await self.answers.answer(question, lang)
+            reply = await self.answers.answer(question, lang, search_context(current.session))
         except Exception:  # the knowledge base must never take the conversation down
             reply = Reply([tr("ask.no-answer", lang)], [])
         if cut:
@@ -341,7 +341,8 @@ class WebApp:
         """After a language switch: the question box's answers again, in the new language."""
         for aside in current.asides:
             try:
-                aside.reply = await self.answers.answer(aside.question, current.session.lang)
+                aside.reply = await self.answers.answer(aside.question, current.session.lang,
+                                                        search_context(current.session))
             except Exception:  # keep the old answer rather than lose it
                 continue
 

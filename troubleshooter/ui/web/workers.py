@@ -16,6 +16,7 @@ import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from troubleshooter.i18n import Lang
 from troubleshooter.ui.app.services import Reply, answer
@@ -37,10 +38,11 @@ class AnswerPool:
                                              initializer=_warm, initargs=(self.kb,))
         return self._pool
 
-    async def answer(self, question: str, lang: Lang) -> Reply:
+    async def answer(self, question: str, lang: Lang, context: Any = None) -> Reply:
+        """``context`` (services.search_context: the conversation's node, the provider) breaks ties."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor(), answer, question, lang, self.kb)
+            return await loop.run_in_executor(self._executor(), answer, question, lang, self.kb, context)
         except BrokenProcessPool:  # the worker died (killed, out of memory): a new one next time
             self._pool = None
             raise
