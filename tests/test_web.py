@@ -242,6 +242,7 @@ async def test_a_live_check_without_javascript_waits_and_shows_the_card(served, 
     assert visitor.at() == "login-ok", html
     assert html.count('class="card card-ok"') == 2  # connection, then login
     assert "✓</span><span class=\"visually-hidden\">passed:</span> login" in html
+    assert html.count("The check ran from this service&#39;s server, not from your website.") == 2  # issue 14
     (session,) = webapp.store._sessions.values()
     assert session.policy.auth_attempts == 1
     # the path goes on to a resolved end

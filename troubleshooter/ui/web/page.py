@@ -17,6 +17,7 @@ from troubleshooter.flow.model import ESCALATE, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, tr
 from troubleshooter.probes.catalog import describe
 from troubleshooter.probes.outcome import ProbeOutcome
+from troubleshooter.probes.result_text import where_line
 from troubleshooter.safe_text import visible, visible_line
 from troubleshooter.transcript import entries, node_title
 from troubleshooter.ui.app.served import refusal
@@ -106,13 +107,15 @@ def check_card(probe: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "stages": stages,
         "names": [visible_line(str(n)) for n in certificate.get("names") or []],
         "refusal": refusal(ProbeOutcome.from_json(probe), lang) if "probe" in probe else None,
+        # where the check ran (this service's server, not the website) and what that proves
+        "where": where_line(str(probe.get("probe", "")), lang, served=True),
         "finder": [],
         "copies": [],
     }
     if probe.get("probe") == "find-settings" and "steps" in facts and "checked" in facts:
         from troubleshooter.probes.finder_card import result_lines
 
-        card["finder"] = [visible_line(line) for line in result_lines(facts, lang, steps=False)]
+        card["finder"] = [visible_line(line) for line in result_lines(facts, lang, steps=False, ids=False)]
         card["copies"] = settings_copies(facts.get("card"), lang)
     return card
 
