@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from troubleshooter.flow.probes import probe_spec
-from troubleshooter.i18n import catalog, text
+from troubleshooter.i18n import LANGS, text
 from troubleshooter.probes import registry
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult
 
@@ -28,9 +28,10 @@ TEST_MESSAGE = "smtp-test-message"
 
 
 def stage_name(stage: str) -> dict[str, str]:
-    """A stage's name in both languages (the diagnose command's words), else its id."""
-    key = f"diagnose.stage.{stage}"
-    return text(key).to_json() if key in catalog() else {"cs": stage, "en": stage}
+    """A stage's name in both languages, as every front end says it (never its id)."""
+    from troubleshooter.probes.result_text import stage_name as said
+
+    return {lang: said(stage, lang) for lang in LANGS}
 
 
 class CheckRun:
