@@ -150,15 +150,20 @@ def test_question_box_says_so_when_nothing_fits():
 
 
 # -- issue 14: ends, wrapping, known values, masked offers ---------------------------------
+@pytest.mark.parametrize("lang", ["cs", "en"])
 @pytest.mark.parametrize("answers", [["5", "e"], ["5", "1"]])
-def test_an_end_node_offers_the_transcript_for_support(tmp_path, answers):
+def test_an_end_node_offers_the_transcript_for_support(tmp_path, answers, lang):
     """``printf '5\\ne\\n' | troubleshooter --plain --lang cs``: the support end is where a
     screen-reader or pipe user saves the transcript, by command or by number."""
-    done = plain(answers, "--lang", "cs", cwd=tmp_path)
+    done = plain(answers, "--lang", lang, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Uložit přepis rozhovoru pro podporu" in done.stdout
+    offer, saved = (("Uložit přepis rozhovoru pro podporu", "Přepis uložen") if lang == "cs"
+                    else ("Save the transcript of this conversation for support", "Transcript saved"))
+    assert offer in done.stdout and saved in done.stdout
+    markdown = next(tmp_path.glob("troubleshooter-*.md")).read_text(encoding="utf-8")
     assert sorted(p.suffix for p in tmp_path.glob("troubleshooter-*")) == [".json", ".md"]
-    assert "Přepis uložen" in done.stdout
+    assert ("Kontaktujte podporu" if lang == "cs" else "Contact support") in markdown
+    assert "smtp:" not in markdown
 
 
 def test_an_end_node_can_start_again_or_quit():
