@@ -166,6 +166,13 @@ def test_particles_never_reach_a_content_lemma() -> None:
     assert [q.terms for q in analysed] == [("heslo",)]
 
 
+def test_czech_negation_moves_to_the_auxiliary() -> None:
+    # the article says "Server nenalezen"; people write "server nebyl nalezen"
+    index = index_module.index_for()
+    assert [q.terms for q in search.analyse("server nebyl nalezen", index)] == [("server",), ("nenalezen",)]
+    assert search.ask("server nebyl nalezen", "cs").matches[0].article_id == "error-host-not-found"
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

@@ -8,7 +8,8 @@ subject. They are dropped from questions and articles alike, matched on the fold
 form (lowercase, no diacritics) before any lemmatising, so the unaccented spellings people
 type are covered by the same entries.
 
-Negations that are part of a word (nejde, nechodí) stay: they are content words here.
+Negations that are part of a word (nejde, nechodí) stay: they are content words here; a
+negated auxiliary (nebyl, není) is as empty as the plain one ("server nebyl nalezen").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ CZECH = {
         skoro uplne docela celkem hodne trochu nejak nejako nak jakoby prave sice vsak totiz
         stejne zase dokonce akorat hlavne zejmena normalne tady tam onde nekde nikde
         vzdycky vzdy nikdy obcas porad ihned rovnou spis spise radsi radeji vubec beztak stejne
-        zrejme evidentne samozrejme jasne
+        zrejme evidentne samozrejme jasne primo driv drive predtim
     """,
     "greetings and politeness": """
         dobry dobre dobrou den vecer rano zdravim zdravime ahoj cau nazdar dekuji dekuju dekujeme
@@ -56,6 +57,7 @@ CZECH = {
         mame mate maji mel mela melo meli mely mit muzu mohu muzes muze muzeme muzete mohou muzou
         mohl mohla mohli moci musim musis musi musime musite museji muset musel musela smim smi
         lze dat davat dal dala dali delat udelat udelal udelala
+        neni nejsou nejsem nebyl nebyla nebylo nebyli nebyly
     """,
     "prepositions and conjunctions": """
         a i ale ani nebo anebo ci ze aby kdyz pokud jestli jestlize zda zdali protoze proto takze

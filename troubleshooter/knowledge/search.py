@@ -161,9 +161,11 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
 
 
 def _declined(folded: str, index: Index) -> set[str]:
-    """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``: a known word under a Czech
-    case ending or negation. Saves loading simplemma's dictionary (~1-2 s) for most questions."""
-    candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else []
+    """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``, ``nalezen`` → ``nenalezen``:
+    a known word under a Czech case ending or negation. Saves loading simplemma's dictionary
+    (~1-2 s) for most questions."""
+    # Czech negation moves between words: "nebyl nalezen" is the articles' "nenalezen".
+    candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else [f"ne{folded}"]
     candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
     for candidate in candidates:
         terms = set(index.surface.get(candidate, ()))
