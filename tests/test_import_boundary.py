@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from smtp_servers import practice_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = [
@@ -35,8 +38,14 @@ print(sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."
 """
 
 
-def _python(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def _imported(stderr: str) -> list[str]:
+    """Module names from ``-X importtime`` output."""
+    return [line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")]
 
 
 def test_core_modules_do_not_import_textual() -> None:
@@ -51,7 +60,24 @@ def test_lint_command_does_not_import_textual(tmp_path: Path) -> None:
     done = _python("-X", "importtime", "-m", "troubleshooter", "lint", "--kb", str(tmp_path),
                    str(ROOT / "tests" / "fixtures" / "flows"))
     assert done.returncode == 0, done.stdout + done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
-                if line.startswith("import time:")]
+    imported = _imported(done.stderr)
     assert "troubleshooter.flow.lint" in imported  # the check would see it
     assert not [name for name in imported if name == "textual" or name.startswith("textual.")]
+
+
+def test_diagnose_imports_no_parser_nor_record_library(tmp_path: Path) -> None:
+    """``diagnose`` is compared with swaks start-up included: with the parsed content cached,
+    it reads no YAML (PyYAML) and builds no flow records (msgspec), and never loads Textual."""
+    with practice_server() as server:
+        env = {**os.environ, "PW": server.config.password, "TROUBLESHOOTER_CACHE": str(tmp_path)}
+        argv = ["-X", "importtime", "-m", "troubleshooter", "diagnose", "--host", "127.0.0.1",
+                "--port", str(server.starttls_port), "--security", "starttls",
+                "--user", server.config.username, "--password-env", "PW",
+                "--ca-file", str(server.ca_file), "--lang", "en"]
+        _python(*argv, env=env)  # fills the cache
+        done = _python(*argv, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    imported = _imported(done.stderr)
+    assert "troubleshooter.probes.smtp" in imported  # the check would see it
+    heavy = ("msgspec", "yaml", "textual")
+    assert not [name for name in imported if name.split(".")[0] in heavy]

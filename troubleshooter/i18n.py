@@ -13,18 +13,48 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, cast
 
-from msgspec import Struct
-
 Lang = Literal["cs", "en"]
 LANGS: tuple[Lang, ...] = ("cs", "en")
 DEFAULT_LANG: Lang = "cs"
 
+_set = object.__setattr__
 
-class Text(Struct, frozen=True):
-    """A text a user reads, in both languages."""
 
+class Text:
+    """A text a user reads, in both languages. Immutable, compared and hashed by value.
+
+    A plain slotted class, not a ``msgspec.Struct`` like the flow records that hold it:
+    ``diagnose`` and ``explain`` need the UI strings but not msgspec, whose import is a large
+    share of their start-up (docs/benchmarks.md).
+    """
+
+    __slots__ = ("cs", "en")
     cs: str
     en: str
+
+    def __init__(self, cs: str, en: str) -> None:
+        _set(self, "cs", cs)
+        _set(self, "en", en)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Text is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Text is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Text:
+            return NotImplemented
+        return self.cs == other.cs and self.en == other.en  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.cs, self.en))
+
+    def __repr__(self) -> str:
+        return f"Text(cs={self.cs!r}, en={self.en!r})"
+
+    def __reduce__(self) -> tuple[type[Text], tuple[str, str]]:
+        return Text, (self.cs, self.en)
 
     def get(self, lang: Lang) -> str:
         return self.cs if lang == "cs" else self.en

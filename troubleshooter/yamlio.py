@@ -21,9 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from msgspec import Struct
+from typing import Any, NamedTuple
 
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64  # nesting of mappings and lists: flows need about six; later walks recurse
@@ -86,7 +84,7 @@ def _yaml() -> Any:
     return yaml
 
 
-class Position(Struct, frozen=True):
+class Position(NamedTuple):
     """A 1-based place in a file."""
 
     line: int

@@ -3,15 +3,15 @@ the article to show and the flow node to continue at. Data: ``data/outcomes.yaml
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from msgspec import Struct
 
 from troubleshooter.i18n import Text
 
 
-class OutcomeInfo(Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class OutcomeInfo:
     id: str
     title: Text  # a few words: "Wrong username or password"
     cause: Text  # one or two sentences in the seed's plain words

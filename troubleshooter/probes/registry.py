@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from msgspec import Struct
 
 from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback, StageResult
 
@@ -26,7 +25,8 @@ DEFAULT_DEADLINE = 10.0
 REFUSED_BY_POLICY = "refused-by-policy"  # served mode: the target policy did not allow the probe
 
 
-class ProbeParam(Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ProbeParam:
     name: str
     required: bool = True
     secret: bool = False
@@ -35,7 +35,8 @@ class ProbeParam(Struct, frozen=True):
 Runner = Callable[..., Awaitable[ProbeOutcome]]  # ``async def (args, *, deadline, on_stage)``
 
 
-class ProbeSpec(Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ProbeSpec:
     name: str
     params: tuple[ProbeParam, ...]
     outcomes: frozenset[str]
