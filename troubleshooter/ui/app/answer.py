@@ -21,7 +21,6 @@ from textual.widgets import Button, Input, Static
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.ui.app.messages import (
     Choose,
-    KeepValue,
     RunProbeAgain,
     SecretRetyped,
     ValueTyped,
@@ -99,9 +98,11 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
                 cleaned = (tr("input.use-cleaned-secret", lang) if spec.secret else  # a password typed
                            tr("input.use-cleaned", lang,  # into the username field is not echoed
                               value=mask_secret_looking(result.suggestion, spec.kind)))
-                built.choice(cleaned, lang, partial(KeepValue, True))
+                suggestion = result.suggestion
+                built.choice(cleaned, lang, lambda: ValueTyped(suggestion, keep=True))
             if not result.blocking:
-                built.choice(tr("input.keep-typed", lang), lang, partial(KeepValue, False))
+                typed_value = pending.value  # a lambda, not a partial: a partial's repr shows it
+                built.choice(tr("input.keep-typed", lang), lang, lambda: ValueTyped(typed_value, keep=True))
         built.focus_input = built.numbered == 0  # findings: the user decides with a button first
     elif view.kind == "probe" and view.probe:
         if missing:

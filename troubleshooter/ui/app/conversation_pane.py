@@ -22,7 +22,6 @@ from troubleshooter.ui.app.answer import AnswerArea, Pending
 from troubleshooter.ui.app.chat import chat_blocks, problem_block
 from troubleshooter.ui.app.messages import (
     Choose,
-    KeepValue,
     ProbeCancelled,
     ProbeFinished,
     RunProbeAgain,
@@ -32,6 +31,7 @@ from troubleshooter.ui.app.messages import (
 from troubleshooter.ui.app.probe_run import ProbeRunner
 from troubleshooter.ui.app.question_box import Aside
 from troubleshooter.ui.app.services import Reply
+from troubleshooter.ui.app.usage_log import UsageLog
 from troubleshooter.ui.app.widgets import ChatLog, ProbePanel
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
@@ -53,9 +53,15 @@ class ConversationPane(Vertical):
         self.asides: list[Aside] = []
         self.probe = ProbeRunner(self, policy)
         self.shown_ref = None  # the node the answer area shows
-        self.recorder: Recorder | None = None  # the opt-in usage record (--record)
-        self._record_opened = False
-        self._record_action: str | None = None  # "back" / "restart" while one is being shown
+        self.usage = UsageLog(self._open_usage_record)  # the opt-in usage record (--record)
+
+    def _open_usage_record(self, session: Session) -> Recorder | None:
+        from troubleshooter.ui.conversation import usage_recorder
+
+        return usage_recorder(self.app.args, "terminal" if self.app.is_web else "app", session)
+
+    def on_unmount(self) -> None:
+        self.usage.close(self.session)
 
     def compose(self) -> ComposeResult:
         yield ChatLog(id="chat")
@@ -82,7 +88,7 @@ class ConversationPane(Vertical):
             self.post_message(self.Changed())
             return
         view = session.view()
-        self._record(session)
+        self.usage.observe(session)
         if self.probe.ref is not None and self.probe.ref != view.ref:
             self.probe.cancel()
         await chat.show(self._blocks())
@@ -134,13 +140,13 @@ class ConversationPane(Vertical):
     async def go_back(self) -> None:
         if self.session and self.session.steps:
             self.session.back()
-            self._record_action = "back"
+            self.usage.next_action = "back"
             await self.after_step()
 
     async def restart(self) -> None:
         if self.session:
             self.session.restart()
-            self._record_action = "restart"
+            self.usage.next_action = "restart"
             self.asides.clear()
             await self.after_step()
 
@@ -151,31 +157,11 @@ class ConversationPane(Vertical):
             state.save(self.session.to_json())
         await self.refresh_view(keep_answer=True)
 
-    # -- the usage record ----------------------------------------------------------------------
-    def _record(self, session: Session) -> None:
-        if not self._record_opened:
-            from troubleshooter.ui.conversation import usage_recorder
-
-            self._record_opened = True
-            self.recorder = usage_recorder(self.app.args, "terminal" if self.app.is_web else "app", session)
-        if self.recorder:
-            self.recorder.observe(session, self._record_action)
-        self._record_action = None
-
-    def record_article(self, article_id: str | None) -> None:
-        if self.recorder and article_id:
-            self.recorder.article(article_id)
-
-    def on_unmount(self) -> None:
-        if self.recorder:
-            self.recorder.close(self.session)
-
     # -- the question box's exchanges ---------------------------------------------------------
     async def add_aside(self, question: str, reply: Reply) -> None:
         if self.session is None:
             return
-        if self.recorder:
-            self.recorder.question(question, reply.found, reply.confident)
+        self.usage.question(question, reply)
         self.asides.append(Aside(len(self.session.steps), question, reply))
         await self.query_one(ChatLog).show(self._blocks())
 
@@ -202,23 +188,13 @@ class ConversationPane(Vertical):
 
     async def on_value_typed(self, event: ValueTyped) -> None:
         event.stop()
-        await self._submit(event.value, keep=False)
-
-    async def on_keep_value(self, event: KeepValue) -> None:
-        """Held back by the checks: the cleaned value, or the value as typed."""
-        event.stop()
-        pending = self.pending
-        if pending is not None:
-            await self._submit((pending.result.suggestion if event.cleaned else pending.value) or "", keep=True)
-
-    async def _submit(self, value: str, *, keep: bool) -> None:
         if self.session is None:
             return
-        result = self.session.submit(value, keep=keep)
+        result = self.session.submit(event.value, keep=event.keep)
         if result.accepted:
             await self.after_step()
         else:
-            self.pending = Pending(value, result)
+            self.pending = Pending(event.value, result)
             await self._render_answer(False)
 
     async def on_secret_retyped(self, event: SecretRetyped) -> None:

@@ -34,9 +34,11 @@ class Follow(Message):
 
 @dataclass
 class ValueTyped(Message):
-    """The answer field was submitted."""
+    """A value for the node's field: typed and submitted, or, with ``keep``, the user's
+    decision on one the input checks held back (the cleaned value or the value as typed)."""
 
     value: str = field(repr=False)  # may be a password
+    keep: bool = False
 
 
 @dataclass
@@ -44,13 +46,6 @@ class SecretRetyped(Message):
     """A secret the resumed session no longer holds was typed again for the check."""
 
     value: str = field(repr=False)
-
-
-@dataclass
-class KeepValue(Message):
-    """The user's decision on a value the input checks held back: the cleaned one or as typed."""
-
-    cleaned: bool
 
 
 class RunProbeAgain(Message):

@@ -135,7 +135,7 @@ class ConversationScreen(Screen):
         self.article_open = not visible
         if self.article_open:
             self.query_one(ArticlePane).focus()
-            self.conversation.record_article(self.query_one(ArticlePane).article_id)
+            self.conversation.usage.article(self.query_one(ArticlePane).article_id)
 
     def action_follow(self, kind: str) -> None:
         """j / o: the latest question-box answer's step link or article link, without Tab."""
@@ -161,7 +161,7 @@ class ConversationScreen(Screen):
         link, lang = event.link, self.app.lang
         if link.kind == "article":
             self.query_one(ArticlePane).show(link.target, lang, force=True)
-            self.conversation.record_article(link.target)
+            self.conversation.usage.article(link.target)
             if self.size.width < WIDE:
                 self.article_open = True
         elif link.kind == "node":
