@@ -269,3 +269,25 @@ async def test_the_greeting_names_no_machine():
     greetings = [line for line in outcome.transcript if line.startswith("C: EHLO")]
     assert greetings and all(socket.gethostname() not in line for line in greetings)
     assert greetings[0] == "C: EHLO troubleshooter.invalid"
+
+
+@pytest.mark.parametrize("shown", [
+    "Jan  1 00:00:00 3000 GMT", "Feb 29 12:34:56 2024 GMT", "Dec 31 23:59:59 1999 GMT",
+    "Mar  1 00:00:00 2100 GMT", "Jan  1 00:00:00 1970 GMT", "Jun 30 23:59:60 2015 GMT",
+    "Feb 30 00:00:00 2024 GMT",  # strptime takes it (as Mar 1): so do we
+])
+def test_certificate_times_read_as_the_stdlib_reads_them(shown):
+    import ssl
+
+    from troubleshooter.probes.tls import cert_time_to_seconds
+
+    assert cert_time_to_seconds(shown) == ssl.cert_time_to_seconds(shown)
+
+
+@pytest.mark.parametrize("shown", ["Foo  1 00:00:00 2024 GMT",
+                                   "Jan  1 00:00:00 2024 UTC", "Jan  1 2024", ""])
+def test_a_certificate_time_the_stdlib_refuses_is_refused(shown):
+    from troubleshooter.probes.tls import cert_time_to_seconds
+
+    with pytest.raises(ValueError):
+        cert_time_to_seconds(shown)

@@ -126,6 +126,34 @@ def _facts_from_der(der: bytes) -> dict[str, Any]:
     }
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def cert_time_to_seconds(text: str) -> int:
+    """``ssl.cert_time_to_seconds`` for the one form OpenSSL prints (``"Jan  5 09:34:43 2018 GMT"``),
+    without ``time.strptime``, whose first call imports and compiles the locale machinery
+    (_strptime, calendar, datetime) on every run of ``diagnose``. Anything else goes to the stdlib."""
+    try:
+        month, day, clock, year, zone = text.split()
+        fields = (int(year), _MONTHS.index(month) + 1, int(day), *(int(part) for part in clock.split(":")))
+        seconds = _days_since_epoch(*fields[:3]) * 86400 + fields[3] * 3600 + fields[4] * 60 + fields[5]
+        if zone == "GMT" and tuple(time.gmtime(seconds)[:6]) == fields:  # a real date and time
+            return seconds
+    except (ValueError, IndexError, OverflowError, OSError):
+        pass
+    return ssl.cert_time_to_seconds(text)
+
+
+def _days_since_epoch(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's ``days_from_civil``)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
 def certificate_facts(ssl_object: ssl.SSLObject | None) -> dict[str, Any]:
     """TLS version, cipher and the server certificate's subject, names, issuer and expiry."""
     if ssl_object is None:
@@ -137,7 +165,7 @@ def certificate_facts(ssl_object: ssl.SSLObject | None) -> dict[str, Any]:
     cert = ssl_object.getpeercert()
     if cert:  # verified: the stdlib already parsed it
         subject, names, issuer = _names_from_dict(cert)
-        not_after = ssl.cert_time_to_seconds(cert["notAfter"])
+        not_after = cert_time_to_seconds(cert["notAfter"])
         facts["certificate"] = {
             "subject": subject,
             "names": names,
