@@ -173,6 +173,18 @@ def test_czech_negation_moves_to_the_auxiliary() -> None:
     assert search.ask("server nebyl nalezen", "cs").matches[0].article_id == "error-host-not-found"
 
 
+def test_a_question_that_says_nothing_is_wrong_gets_the_fields_article() -> None:
+    from troubleshooter.knowledge.function_words import says_trouble
+
+    assert says_trouble(["maily", "nechodi"]) and says_trouble(["sender", "rejected"])
+    assert says_trouble(["535"]) and not says_trouble(["port", "465"])
+    assert not says_trouble(["jaka", "adresa", "ma", "byt", "jako", "odesilatel", "nejaka", "nebo"])
+    for question, lang in [("which address should be the sender", "en"),
+                           ("jaka adresa ma byt jako odesilatel", "cs")]:
+        assert search.ask(question, lang).matches[0].article_id == "field-sender"
+    assert search.ask("sender address rejected", "en").matches[0].article_id == "error-sender-rejected"
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

@@ -132,3 +132,39 @@ FILL_IN: frozenset[str] = _words({
     """,
 })
 LIGHT_WEIGHT = 0.3
+
+
+# Words that say something is wrong: a negation, a failure, a refusal, an SMTP reply code.
+# An article whose title says so (the red-message articles, "Host not found") answers a
+# question that says so too; a question without any ("which address should be the
+# sender") asks what to do or enter, and a field's article answers it before the error
+# article that shares its subject. Folded prefixes, both languages.
+TROUBLE_WORDS: frozenset[str] = _words({
+    "en": "not no nothing nowhere never t cannot cant dont doesnt didnt wont isnt ban big off",
+    "cs": "neni nic nikde",
+})
+TROUBLE_PREFIXES: tuple[str, ...] = tuple(sorted(_words({
+    "en": """
+        error fail reject deni deny refus disabl block blacklist full larg timeout timed wrong mistake
+        mismatch missing spam junk unreachable unavailable invalid stop stuck bounc broke
+    """,
+    "cs": """
+        chyb selh odmit vypnut zakaz blok zablok pln velk vyprs spatn mezer prestal vratil vraci
+        zasek rozbit cerven
+    """,
+})))
+# Czech negates the verb itself (nechodí, nebere, nejde); these "ne…" words do not negate.
+_NOT_NEGATION = ("nebo", "neco", "nejak", "nejake", "nejaky", "nekd", "nekol", "nez", "new", "next",
+                 "need", "netw", "nejlep", "nejvic", "nejvet", "nejnov", "nejcast", "nejspis")
+
+
+def says_trouble(folded_words: list[str]) -> bool:
+    """Any word (folded, function words included) that says something is wrong."""
+    for word in folded_words:
+        if word in TROUBLE_WORDS or word.startswith(TROUBLE_PREFIXES):
+            return True
+        if word.startswith("ne") and len(word) >= 5 and not word.startswith(_NOT_NEGATION):
+            return True
+        if word.isdigit() and len(word) == 3 and word[0] in "45" and word[1] in "012345":  # 421, 535, not 465
+            return True
+    return False

@@ -24,6 +24,7 @@ from typing import Any
 from troubleshooter.i18n import Lang
 from troubleshooter.knowledge import phrases
 from troubleshooter.knowledge.articles import Article, ArticleSet
+from troubleshooter.knowledge.function_words import says_trouble
 from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
     add_inflections,
@@ -67,6 +68,14 @@ class Index:
     _titles: dict[str, list[int]] | None = field(default=None, repr=False)
     _heads: dict[str, list[int]] | None = field(default=None, repr=False)
     _head_owner: dict[str, list[int]] | None = field(default=None, repr=False)
+    _troubled: frozenset[int] | None = field(default=None, repr=False)
+
+    def troubled(self) -> frozenset[int]:
+        """Documents whose title head says something is wrong (see function_words.says_trouble)."""
+        if self._troubled is None:
+            self._troubled = frozenset(number for number, doc in enumerate(self.docs)
+                                       if says_trouble([fold(w) for w in words(title_head(doc.title))]))
+        return self._troubled
 
     def head_postings(self, term: str) -> list[int]:
         """Documents whose title head has this term."""

@@ -27,7 +27,13 @@ from typing import Any
 
 from troubleshooter.i18n import LANGS, Lang
 from troubleshooter.knowledge import phrases
-from troubleshooter.knowledge.function_words import FILL_IN, FUNCTION_WORDS, LIGHT_WEIGHT, LIGHT_WORDS
+from troubleshooter.knowledge.function_words import (
+    FILL_IN,
+    FUNCTION_WORDS,
+    LIGHT_WEIGHT,
+    LIGHT_WORDS,
+    says_trouble,
+)
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, words
 
@@ -58,6 +64,10 @@ STEM_MATCH = 0.8  # a word met only under another lemma of its stem (see index.s
 # names that article's subject: +NAMED, however common the word is in other bodies.
 NAMED = 0.3
 FILL_IN_DEFINES = 0.3  # "what goes in the X field": the articles that say what a field is, +30 %
+# A question that says nothing is wrong (no negation, failure, refusal or reply code) asks what
+# to do or enter: an article whose title says something is wrong ("Sender rejected") yields
+# to the one about the same subject that does not ("Sender mailbox"): -TROUBLE_ONLY.
+TROUBLE_ONLY = 0.25  # tuned on questions.yaml
 CONTEXT_NODE = 0.4  # an article tied to the conversation's current node: +40 %, past CLOSE
 CONTEXT_PROVIDER = 0.4  # the provider's article, and articles that link to it
 
@@ -258,13 +268,17 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     for number in named & scores.keys():
         scores[number] *= 1 + NAMED
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
-    fill_in = not FILL_IN.isdisjoint(fold(w) for w in words(question))
+    folded_question = [fold(w) for w in words(question)]
+    fill_in = not FILL_IN.isdisjoint(folded_question)
+    troubled = frozenset() if says_trouble(folded_question) else index.troubled()
     per_article: dict[str, Hit] = {}
     for number, score in top:
         doc = index.docs[number]
         weighted = score * (1.0 if doc.lang == lang else OTHER_LANG)
         if fill_in and doc.defines:
             weighted *= 1 + FILL_IN_DEFINES
+        if number in troubled:
+            weighted *= 1 - TROUBLE_ONLY
         if context is not None:
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted))
@@ -410,7 +424,8 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
                      _answer(index, h, lang), h.score, h.doc.node) for h in hits]
     explanation = _explain(question)
     confident = is_confident(hits)
-    close = not confident and is_close(hits) and hits[0].score >= MIN_SCORE
+    # "Did you mean …?" only offers articles that answer most of the question
+    close = not confident and is_close(hits) and hits[0].score >= MIN_SCORE and hits[0].coverage >= MIN_COVERAGE
     if explanation is not None:
         article = getattr(explanation, "article", None)
         top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
