@@ -185,6 +185,16 @@ def test_a_question_that_says_nothing_is_wrong_gets_the_fields_article() -> None
     assert search.ask("sender address rejected", "en").matches[0].article_id == "error-sender-rejected"
 
 
+def test_an_article_that_names_a_product_yields_when_the_question_names_none() -> None:
+    index = index_module.index_for()
+    names = {index.docs[n].article_id: found for n, found in index.names().items()}
+    assert names["mioweb-smtp-setting"] == {"mioweb"} and "365" in names["error-m365-basic-auth"]
+    assert "ip-blocklisted" not in names  # "na seznamu blokovaných": a list, not Seznam
+    assert "error-sender-rejected" not in names  # English text in an aside names nothing
+    assert search.ask("jak vlastně nastavím smtp", "cs").matches[0].article_id == "switch-smtp-on"
+    assert search.ask("kde najdu nastavení smtp v miowebu", "cs").matches[0].article_id == "mioweb-smtp-setting"
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

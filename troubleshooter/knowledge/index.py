@@ -69,6 +69,28 @@ class Index:
     _heads: dict[str, list[int]] | None = field(default=None, repr=False)
     _head_owner: dict[str, list[int]] | None = field(default=None, repr=False)
     _troubled: frozenset[int] | None = field(default=None, repr=False)
+    _names: dict[int, frozenset[str]] | None = field(default=None, repr=False)
+
+    def names(self) -> dict[int, frozenset[str]]:
+        """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
+
+        A name is a word some title writes capitalised after its first word (not all capitals,
+        so SMTP and DNS are no names; not in an aside, where English error text stands) and no
+        title writes in lowercase ("seznam" is also a list), or a number in a title's head
+        (Microsoft 365, Office 365); the surface map gives its lemma."""
+        if self._names is None:
+            titles = [_WORD.findall(_ASIDE.sub(" ", doc.title)) for doc in self.docs]
+            capitalised = {fold(w) for title in titles for w in title[1:]
+                           if w[:1].isupper() and not w.isupper()}
+            lowercase = {fold(w) for title in titles for w in title if w.islower()}
+
+            def lemmas(folded: set[str]) -> set[str]:
+                return {t for word in folded for t in self.surface.get(word, [word])}
+
+            terms = lemmas(capitalised) - lemmas(lowercase)
+            self._names = {number: found for number, doc in enumerate(self.docs)
+                           if (found := frozenset(t for t in doc.head_terms if t in terms or t.isdigit()))}
+        return self._names
 
     def troubled(self) -> frozenset[int]:
         """Documents whose title head says something is wrong (see function_words.says_trouble)."""
@@ -178,6 +200,8 @@ def article_fields(article: Article) -> dict[str, list[str]]:
             "lead": lead, "headings": [_plain(h) for h in headings], "body": [_plain(b) for b in body]}
 
 
+_WORD = re.compile(r"\w+")
+_ASIDE = re.compile(r"\([^)]*\)")
 _HEAD_END = re.compile(r"\s[–—-]\s|:\s")
 _LONG_ASIDE = re.compile(r"\((?:[^)]*\d[^)]*|(?:[^)\s]+\s+){3,}[^)]*)\)")
 

@@ -68,6 +68,10 @@ FILL_IN_DEFINES = 0.3  # "what goes in the X field": the articles that say what 
 # to do or enter: an article whose title says something is wrong ("Sender rejected") yields
 # to the one about the same subject that does not ("Sender mailbox"): -TROUBLE_ONLY.
 TROUBLE_ONLY = 0.25  # tuned on questions.yaml
+# An article whose title names a product or provider (Mioweb, Gmail, WordPress) answers a
+# question about it; a question that names none of its names ("jak nastavím smtp") wants
+# the general article: -UNNAMED.
+UNNAMED = 0.2  # swept 0-0.4 on questions.yaml
 CONTEXT_NODE = 0.4  # an article tied to the conversation's current node: +40 %, past CLOSE
 CONTEXT_PROVIDER = 0.4  # the provider's article, and articles that link to it
 
@@ -271,6 +275,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     folded_question = [fold(w) for w in words(question)]
     fill_in = not FILL_IN.isdisjoint(folded_question)
     troubled = frozenset() if says_trouble(folded_question) else index.troubled()
+    asked_terms = {t for q in query for t in q.terms} | set(folded_question)
     per_article: dict[str, Hit] = {}
     for number, score in top:
         doc = index.docs[number]
@@ -279,6 +284,9 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             weighted *= 1 + FILL_IN_DEFINES
         if number in troubled:
             weighted *= 1 - TROUBLE_ONLY
+        names = index.names().get(number)
+        if names and names.isdisjoint(asked_terms):
+            weighted *= 1 - UNNAMED
         if context is not None:
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted))
