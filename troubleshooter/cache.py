@@ -8,11 +8,11 @@ cheap; a missing, stale or unwritable cache only costs the parse.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import zlib
 from collections.abc import Collection
-from pathlib import Path
 from typing import Any
 
 KEEP_PER_PREFIX = 3
@@ -27,8 +27,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, durable: bo
     """
     import tempfile
 
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    target = os.fspath(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=os.path.dirname(target) or ".")
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(fd, "wb") as handle:
@@ -38,23 +38,27 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, durable: bo
                 os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
-def cache_dir() -> Path:
-    """``$TROUBLESHOOTER_CACHE``, else ``$XDG_CACHE_HOME/troubleshooter``, else ~/.cache/…"""
+def cache_dir() -> str:
+    """``$TROUBLESHOOTER_CACHE``, else ``$XDG_CACHE_HOME/troubleshooter``, else ~/.cache/…
+
+    Paths here are strings (``os.path``): ``diagnose`` reads its catalogues through this
+    module and does not otherwise need ``pathlib``."""
     explicit = os.environ.get("TROUBLESHOOTER_CACHE")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "troubleshooter"
+    return os.path.join(base, "troubleshooter")
 
 
 def read_cached(prefix: str, key: str) -> Any | None:
     """The cached JSON for ``prefix``/``key``, or None when absent or unreadable."""
     try:
-        with open(cache_dir() / f"{prefix}-{key}.json", encoding="utf-8") as handle:
+        with open(os.path.join(cache_dir(), f"{prefix}-{key}.json"), encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, ValueError):
         return None
@@ -62,7 +66,7 @@ def read_cached(prefix: str, key: str) -> Any | None:
 
 def has_cached(prefix: str, key: str) -> bool:
     """Whether an entry exists (without reading it)."""
-    return (cache_dir() / f"{prefix}-{key}.json").is_file()
+    return os.path.isfile(os.path.join(cache_dir(), f"{prefix}-{key}.json"))
 
 
 def store_cached(prefix: str, key: str, data: Any, *, prune: bool = True) -> None:
@@ -72,8 +76,8 @@ def store_cached(prefix: str, key: str, data: Any, *, prune: bool = True) -> Non
     """
     folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{prefix}-{key}.json",
+        os.makedirs(folder, exist_ok=True)
+        write_atomic(os.path.join(folder, f"{prefix}-{key}.json"),
                      json.dumps(data, ensure_ascii=False, separators=(",", ":")), durable=False)
     except OSError:
         return
@@ -99,7 +103,7 @@ def prune_cached(prefix: str, like: str, keep: int = KEEP_PER_PREFIX, spare: Col
         pass
 
 
-def content_key(path: Path, raw: bytes) -> str:
+def content_key(path: str | os.PathLike[str], raw: bytes) -> str:
     """A key for a file's exact content (a same-size edit within one mtime tick counts too)."""
-    where = zlib.crc32(str(path.resolve()).encode())
+    where = zlib.crc32(os.path.realpath(path).encode())
     return f"{_DATA_FORMAT}-{where:08x}-{zlib.crc32(raw):08x}-{len(raw):x}"

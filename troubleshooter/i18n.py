@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Literal, cast
 
 Lang = Literal["cs", "en"]
@@ -97,13 +96,14 @@ def catalog() -> dict[str, Text]:
     from troubleshooter import yamlio
 
     merged: dict[str, Text] = {}
-    folder = Path(__file__).parent / "data" / "strings"  # not importlib.resources: a slow import
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if not entry.name.endswith(".yaml"):
+    # os.path, not importlib.resources nor pathlib: imports diagnose would not otherwise make
+    folder = os.path.join(os.path.dirname(__file__), "data", "strings")
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".yaml"):
             continue
-        for key, value in (yamlio.load(entry, f"strings/{entry.name}").data or {}).items():
+        for key, value in (yamlio.load(os.path.join(folder, name), f"strings/{name}").data or {}).items():
             if key in merged:
-                raise KeyError(f"UI string {key!r} defined twice (strings/{entry.name})")
+                raise KeyError(f"UI string {key!r} defined twice (strings/{name})")
             merged[key] = Text(cs=str(value["cs"]), en=str(value["en"]))
     return merged
 

@@ -20,8 +20,10 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64  # nesting of mappings and lists: flows need about six; later walks recurse
@@ -118,7 +120,7 @@ class YamlDocument:
     key_positions: dict[PathKey, Position] = field(default_factory=dict, repr=False)
     first_line: str = ""
     source: str | None = field(default=None, repr=False)  # text whose positions are not yet recorded
-    source_file: Path | None = field(default=None, repr=False)  # read for positions when cached
+    source_file: str | None = field(default=None, repr=False)  # read for positions when cached
 
     def plain_text(self) -> str | None:
         """The file's text when no value can differ from it character by character (no
@@ -127,7 +129,7 @@ class YamlDocument:
         text = self.source
         if text is None and self.source_file is not None:
             try:
-                text = self.source_file.read_text(encoding="utf-8")
+                text = _read_text(self.source_file)
             except (OSError, UnicodeDecodeError):
                 return None
         return text if text is not None and "\\" not in text else None
@@ -135,7 +137,7 @@ class YamlDocument:
     def where(self, key: PathKey, *, prefer_key: bool = False) -> Position:
         """Position of a value; falls back to the nearest enclosing value that has one."""
         if self.source is None and self.source_file is not None:
-            self.source = self.source_file.read_text(encoding="utf-8")
+            self.source = _read_text(self.source_file)
             self.source_file = None
         if self.source is not None:
             _, self.positions, self.key_positions = _parse(self.source, self.path, record=True)
@@ -382,6 +384,8 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
 def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Directories expand to their ``*.yaml``/``*.yml`` files (not recursive), sorted; files
     are kept as given (so a named file that is missing gets its "unreadable" finding)."""
+    from pathlib import Path  # only the file commands (lint, test-flows) list files
+
     found: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -402,12 +406,14 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
     from troubleshooter import cache
 
     shown = display or str(path)
-    source = Path(path)
+    source = os.fspath(path)
     try:
-        raw = source.read_bytes()
+        with open(source, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         raise YamlError(shown, 1, 1, "unreadable", exc.strerror or str(exc)) from None
-    prefix, key = f"yaml-{source.stem}", cache.content_key(source, raw)
+    stem = os.path.splitext(os.path.basename(source))[0]
+    prefix, key = f"yaml-{stem}", cache.content_key(source, raw)
     stored = cache.read_cached(prefix, key)
     if isinstance(stored, dict) and "data" in stored:
         return YamlDocument(path=shown, data=stored["data"], first_line=stored.get("first_line", ""),
@@ -419,6 +425,11 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> YamlDocume
     doc = loads(text, shown)
     cache.store_cached(prefix, key, {"data": doc.data, "first_line": doc.first_line})
     return doc
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def dump(data: Any) -> str:

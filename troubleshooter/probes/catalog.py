@@ -3,9 +3,9 @@ the article to show and the flow node to continue at. Data: ``data/outcomes.yaml
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from troubleshooter.i18n import Text
 
@@ -26,7 +26,7 @@ class OutcomeInfo:
 def catalog() -> dict[str, OutcomeInfo]:
     from troubleshooter import yamlio
 
-    source = Path(__file__).parent.parent / "data" / "outcomes.yaml"
+    source = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "outcomes.yaml")
     found: dict[str, OutcomeInfo] = {}
     for outcome_id, entry in (yamlio.load(source, "data/outcomes.yaml").data or {}).items():
         found[outcome_id] = OutcomeInfo(
