@@ -195,6 +195,14 @@ def test_an_article_that_names_a_product_yields_when_the_question_names_none() -
     assert search.ask("kde najdu nastavení smtp v miowebu", "cs").matches[0].article_id == "mioweb-smtp-setting"
 
 
+def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_follows_the_dash() -> None:
+    index = index_module.index_for()
+    heads = {(d.article_id, d.lang): d.head_terms for d in index.docs}
+    assert {"prihlasit", "schranka"} <= heads["could-not-authenticate", "cs"]  # "přihlášení ke schránce"
+    assert "login" in heads["could-not-authenticate", "en"]
+    assert "prihlasit" not in heads["error-auth-requires-tls", "en"]
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

@@ -255,6 +255,9 @@ def build_index(articles: ArticleSet) -> Index:
     surface: dict[str, set[str]] = {}
     lemmas: dict[str, set[str]] = defaultdict(set)
     unknown: set[str] = set()  # Czech words simplemma does not know
+    heads: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        heads[article.id].append(title_head(article.title))
     for article in sorted(articles, key=lambda a: (a.id, a.lang)):
         collect = {"surface": surface, "lemmas": lemmas[article.lang],
                    "unknown": unknown if article.lang == "cs" else None}
@@ -267,7 +270,11 @@ def build_index(articles: ArticleSet) -> Index:
             totals[name] += len(terms)
         counts.append(fields)
         links = tuple(dict.fromkeys(a or b for a, b in _KB_LINK.findall(article.body)))
-        head = _field_terms([title_head(article.title)], article.lang, table, collect)
+        # A head both languages write alike names a message ("Could not authenticate"): what
+        # the article is about, in the reader's words, follows the dash.
+        alike = len(heads[article.id]) > 1 and len(set(heads[article.id])) == 1
+        head_text = _LONG_ASIDE.sub(" ", article.title) if alike else title_head(article.title)
+        head = _field_terms([head_text], article.lang, table, collect)
         defines = any(_ABOUT_LINE.match(line) for line in article.body.split("\n"))
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.related, links,
                         frozenset(head), defines))
