@@ -25,7 +25,6 @@ from troubleshooter.ui.app.messages import (
     SecretRetyped,
     ValueTyped,
 )
-from troubleshooter.ui.app.paste_area import PasteField
 from troubleshooter.ui.app.widgets import ProbePanel, ValueInput, choice_button
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
@@ -76,7 +75,11 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
     if view.kind == "input" and view.input:
         spec = view.input
         hint = "input.placeholder-optional" if spec.optional else "input.placeholder"
-        field_class = PasteField if spec.kind == "message" else ValueInput
+        field_class: type[ValueInput] = ValueInput
+        if spec.kind == "message":  # the paste step: its module only when one is shown
+            from troubleshooter.ui.app.paste_area import PasteField
+
+            field_class = PasteField
         value = field_class(typed or (spec.current or ""), placeholder=tr(hint, lang),
                             password=spec.secret, id="value", compact=True)
         value.cursor_blink = blink

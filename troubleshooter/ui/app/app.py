@@ -90,6 +90,9 @@ class TroubleshooterApp(QuietCrash):
         errors = [d for d in startup.diagnostics if d.severity == "error"] if startup else []
         if errors:
             self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
+        # Shown before the pane renders into it: un-hidden after, every widget just styled
+        # would be styled again.
+        self.main_screen.query_one("#body").remove_class("loading")
         await self.conversation.start(session, problem)
         self.call_after_refresh(self.main_screen.query_one(ArticlePane).load_articles)  # never before
         if resumable is not None:

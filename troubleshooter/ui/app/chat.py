@@ -15,7 +15,6 @@ from rich.text import Text as RichText
 from textual.markup import escape
 from textual.widgets import Static
 
-from troubleshooter.explain.render import pasted_summary
 from troubleshooter.i18n import Lang, Text, tr
 from troubleshooter.safe_text import visible
 from troubleshooter.ui.app.messages import Follow
@@ -97,6 +96,8 @@ def aside_widgets(asides: Sequence[Aside], position: int, lang: Lang, session: S
     for aside in asides:
         if aside.position != position:
             continue
+        from troubleshooter.explain.render import pasted_summary  # not before the first screen
+
         found.append(bubble(tr("app.you", lang), visible(pasted_summary(aside.question, lang)), user=True))
         for line in aside.reply.lines:
             found.append(Static(RichText(line), classes="aside"))

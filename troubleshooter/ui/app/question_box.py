@@ -30,11 +30,12 @@ class QuestionBox(Input):
         self.kb = kb
         self.lang = lang
         self.cursor_blink = blink
-        self.context = None  # knowledge.search.SearchContext: where the conversation is (follow())
+        self.session = None  # the conversation's session (follow()): its node and provider break ties
 
     def follow(self, session) -> None:
-        """The conversation moved: its node and the provider it knows break ties in answers."""
-        self.context = search_context(session)
+        """The conversation moved (read when a question is asked, not on every step: the
+        search module is not imported before the first screen)."""
+        self.session = session
 
     def set_lang(self, lang: Lang) -> None:
         self.lang = lang
@@ -55,23 +56,29 @@ class QuestionBox(Input):
         if question:
             self.ask(question)
 
-    @work(thread=True, exit_on_error=False, group="ask", exclusive=True)
     def ask(self, question: str) -> None:
+        self._answer(question, search_context(self.session))
+
+    @work(thread=True, exit_on_error=False, group="ask", exclusive=True)
+    def _answer(self, question: str, context: object) -> None:
         lang = self.lang
         try:
-            reply = answer(question, lang, self.kb, self.context)
+            reply = answer(question, lang, self.kb, context)
         except Exception:  # the knowledge base must never take the conversation down
             reply = Reply([tr("ask.no-answer", lang)], [])
         self.post_message(Answered(question, reply))
 
-    @work(thread=True, exit_on_error=False, group="reask", exclusive=True)
     def reask(self, asides: list[Aside]) -> None:
+        self._reanswer(asides, search_context(self.session))
+
+    @work(thread=True, exit_on_error=False, group="reask", exclusive=True)
+    def _reanswer(self, asides: list[Aside], context: object) -> None:
         """The same questions, answered again in the current language."""
         lang = self.lang
         replies = []
         for aside in asides:
             try:
-                replies.append(answer(aside.question, lang, self.kb, self.context))
+                replies.append(answer(aside.question, lang, self.kb, context))
             except Exception:  # keep the old answer rather than lose it
                 replies.append(aside.reply)
         self.post_message(Reanswered(lang, asides, replies))

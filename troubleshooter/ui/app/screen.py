@@ -61,7 +61,6 @@ class ConversationScreen(Screen):
 
     def on_conversation_pane_changed(self, event: ConversationPane.Changed) -> None:
         """The conversation moved: the top bar, the article and the keys follow it."""
-        self.query_one("#body").remove_class("loading")
         session, lang = self.conversation.session, self.app.lang
         self.query_one(QuestionBox).follow(session)
         if session is not None:
