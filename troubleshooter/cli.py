@@ -65,7 +65,11 @@ def _conversation_parser() -> argparse.ArgumentParser:
 
 def entry() -> None:
     """The console script and ``python -m troubleshooter``; in-process callers use :func:`main`."""
-    raise SystemExit(main())
+    code = main()
+    from troubleshooter.teardown import skip_final_collection
+
+    skip_final_collection()
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
