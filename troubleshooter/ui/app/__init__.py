@@ -15,7 +15,9 @@ How it is organised — where to add things:
 - ``chat.py`` — what the chat shows, derived from the session (blocks per step; asides;
   the settings card). ``answer.py`` — the answer area's widgets for a node (field, probe
   panel, numbered choices). ``probe_run.py`` — runs a node's check as a worker.
-- ``question_box.py`` — the ``/`` box: asks the knowledge base / explainer in a worker.
+- ``question_box.py`` — the ``/`` box: asks the knowledge base / explainer in a worker;
+  ``paste_area.py`` — a multi-line paste (question box or paste step).
+- ``usage_log.py`` — the opt-in usage record the conversation pane feeds.
 - ``article_pane.py`` — the article beside the conversation (loads the articles itself).
 - ``messages.py`` — the typed messages widgets post; a button posts one (``SayButton``) or
   runs a key's action, never a string-prefixed id.
