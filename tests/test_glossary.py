@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from troubleshooter.knowledge.glossary import find_discouraged, lint_glossary, load_glossary
+from troubleshooter.yamlio import yaml_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ def test_lint_reports_file_line_and_column(tmp_path):
 
 
 def test_shipped_content_uses_the_glossary_terms():
-    found = lint_glossary(sorted((ROOT / "flows").glob("*.yaml")), ROOT / "kb")
+    found = lint_glossary(yaml_files([ROOT / "flows"]), ROOT / "kb")
     assert found == [], [d.format() for d in found]
 
 

@@ -12,9 +12,10 @@ from jsonschema import Draft7Validator
 from troubleshooter import yamlio
 from troubleshooter.content import flows_dir
 from troubleshooter.flow.probes import REGISTRY
+from troubleshooter.yamlio import yaml_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FLOW_FILES = sorted(flows_dir().glob("*.yaml")) + [FIXTURES / "flows" / "mini.yaml"]
+FLOW_FILES = yaml_files([flows_dir()]) + [FIXTURES / "flows" / "mini.yaml"]  # not the translation markers
 
 
 def _validator() -> Draft7Validator:

@@ -383,14 +383,16 @@ def loads(text: str, path: str = "<string>") -> YamlDocument:
 
 def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Directories expand to their ``*.yaml``/``*.yml`` files (not recursive), sorted; files
-    are kept as given (so a named file that is missing gets its "unreadable" finding)."""
+    are kept as given (so a named file that is missing gets its "unreadable" finding).
+    Translation markers kept beside the content (``*.translations.yaml``) are left out."""
     from pathlib import Path  # only the file commands (lint, test-flows) list files
 
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                                and not p.name.endswith(".translations.yaml")))
         else:
             found.append(path)
     return found

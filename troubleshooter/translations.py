@@ -1,0 +1,285 @@
+"""Which translations are out of date: a fingerprint of each text's source, kept beside the content.
+
+Every bilingual text (a flow's ``{cs: …, en: …}``, an article pair ``kb/<id>.cs.md`` +
+``kb/<id>.en.md``, a UI string) has a source language — Czech unless a marker says
+otherwise — and its translation. A sidecar file keyed by ids records, for each text, a short
+fingerprint of the source text as it was when the translation was last brought up to date:
+
+- ``flows/<flow>.translations.yaml`` for a flow file ``flows/<flow>.yaml``;
+- ``kb/.translations.yaml`` for the articles;
+- ``troubleshooter/data/strings.translations.yaml`` for the UI strings.
+
+The content itself stays clean, and rewriting a sidecar never loses a comment in it.
+``lint`` warns ``stale-translation`` where the source changed after the translation;
+``lint --mark-translated ID|PATH|new|all`` records that translations are up to date. The
+marker holds the fingerprints of both languages, so a text with no marker, or rewritten in
+both languages at once, is *new* rather than stale; ``--mark-translated new`` records those
+(a test keeps the shipped content fully marked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from troubleshooter import yamlio
+from troubleshooter.diagnostics import Diagnostic
+
+SIDECAR_SUFFIX = ".translations.yaml"
+KB_SIDECAR = ".translations.yaml"
+STRINGS_DIR = Path(__file__).parent / "data" / "strings"
+STRINGS_SIDECAR = STRINGS_DIR.parent / "strings.translations.yaml"
+DEFAULT_SOURCE = "cs"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:/-]+")
+_HEADER = """\
+# Translation markers: for each text, a fingerprint of its source-language text as it was when
+# the translation was last brought up to date (written by troubleshooter lint --mark-translated;
+# lint warns stale-translation when the source has changed since). Source language: {source}
+# unless an entry says {{source: en, fingerprint: …}}.
+"""
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a text, blind to how its lines are wrapped."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+
+
+def pair_fingerprint(texts: dict[str, str], source: str) -> str:
+    """``<source>/<translation>``: both, so that a text rewritten in both languages at once
+    is told apart from a source that changed under an old translation."""
+    target = "en" if source == "cs" else "cs"
+    return f"{fingerprint(texts[source])}/{fingerprint(texts[target])}"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedText:
+    """One bilingual text and where its marker lives."""
+
+    sidecar: Path
+    key: str  # the key in the sidecar
+    item: str  # the id maintainers use: smtp:intro.text, kb:smtp-test, strings:app.quit
+    texts: dict[str, str]  # language -> text
+    place: tuple[str, int, int]  # path, line, col of the translation (what needs the update)
+    files: tuple[Path, ...]  # the files the text comes from
+
+
+# -- finding the texts -------------------------------------------------------------------
+def _bilingual(data: Any, path: tuple) -> Iterator[tuple[tuple, dict[str, str]]]:
+    if isinstance(data, dict):
+        if isinstance(data.get("cs"), str) and isinstance(data.get("en"), str):
+            yield path, data
+            return
+        for key, value in data.items():
+            yield from _bilingual(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _bilingual(value, (*path, index))
+
+
+def _readable(data: Any, path: tuple) -> str:
+    """``("nodes", "intro", "choices", 0, "label")`` → ``intro.choices.setup.label``."""
+    parts: list[str] = []
+    here = data
+    for step in path:
+        item = here[step]
+        if isinstance(step, int):
+            parts.append(str(item.get("id", step)) if isinstance(item, dict) else str(step))
+        else:
+            parts.append(str(step))
+        here = item
+    if parts and parts[0] == "nodes":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def flow_texts(path: Path, display: str, markers: Markers) -> list[TrackedText]:
+    doc = yamlio.load(path, display)
+    if not isinstance(doc.data, dict):
+        return []
+    flow_id = str(doc.data.get("id") or path.stem)
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    found = []
+    for where, texts in _bilingual(doc.data, ()):
+        key = _readable(doc.data, where)
+        target = markers.target_lang(sidecar, key)
+        pos = doc.where((*where, target))
+        found.append(TrackedText(sidecar, key, f"{flow_id}:{key}", texts,
+                                 (display, pos.line, pos.col), (path,)))
+    return found
+
+
+def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]:
+    sidecar = kb / KB_SIDECAR
+    found = []
+    for cs_file in sorted(kb.glob("*.cs.md")):
+        article = cs_file.name.removesuffix(".cs.md")
+        en_file = kb / f"{article}.en.md"
+        if not en_file.is_file():
+            continue  # a missing translation is the articles' own lint finding
+        texts = {"cs": cs_file.read_text(encoding="utf-8"), "en": en_file.read_text(encoding="utf-8")}
+        target_file = en_file if markers.target_lang(sidecar, article) == "en" else cs_file
+        found.append(TrackedText(sidecar, article, f"kb:{article}", texts,
+                                 (f"{display}/{target_file.name}", 1, 1), (cs_file, en_file)))
+    return found
+
+
+def string_texts(markers: Markers, folder: Path = STRINGS_DIR,
+                 sidecar: Path = STRINGS_SIDECAR) -> list[TrackedText]:
+    found = []
+    for file in sorted(folder.glob("*.yaml")):
+        doc = yamlio.load(file, f"strings/{file.name}")
+        for key, value in (doc.data or {}).items():
+            if next(_bilingual(value, ()), None) == ((), value):
+                pos = doc.where((key, markers.target_lang(sidecar, key)))
+                found.append(TrackedText(sidecar, key, f"strings:{key}", value,
+                                         (f"strings/{file.name}", pos.line, pos.col), (file,)))
+    return found
+
+
+# -- sidecars ----------------------------------------------------------------------------
+class Markers:
+    """The sidecar files one run reads (each once) and writes."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[Path, dict[str, Any]] = {}
+
+    def read(self, path: Path) -> dict[str, Any]:
+        """``{"source": lang, "texts": {key: fingerprint | {source, fingerprint}}}``; empty when absent."""
+        if path not in self.loaded:
+            data: dict[str, Any] = {}
+            if path.is_file():
+                loaded = yamlio.load(path, path.name).data
+                data = loaded if isinstance(loaded, dict) else {}
+            data.setdefault("source", DEFAULT_SOURCE)
+            if not isinstance(data.get("texts"), dict):
+                data["texts"] = {}
+            self.loaded[path] = data
+        return self.loaded[path]
+
+    def marker(self, sidecar: Path, key: str) -> tuple[str, str | None]:
+        """The source language of a text and the fingerprints recorded for it, ``source/translation``
+        (``None``: untracked)."""
+        data = self.read(sidecar)
+        entry = data["texts"].get(key)
+        if isinstance(entry, dict):
+            return str(entry.get("source", data["source"])), entry.get("fingerprint")
+        return str(data["source"]), (str(entry) if entry is not None else None)
+
+    def target_lang(self, sidecar: Path, key: str) -> str:
+        return "en" if self.marker(sidecar, key)[0] == "cs" else "cs"
+
+
+def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
+    from troubleshooter.cache import write_atomic
+
+    lines = [_HEADER.format(source=data["source"]), f"source: {data['source']}", "texts:"]
+    for key in sorted(data["texts"]):
+        entry = data["texts"][key]
+        shown = key if _PLAIN_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+        if isinstance(entry, dict):
+            lines.append(f"  {shown}: {{source: {entry['source']}, fingerprint: '{entry['fingerprint']}'}}")
+        else:
+            lines.append(f"  {shown}: '{entry}'")
+    write_atomic(path, "\n".join(lines) + "\n")
+
+
+# -- what lint and --mark-translated do --------------------------------------------------
+def all_texts(flow_files: Iterable[Path], kb: Path | None, markers: Markers, *, strings: bool,
+              display=str) -> list[TrackedText]:
+    found: list[TrackedText] = []
+    for path in flow_files:
+        try:
+            found.extend(flow_texts(path, display(path), markers))
+        except yamlio.YamlError:
+            continue  # the loader reports a broken file
+    if kb is not None and kb.is_dir():
+        found.extend(article_texts(kb, display(kb), markers))
+    if strings:
+        found.extend(string_texts(markers))
+    return found
+
+
+def _excerpt(text: str, words: int = 6) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+
+
+def _state(tracked: TrackedText, markers: Markers) -> str:
+    """``current``, ``stale`` (the source changed, the translation did not), or ``new`` (no
+    marker, or both languages rewritten since it was recorded)."""
+    source, recorded = markers.marker(tracked.sidecar, tracked.key)
+    if recorded is None:
+        return "new"
+    now = pair_fingerprint(tracked.texts, source).split("/")
+    then = recorded.split("/")
+    if now[0] == then[0]:
+        return "current"
+    return "stale" if len(then) < 2 or now[1] == then[1] else "new"
+
+
+def stale(texts: Iterable[TrackedText], markers: Markers) -> tuple[list[Diagnostic], int]:
+    """``stale-translation`` warnings, and how many texts are new (no marker, or rewritten in
+    both languages since)."""
+    findings: list[Diagnostic] = []
+    untracked = 0
+    for tracked in texts:
+        state = _state(tracked, markers)
+        if state == "new":
+            untracked += 1
+        elif state == "stale":
+            source = markers.marker(tracked.sidecar, tracked.key)[0]
+            target = "en" if source == "cs" else "cs"
+            path, line, col = tracked.place
+            findings.append(Diagnostic(path, line, col, "warning", "stale-translation", {
+                "item": tracked.item, "source": source, "target": target,
+                "source_text": _excerpt(_body(tracked.texts[source])),
+                "target_text": _excerpt(_body(tracked.texts[target]))}))
+    return findings, untracked
+
+
+def _body(text: str) -> str:
+    """An article's text without its front matter, so the excerpt shows what readers read."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end != -1:
+            return text[end + 4:]
+    return text
+
+
+def _chosen(tracked: TrackedText, target: str, markers: Markers) -> bool:
+    if target == "all":
+        return True
+    if target == "new":
+        return _state(tracked, markers) == "new"
+    if tracked.item == target or tracked.item.startswith(target + ".") or tracked.item.startswith(
+            target + ":") or (target.count(":") == 0 and tracked.item.split(":", 1)[0] == target):
+        return True
+    given = Path(target)
+    if given.exists():
+        resolved = given.resolve()
+        return any(resolved == f.resolve() or resolved in f.resolve().parents for f in tracked.files)
+    return False
+
+
+def mark_translated(texts: Iterable[TrackedText], targets: Iterable[str],
+                    markers: Markers) -> list[TrackedText]:
+    """Record the current source fingerprint of every text a target names; the texts marked."""
+    wanted = list(targets)
+    chosen = [t for t in texts if any(_chosen(t, target, markers) for target in wanted)]
+    by_sidecar: dict[Path, list[TrackedText]] = {}
+    for tracked in chosen:
+        by_sidecar.setdefault(tracked.sidecar, []).append(tracked)
+    for sidecar, group in by_sidecar.items():
+        data = markers.read(sidecar)
+        for tracked in group:
+            source, _ = markers.marker(sidecar, tracked.key)
+            fp = pair_fingerprint(tracked.texts, source)
+            data["texts"][tracked.key] = (
+                fp if source == data["source"] else {"source": source, "fingerprint": fp})
+        _write_sidecar(sidecar, data)
+    return chosen
