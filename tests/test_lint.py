@@ -168,8 +168,8 @@ def test_missing_start_is_reported_once(tmp_path: Path) -> None:
     assert _found(path) == [(4, 8, "error", "missing-start")]
 
 
-def test_whole_process_leaves_at_once_with_all_output_and_its_exit_code(tmp_path: Path) -> None:
-    """`python -m troubleshooter lint` ends with os._exit after flushing (cli.entry): a pipe
+def test_whole_process_gives_all_output_and_its_exit_code(tmp_path: Path) -> None:
+    """`python -m troubleshooter lint` as a whole process (cli.entry): a block-buffered pipe
     still gets every finding, the summary and exit code 1; a clean run exits 0."""
     import os
     import subprocess
