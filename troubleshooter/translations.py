@@ -181,10 +181,11 @@ def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
     for key in sorted(data["texts"]):
         entry = data["texts"][key]
         shown = key if _PLAIN_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+        # "1a2b3c4d/5e6f7a8b" is a plain YAML string (the slash keeps it from ever being a number)
         if isinstance(entry, dict):
-            lines.append(f"  {shown}: {{source: {entry['source']}, fingerprint: '{entry['fingerprint']}'}}")
+            lines.append(f"  {shown}: {{source: {entry['source']}, fingerprint: {entry['fingerprint']}}}")
         else:
-            lines.append(f"  {shown}: '{entry}'")
+            lines.append(f"  {shown}: {entry}")
     write_atomic(path, "\n".join(lines) + "\n")
 
 
