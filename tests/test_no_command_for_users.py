@@ -24,7 +24,7 @@ COMMAND_LINE = re.compile(r"\btroubleshooter\s+(?:--?[a-z]|(?:" + "|".join(map(r
 # UI strings only the command-line tools print (never a front end): their keys, and the proof
 # below that no front end refers to them.
 CLI_ONLY = ("explain.try-diagnose", "kb.ask-full-hint", "kb.ask-question-needed", "paste.headers.check",
-            "tools.")
+            "tools.", "translations.", "lint.stale-translation")  # the last two: `lint` only
 
 
 def _front_end_sources() -> str:
