@@ -225,3 +225,26 @@ def test_serve_terminal_passes_the_record_on_to_each_app(tmp_path: Path, monkeyp
     words = shlex.split(session_command(args, tmp_path, tmp_path / "policy.json").split("; ")[1])
     assert words[words.index("--record") + 1] == str((Path.cwd() / "records").resolve())
     assert "--record-questions" in words and "--record-hosts" not in words
+
+
+def test_a_recorded_question_holds_no_login_data(flows, tmp_path: Path, capsys) -> None:
+    session = Session.begin(flows, "mini", lang="en")
+    session.choose("yes")
+    session.submit(CANARY_ADDRESS, keep=True)
+    session.submit(CANARY_ADDRESS, keep=True)
+    session.submit(CANARY_PASSWORD)
+    recorder = Recorder(tmp_path, front_end="app", flow="mini", record_questions=True)
+    recorder.observe(session)
+    import base64
+
+    plain = base64.b64encode(f"\0{CANARY_ADDRESS}\0{CANARY_PASSWORD}".encode()).decode()
+    pasted = f"why?\x1b]0;x\x07 my password is {CANARY_PASSWORD}\nCLIENT -> SERVER: AUTH PLAIN {plain}"
+    recorder.question(pasted, [], False)
+    recorder.question("x" * 5000, [], False)
+    raw = (tmp_path / RECORD_FILE).read_text("utf-8")
+    assert CANARY_PASSWORD not in raw and plain not in raw
+    texts = [e["text"] for e in events(tmp_path) if e["event"] == "question"]
+    assert "AUTH PLAIN" in texts[0] and len(texts[1]) == 300
+    assert main(["stats", str(tmp_path), "--lang", "en"]) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\\x1b" in shown  # the escape made visible, not sent to the terminal

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from troubleshooter.i18n import detect_lang, tr
+    from troubleshooter.safe_text import visible_line
     from troubleshooter.usage.record import record_dir
     from troubleshooter.usage.stats import load_figures
 
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
                       unanswered=figures.questions_unanswered))
         if figures.unanswered:
             out.append(tr("stats.unanswered", lang))
-            out.extend(f"  {count:>4}  {text!r}" for text, count in figures.unanswered.most_common(args.top))
+            unanswered = figures.unanswered.most_common(args.top)
+            out.extend(f"  {count:>4}  {visible_line(text)}" for text, count in unanswered)
     if figures.skipped:
         out.append("")
         out.append(tr("stats.skipped", lang, count=figures.skipped))

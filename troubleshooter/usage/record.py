@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 RECORD_FORMAT = 1
 RECORD_FILE = "usage.jsonl"
+QUESTION_CHARS = 300  # a recorded question's text is cut here: a pasted log is not a question
 ENV_VAR = "TROUBLESHOOTER_RECORD"
 FRONT_ENDS = ("app", "plain", "web", "terminal")
 
@@ -63,6 +64,7 @@ class Recorder:
         self._lang: str | None = None
         self._started = False
         self._ended = False
+        self._session: Session | None = None  # the last observed: its secrets are scrubbed from questions
 
     # -- what front ends call ---------------------------------------------------------------
     def observe(self, session: Session, action: str | None = None) -> None:
@@ -70,6 +72,7 @@ class Recorder:
 
         Steps taken away are a back, or a restart when none are left of several (a front
         end that knows which it was says so with ``action="back"|"restart"``)."""
+        self._session = session
         steps = session.steps
         if not self._started:
             self._started = True
@@ -98,7 +101,12 @@ class Recorder:
     def question(self, question: str, ids: list[str], confident: bool) -> None:
         fields: dict[str, Any] = {"ids": ids, "confident": confident}
         if self.record_questions:
-            fields["text"] = question
+            from troubleshooter.redaction import scrub_auth
+
+            text = scrub_auth(question[:QUESTION_CHARS])  # login data pasted with a log never lands
+            if self._session is not None:
+                text = self._session.secrets().scrub(text)
+            fields["text"] = text
         self.write("question", **fields)
 
     def close(self, session: Session | None = None) -> None:
