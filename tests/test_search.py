@@ -144,6 +144,25 @@ def test_typos_fall_back_to_the_nearest_word() -> None:
     assert search.analyse("pert", index)[0].terms == ()
 
 
+def test_a_short_typo_no_dictionary_knows_is_the_nearest_known_word() -> None:
+    """A word neither dictionary knows is a typo: one letter missing, extra or wrong counts
+    ("heso", "hesuo"); one nearest a function word is a function word ("vubce")."""
+    index = _tiny_index()
+    assert search.analyse("heso", index)[0].terms == ("heslo",)
+    assert search.analyse("hesuo", index)[0].terms == ("heslo",)
+    assert search.analyse("kam napsat heso", index)[-1].terms == ("heslo",)
+    assert [q.word for q in search.analyse("co to vubce je heslo", index)] == ["heslo"]
+    # dictionary words stay as they are, however near a known word
+    assert search.analyse("bake", index)[0].terms == ()
+
+
+def test_a_word_nothing_matched_leaves_the_common_word_scored() -> None:
+    """ "weos smtp": "smtp" is in nearly every article and skipped beside another known word,
+    but beside a word nothing matched it is all the question has."""
+    index = index_module.index_for()
+    assert search.rank("qqxz smtp", "cs", index)
+
+
 # --- function words, phrases, fields, ambiguity (issue #19's four kinds of miss) -------------
 
 def test_function_words_are_our_own_folded_lists() -> None:

@@ -125,7 +125,8 @@ class QueryWord:
     weight: float = 1.0
 
 
-def _word_terms(word: str, index: Index) -> QueryWord:
+def _word_terms(word: str, index: Index) -> QueryWord | None:
+    """The index terms a question's word stands for; None when it is a mistyped function word."""
     folded = fold(word)
     terms = set(index.surface.get(folded, ()))
     if folded in index.postings:
@@ -133,16 +134,21 @@ def _word_terms(word: str, index: Index) -> QueryWord:
     if not terms and not word.isdigit():
         terms = _declined(folded, index)
     if not terms and not word.isdigit():
-        langs = ("cs",) if has_diacritics(word) else LANGS
-        terms = {t for lang in langs if (t := fold(lemma(word, lang))) in index.postings}
+        terms = {t for lang in _langs_of(word) if (t := fold(lemma(word, lang))) in index.postings}
         terms -= FUNCTION_WORDS
     if terms:
         light = folded in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(terms)
         return QueryWord(word, tuple(sorted(terms)), weight=LIGHT_WEIGHT if light else 1.0)
     if folded in LIGHT_WORDS:
         return QueryWord(word, (), weight=LIGHT_WEIGHT)
-    guess = _typo(folded, index)
+    guess = _typo(word, folded, index)
+    if guess is None:
+        return None
     return QueryWord(word, guess, fuzzy=bool(guess))
+
+
+def _langs_of(word: str) -> tuple[Lang, ...]:
+    return ("cs",) if has_diacritics(word) else LANGS
 
 
 def analyse(question: str, index: Index) -> list[QueryWord]:
@@ -158,6 +164,9 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
             continue
         qword = _word_terms(word, index)
         slots.append(qword)
+        if qword is None:
+            positions.append({folded})
+            continue
         positions.append({folded, *qword.terms})
     found: list[QueryWord] = []
     function = [slot is None for slot in slots]
@@ -190,25 +199,53 @@ def _declined(folded: str, index: Index) -> set[str]:
     return set()
 
 
-def _typo(folded: str, index: Index) -> tuple[str, ...]:
+def _typo(word: str, folded: str, index: Index) -> tuple[str, ...] | None:
+    """The known words a mistyped word stands for (the nearest by edit distance), or None when
+    it is nearest to a function word ("vubce" is "vubec")."""
     if len(folded) < 4 or folded.isdigit():
         return ()
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    # Short words only forgive swapped letters (smpt → smtp); "bake" must not become "make".
     limit = 1 if len(folded) < 8 else 2
-    candidates = process.extract(folded, index.fuzzy_choices(len(folded), limit), scorer=OSA.distance,
-                                 score_cutoff=limit, limit=8)
-    if len(folded) < 6:
+    choices = index.fuzzy_choices(len(folded), limit) + _function_choices(len(folded), limit)
+    candidates = process.extract(folded, choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
+    # A short word the dictionary knows ("bake", "pert") is a word, not a typo: it only
+    # forgives swapped letters (smpt → smtp), so "bake" never becomes "make". One the
+    # dictionaries don't know ("heso", "huslo", "wdos") is a typo of the nearest known word.
+    if len(folded) < 6 and _is_word(word):
         candidates = [c for c in candidates if sorted(c[0]) == sorted(folded)]
     if not candidates:
         return ()
-    choice = min(candidates, key=lambda c: (c[1], -len(index.postings.get(c[0], ())), c[0]))[0]
+    # Ties go to a word with the same first letter (people rarely mistype it), then to a
+    # function word, then to the word more articles use.
+    choice = min(candidates, key=lambda c: (c[1], c[0][:1] != folded[:1], c[0] not in FUNCTION_WORDS,
+                                            -len(index.postings.get(c[0], ())), c[0]))[0]
+    if choice in FUNCTION_WORDS:
+        return None
     terms = set(index.surface.get(choice, ()))
     if choice in index.postings:
         terms.add(choice)
     return tuple(sorted(terms - FUNCTION_WORDS))
+
+
+def _is_word(word: str) -> bool:
+    """A word simplemma's dictionary knows, in the languages the lemma fallback before the
+    typo fallback looked it up in (so their dictionaries are loaded already)."""
+    from troubleshooter.knowledge.text import is_known
+
+    return any(is_known(word, lang) for lang in _langs_of(word))
+
+
+_FUNCTION_BY_LENGTH: dict[int, list[str]] = {}
+
+
+def _function_choices(length: int, spread: int) -> list[str]:
+    if not _FUNCTION_BY_LENGTH:
+        for word in sorted(FUNCTION_WORDS):
+            _FUNCTION_BY_LENGTH.setdefault(len(word), []).append(word)
+    sizes = range(length - spread, length + spread + 1)
+    return [word for size in sizes for word in _FUNCTION_BY_LENGTH.get(size, ())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,10 +265,13 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     matched: dict[int, float] = defaultdict(float)
     everywhere = 0.0  # words found in most documents: credited to all, not scored
     counted = sum(q.weight for q in query)
+    # Only a word the index knows can stand beside "smtp": next to a word nothing matched
+    # ("weos smtp"), "smtp" is all the question has and is scored, not skipped.
+    known = sum(1 for q in query if q.terms)
     for qword in query:
         posted = [t for t in qword.terms if t in index.postings]
         postings = [index.postings[t] for t in posted]
-        if len(posted) == 1 and posted[0] in index.common and len(query) > 1 and not qword.fuzzy:
+        if len(posted) == 1 and posted[0] in index.common and known > 1 and not qword.fuzzy:
             everywhere += qword.weight
             continue
         if len(postings) == 1:
