@@ -222,6 +222,26 @@ def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_foll
     assert "prihlasit" not in heads["error-auth-requires-tls", "en"]
 
 
+def test_a_support_e_mail_is_answered_as_its_question() -> None:
+    """A greeting, a closing and a signature frame the question and change nothing: the name
+    must not match an example address, "454 Díky" is no reply code, and the title match is
+    judged on the question's own words."""
+    from troubleshooter.knowledge.text import without_signature
+
+    assert without_signature("co je smtp? Děkuji, Jana Nováková") == "co je smtp?"
+    assert without_signature("chyba 454 Díky, Honza") == "chyba 454"
+    assert without_signature("Thanks, but it still fails with 535") == "Thanks, but it still fails with 535"
+    for bare, framed, lang in (
+        ("co je smtp", "Dobrý den, co je smtp? Děkuji, Jana Nováková", "cs"),
+        ("docasna chyba prihlaseni 454", "Dobry den, docasna chyba prihlaseni 454 Dekuji, Petr", "cs"),
+        ("what is smtp for", "Hi there, what is smtp for? Kind regards, Tom", "en"),
+        ("which address is the sender", "Hello, which address is the sender? Many thanks, Sarah", "en"),
+    ):
+        plain, asked = search.ask(bare, lang), search.ask(framed, lang)
+        assert [m.article_id for m in asked.matches][:1] == [m.article_id for m in plain.matches][:1]
+        assert asked.confident == plain.confident
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

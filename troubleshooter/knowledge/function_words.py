@@ -25,7 +25,7 @@ CZECH = {
         skoro uplne docela celkem hodne trochu nejak nejako nak jakoby prave sice vsak totiz
         stejne zase dokonce akorat hlavne zejmena normalne tady tam onde nekde nikde
         vzdycky vzdy nikdy obcas porad ihned rovnou spis spise radsi radeji vubec beztak stejne
-        zrejme evidentne samozrejme jasne primo driv drive predtim
+        zrejme evidentne samozrejme jasne primo driv drive predtim moc
     """,
     "greetings and politeness": """
         dobry dobre dobrou den vecer rano zdravim zdravime ahoj cau nazdar dekuji dekuju dekujeme
@@ -33,7 +33,8 @@ CZECH = {
         prosime poprosit poprosim pomoc pomozte pomoct pomoci pomuzete poradte poradit poradite
         rada radu potreboval potrebovala potrebuji potrebuju potrebujeme potrebovat chtel chtela
         chteli chtit chci chceme chcete zeptat zeptal zeptala ptat ptam dotaz dotazem otazka
-        otazku problem problemu problemem vim nevim nevime vedet
+        otazku problem problemu problemem vim nevim nevime vedet prosbou prosbu prosbe obracim
+        obracime obratit preji prejeme pekny pekne omlouvam omlouvame omluvte prominte rusim
     """,
     "pronouns": """
         ja me mi mne mnou ty te ti tebe tobe tebou on ona ono oni ony jej ho mu jemu jeho ji jim
@@ -71,11 +72,12 @@ ENGLISH = {
         just really actually basically still also even only very quite anyway maybe perhaps
         already yet ever never simply somehow probably apparently honestly exactly
         certainly totally kind sort like well oh okay so too either neither rather now then
-        there here always sometimes
+        there here always sometimes many much lot lots quick quickly
     """,
     "greetings and politeness": """
         please hi hello hey thanks thank dear regards cheers sir madam morning afternoon
-        evening help problem issue question wondering wonder
+        evening help problem issue question wondering wonder good advance appreciate appreciated
+        grateful sorry apologies apologise apologize kindly hope team folks guys
     """,
     "pronouns": """
         i me my mine myself we us our ours ourselves you your yours yourself he him his she her
@@ -102,6 +104,10 @@ def _words(groups: dict[str, str]) -> frozenset[str]:
 
 
 FUNCTION_WORDS: frozenset[str] = _words(CZECH) | _words(ENGLISH)
+# Greetings and politeness frame a message and are no part of the question at all: a title
+# that repeats the question's words ("Co je SMTP") answers "Dobrý den, co je SMTP?" too.
+POLITENESS: frozenset[str] = frozenset(
+    word for groups in (CZECH, ENGLISH) for word in groups["greetings and politeness"].split())
 
 
 # Light words: they frame a question ("what do I *put* in the *field*", "kam se *píše*")
@@ -168,3 +174,13 @@ def says_trouble(folded_words: list[str]) -> bool:
         if word.isdigit() and len(word) == 3 and word[0] in "45" and word[1] in "012345":  # 421, 535, not 465
             return True
     return False
+
+
+# A support e-mail ends with a closing and a name ("Děkuji, Jana Nováková", "Thanks in
+# advance, John"): what follows the last closing word, when it is a few words only, is a
+# signature, and a name in it must not match an example address in an article.
+SIGN_OFF: frozenset[str] = _words({
+    "cs": "dekuji dekuju dekujeme dekujem diky dik pozdravem zdravim",
+    "en": "thanks thank thx regards cheers sincerely best",
+})
+SIGNATURE_WORDS = 4  # at most this many words after the closing word: a signature

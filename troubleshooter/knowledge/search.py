@@ -32,10 +32,11 @@ from troubleshooter.knowledge.function_words import (
     FUNCTION_WORDS,
     LIGHT_WEIGHT,
     LIGHT_WORDS,
+    POLITENESS,
     says_trouble,
 )
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
-from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, words
+from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, without_signature, words
 
 BOTH_LANGS = 0.15  # an article's other-language document adds this share of its score
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
@@ -258,6 +259,7 @@ class Hit:
 
 def rank(question: str, lang: Lang, index: Index, limit: int = 5,
          context: SearchContext | None = None) -> list[Hit]:
+    question = without_signature(question)
     query = analyse(question, index)
     if not query:
         return []
@@ -294,7 +296,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
-    asked = {fold(w) for w in words(question) if len(w) > 1 or w.isdigit()}
+    asked = {folded for w in words(question)
+             if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS}
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
     for word in asked:
@@ -467,6 +470,7 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
     than a random article. ``context`` (the current node, the provider) breaks ties.
     """
     index = index_for(kb_dir)
+    question = without_signature(question)
     hits = rank(question, lang, index, limit=max(limit, 5), context=context)
     matches = [Match(h.article_id, h.doc.title if h.doc.lang == lang else _title(index, h, lang),
                      _answer(index, h, lang), h.score, h.doc.node) for h in hits]

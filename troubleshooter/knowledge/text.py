@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from troubleshooter.i18n import Lang
-from troubleshooter.knowledge.function_words import FUNCTION_WORDS
+from troubleshooter.knowledge.function_words import FUNCTION_WORDS, SIGN_OFF, SIGNATURE_WORDS
 
 _WORD = re.compile(r"\w+")
 _E_MAIL = re.compile(r"\be-(?=mail)", re.IGNORECASE)
@@ -32,6 +32,16 @@ def has_diacritics(word: str) -> bool:
 def words(text: str) -> list[str]:
     """Lowercased word tokens; ``e-mail`` stays one word."""
     return [w for w in _WORD.findall(_E_MAIL.sub("e", text.lower())) if w != "_"]
+
+
+def without_signature(text: str) -> str:
+    """A question without its signature: up to its last closing word ("Děkuji", "Thanks")
+    when no more than ``SIGNATURE_WORDS`` words follow it and two or more come before it."""
+    tokens = list(_WORD.finditer(text))
+    for number in range(len(tokens) - 1, max(len(tokens) - SIGNATURE_WORDS - 2, 1), -1):
+        if fold(tokens[number].group()) in SIGN_OFF:
+            return text[: tokens[number].start()].rstrip()
+    return text
 
 
 # simplemma's few wrong guesses that cost findability: "odesílatel" (sender) is not "odeslat".
