@@ -284,16 +284,43 @@ async def test_content_that_fails_to_load_is_said_not_hidden(monkeypatch, lang):
         await press(pilot, "q")
 
 
-async def test_reload_replays_the_path(tmp_path):
+def editable_mini(tmp_path: Path) -> tuple[Path, str]:
+    """A folder holding a copy of the ``mini`` fixture flow, and the flow's source."""
     flows = tmp_path / "flows"
     flows.mkdir()
     source = (ROOT / "tests" / "fixtures" / "flows" / "mini.yaml").read_text(encoding="utf-8")
     (flows / "mini.yaml").write_text(source, encoding="utf-8")
+    return flows, source
+
+
+def chat_shown(app: TroubleshooterApp) -> list:
+    """The chat's blocks as shown (``ChatBlock`` widgets)."""
+    from troubleshooter.ui.app.chat import ChatBlock, ChatLog
+
+    return list(app.query_one(ChatLog).query_children(ChatBlock))
+
+
+def said(block) -> str:
+    """What a chat block says, its buttons left out."""
+    return " ".join(str(widget.render()) for widget in block.query("Static"))
+
+
+async def test_reload_replays_the_path(tmp_path):
+    """The path replayed on the new content: a block is drawn again only if its text changed."""
+    flows, source = editable_mini(tmp_path)
     app = make_app("en", flow="mini", flows=flows)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "1")
         assert node(app) == "sender"
+        current = chat_shown(app)[1]
+        kept = list(current.children)
+        (flows / "mini.yaml").write_text(source.replace("Is SMTP on?", "Is the SMTP switch on?"),
+                                         encoding="utf-8")
+        await press(pilot, "ctrl+r")
+        await settle(pilot)
+        assert node(app) == "sender" and "Is the SMTP switch on?" in said(chat_shown(app)[0])
+        assert chat_shown(app)[1] is current and list(current.children) == kept
         (flows / "mini.yaml").write_text(source.replace("Sender mailbox?", "Which mailbox sends?"),
                                          encoding="utf-8")
         await press(pilot, "ctrl+r")
@@ -309,9 +336,7 @@ async def test_reload_replays_the_path(tmp_path):
 
 async def test_reload_begins_the_conversation_once_broken_content_is_fixed(tmp_path):
     """A maintainer's preview that started on a broken flow recovers with ctrl+r, no restart."""
-    flows = tmp_path / "flows"
-    flows.mkdir()
-    source = (ROOT / "tests" / "fixtures" / "flows" / "mini.yaml").read_text(encoding="utf-8")
+    flows, source = editable_mini(tmp_path)
     (flows / "mini.yaml").write_text(source.replace("nodes:", "nodes: ["), encoding="utf-8")
     app = make_app("en", flow="mini", flows=flows)
     async with app.run_test(size=(80, 24)) as pilot:

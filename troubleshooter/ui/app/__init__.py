@@ -12,8 +12,9 @@ How it is organised — where to add things:
 - ``conversation_pane.py`` — :class:`ConversationPane` (``app.conversation``): the engine's
   session, the chat and the answer area; handles a choice, a typed value, a check's end. New
   conversation behaviour goes here.
-- ``chat.py`` — what the chat shows, derived from the session (blocks per step; asides;
-  the settings card). ``answer.py`` — the answer area's widgets for a node (field, probe
+- ``chat.py`` — what the chat shows, derived from the session: a record per block (step,
+  asides, the settings card) in the chat log's reactive ``blocks``; a block is recomposed when
+  its record changes. ``answer.py`` — the answer area's widgets for a node (field, probe
   panel, numbered choices). ``probe_run.py`` — runs a node's check as a worker.
 - ``question_box.py`` — the ``/`` box: asks the knowledge base / explainer in a worker;
   ``paste_area.py`` — a multi-line paste (question box or paste step).
@@ -21,7 +22,7 @@ How it is organised — where to add things:
 - ``article_pane.py`` — the article beside the conversation (loads the articles itself).
 - ``messages.py`` — the typed messages widgets post; a button posts one (``SayButton``) or
   runs a key's action, never a string-prefixed id.
-- ``widgets.py`` — small drawing widgets (top bar, key line, chat log, probe panel, buttons).
+- ``widgets.py`` — small drawing widgets (top bar, key line, probe panel, buttons).
 - ``dialogs.py`` — modal screens (help, export, resume, errors). ``services.py`` — articles,
   the question box's answers and link routing, UI-free. ``served.py`` — what changes under
   ``troubleshooter serve``. ``state.py`` — the saved unfinished conversation.

@@ -1,8 +1,13 @@
 """What the chat shows, derived from the session: a block per step, then the current node.
 
-Each block is (what it shows, how to build its widgets); :class:`~.widgets.ChatLog` rebuilds
-only the blocks whose content changed. Question-box exchanges (asides) sit in the block of
-the step they were asked at; the latest settings card carries the copy buttons.
+:func:`chat_blocks` turns the session into records, one per block, that hold everything the
+block shows (an answered step, the current node, or a note when there is no conversation);
+two equal records draw the same widgets. :class:`ChatLog` keeps them in a reactive attribute
+and gives record *i* to block *i*, a :class:`ChatBlock` whose own reactive record recomposes
+it: Textual's comparison of the old and the new record decides which blocks are drawn again —
+after a step, the last answer and the new node; after a language switch or a reload, every
+block whose texts changed. Question-box exchanges (asides) sit in the block of the step they
+were asked at; the latest settings card carries the copy buttons.
 """
 
 from __future__ import annotations
@@ -11,61 +16,160 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from rich.text import Text as RichText
+from textual.containers import VerticalScroll
 from textual.markup import escape
+from textual.reactive import reactive, var
+from textual.widget import Widget
 from textual.widgets import Static
 
-from troubleshooter.i18n import Lang, Text, tr
+from troubleshooter.i18n import Lang, tr
 from troubleshooter.safe_text import visible
 from troubleshooter.ui.app.messages import Follow
-from troubleshooter.ui.app.widgets import ChatBlock, SayButton, bubble, finder_card, stage_line
+from troubleshooter.ui.app.widgets import SayButton, bubble, finder_card, stage_line
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
     from troubleshooter.flow.engine import Session
+    from troubleshooter.transcript import Entry
     from troubleshooter.ui.app.question_box import Aside
+    from troubleshooter.ui.app.services import Link
+
+
+class AsideShows(Struct, frozen=True):
+    """A question-box exchange: the question, the answer's lines and its links (labels final:
+    a step link says the step's title, the latest answer's first links carry their keys)."""
+
+    question: str
+    lines: tuple[str, ...]
+    links: tuple[tuple[str, Link], ...]
+    lang: Lang
+
+    def widgets(self) -> list[Widget]:
+        from troubleshooter.explain.render import pasted_summary  # not before the first screen
+
+        asked = visible(pasted_summary(self.question, self.lang))
+        found: list[Widget] = [bubble(tr("app.you", self.lang), asked, user=True)]
+        found += [Static(RichText(line), classes="aside") for line in self.lines]
+        found += [SayButton(label, partial(Follow, link)) for label, link in self.links]
+        return found
+
+
+class StepShows(Struct, frozen=True):
+    """An answered step: the guide's question, the asides asked there, then the user's answer
+    or, for a check, the check's card (its copy buttons on the latest settings card)."""
+
+    entry: Entry
+    asides: tuple[AsideShows, ...]
+    lang: Lang
+    card_keys: bool
+    served: bool  # checks run on this service's server (``serve``), not on the user's computer
+
+    def widgets(self) -> list[Widget]:
+        entry, lang = self.entry, self.lang
+        bot = tr("app.bot", lang)
+        question = entry.question.get(lang) if entry.question else ""
+        found = [bubble(bot, question or entry.title.get(lang))]
+        for aside in self.asides:
+            found += aside.widgets()
+        if entry.kind == "probe":  # the check's result is the guide's to say, not the user's reply
+            found += check_result(entry, lang, bot, finder_keys=self.card_keys, served=self.served)
+        else:
+            found.append(bubble(tr("app.you", lang), entry.answer.get(lang), user=True))
+        return found
+
+
+class NodeShows(Struct, frozen=True):
+    """The current node: its text (an end's verdict first, in bold), the findings the last
+    answer left, the asides asked here."""
+
+    text: str
+    is_end: bool
+    warnings: tuple[str, ...]
+    asides: tuple[AsideShows, ...]
+    lang: Lang
+
+    def widgets(self) -> list[Widget]:
+        found: list[Widget] = [bubble(tr("app.bot", self.lang), self.text, style="bold" if self.is_end else "")]
+        found += [Static(f"⚠ {warning}", classes="warning user") for warning in self.warnings]
+        for aside in self.asides:
+            found += aside.widgets()
+        return found
+
+
+class NoteShows(Struct, frozen=True):
+    """The chat when there is no conversation: why (or that the content is still loading)."""
+
+    said: str
+    lang: Lang
+
+    def widgets(self) -> list[Widget]:
+        return [bubble(tr("app.bot", self.lang), self.said)]
+
+
+Shows = StepShows | NodeShows | NoteShows
+
+
+class ChatBlock(Widget):
+    """One block of the chat, composed from its record; an unequal new record recomposes it."""
+
+    DEFAULT_CSS = "ChatBlock { height: auto; }"
+
+    shows: reactive[Shows | None] = reactive(None, recompose=True)
+
+    def __init__(self, shows: Shows) -> None:
+        super().__init__()
+        self.set_reactive(ChatBlock.shows, shows)
+
+    def compose(self) -> ComposeResult:
+        if self.shows is not None:
+            yield from self.shows.widgets()
+
+
+class ChatLog(VerticalScroll):
+    """The conversation so far: a :class:`ChatBlock` per record of :attr:`blocks`."""
+
+    can_focus = False
+
+    blocks: var[tuple[Shows, ...]] = var(())
+
+    async def watch_blocks(self, blocks: tuple[Shows, ...]) -> None:
+        shown = list(self.query_children(ChatBlock))
+        for block, shows in zip(shown, blocks, strict=False):
+            block.shows = shows  # recomposed only if the record changed
+        with self.app.batch_update():
+            if len(shown) > len(blocks):
+                await self.remove_children(shown[len(blocks):])
+            if len(blocks) > len(shown):
+                await self.mount_all([ChatBlock(shows) for shows in blocks[len(shown):]])
+        self.anchor()
 
 
 def chat_blocks(session: Session, asides: Sequence[Aside], lang: Lang, *,
-                served: bool = False) -> list[ChatBlock]:
-    """``served``: checks run on this service's server (``serve``), not on the user's computer."""
+                served: bool = False) -> tuple[Shows, ...]:
+    """The chat's records for ``session``; ``served``: checks run on this service's server."""
     from troubleshooter.transcript import entries
 
-    bot, you = tr("app.bot", lang), tr("app.you", lang)
-    blocks: list[ChatBlock] = []
-    reply_sizes = tuple(len(a.reply.lines) for a in asides)
     card_step = latest_card_step(session)
+    shown = [aside_shows(aside, aside is asides[-1], lang, session) for aside in asides]
 
-    def in_lang(value: Text | None) -> str:
-        return value.get(lang) if value else ""
+    def asked_at(position: int) -> tuple[AsideShows, ...]:
+        return tuple(said for aside, said in zip(asides, shown, strict=True) if aside.position == position)
 
-    for position, entry in enumerate(entries(session)):
-        def build(entry=entry, position=position) -> list:
-            found = [bubble(bot, in_lang(entry.question) or in_lang(entry.title))]
-            found += aside_widgets(asides, position, lang, session)
-            if entry.kind == "probe":  # the check's result is the guide's to say, not the user's reply
-                found += check_result(entry, lang, bot, finder_keys=position == card_step, served=served)
-            else:
-                found.append(bubble(you, in_lang(entry.answer), user=True))
-            return found
-
-        shows = (lang, str(entry.ref), entry.kind, entry.answer, entry.findings,
-                 sum(1 for a in asides if a.position == position), reply_sizes, position == card_step)
-        blocks.append((shows, build))
+    blocks: list[Shows] = [StepShows(entry, asked_at(position), lang, position == card_step, served)
+                           for position, entry in enumerate(entries(session))]
     view = session.view()
-
-    def build_current() -> list:
-        body = in_lang(view.text)
-        if view.is_end and view.status:
-            body = f"{tr(f'app.end-{view.status}', lang)} — {body}"
-        found = [bubble(bot, body, style="bold" if view.is_end else "")]
-        found += [Static(f"⚠ {in_lang(f.message)}", classes="warning user") for f in view.findings]
-        return found + aside_widgets(asides, len(session.steps), lang, session)
-
-    blocks.append(((lang, "current", str(view.ref), view.findings, len(asides), reply_sizes), build_current))
-    return blocks
+    body = view.text.get(lang) if view.text else ""
+    if view.is_end and view.status:
+        body = f"{tr(f'app.end-{view.status}', lang)} — {body}"
+    warnings = tuple(finding.message.get(lang) for finding in view.findings)
+    blocks.append(NodeShows(body, view.is_end, warnings, asked_at(len(session.steps)), lang))
+    return tuple(blocks)
 
 
-def check_result(entry, lang: Lang, bot: str, *, finder_keys: bool, served: bool) -> list:
+def check_result(entry: Entry, lang: Lang, bot: str, *, finder_keys: bool, served: bool) -> list:
     """A check's card: its verdict, its stages, what it found (the certificate's names and
     issuer, the ports open), where it ran and what that proves."""
     from troubleshooter.probes import result_text
@@ -83,34 +187,20 @@ def check_result(entry, lang: Lang, bot: str, *, finder_keys: bool, served: bool
     return found
 
 
-def problem_block(said: str, lang: Lang) -> list[ChatBlock]:
-    """The chat when there is no conversation: why (or that the content is still loading)."""
-    return [(("problem", said), lambda: [bubble(tr("app.bot", lang), said)])]
-
-
-def aside_widgets(asides: Sequence[Aside], position: int, lang: Lang, session: Session | None = None) -> list:
-    """The question box's exchanges at ``position``; the latest one's first step link and
-    first article link carry their keys (j, o), so they need no Tab."""
-    found: list = []
-    latest = asides[-1] if asides else None
-    for aside in asides:
-        if aside.position != position:
-            continue
-        from troubleshooter.explain.render import pasted_summary  # not before the first screen
-
-        found.append(bubble(tr("app.you", lang), visible(pasted_summary(aside.question, lang)), user=True))
-        for line in aside.reply.lines:
-            found.append(Static(RichText(line), classes="aside"))
-        keyed: set[str] = set()
-        for label, link in aside.reply.actions:
-            if link.kind == "node" and session is not None:
-                label = _step_label(session, link.target, lang, label)
-            key = LINK_KEYS.get(link.kind) if aside is latest and link.kind not in keyed else None
-            if key:
-                keyed.add(link.kind)
-                label = f"{escape(f'[{key}]')} {label}"  # shown as [j], not read as markup
-            found.append(SayButton(label, partial(Follow, link)))
-    return found
+def aside_shows(aside: Aside, latest: bool, lang: Lang, session: Session) -> AsideShows:
+    """The latest answer's first step link and first article link carry their keys (j, o),
+    so they need no Tab."""
+    links: list[tuple[str, Link]] = []
+    keyed: set[str] = set()
+    for label, link in aside.reply.actions:
+        if link.kind == "node":
+            label = _step_label(session, link.target, lang, label)
+        key = LINK_KEYS.get(link.kind) if latest and link.kind not in keyed else None
+        if key:
+            keyed.add(link.kind)
+            label = f"{escape(f'[{key}]')} {label}"  # shown as [j], not read as markup
+        links.append((label, link))
+    return AsideShows(aside.question, tuple(aside.reply.lines), tuple(links), lang)
 
 
 LINK_KEYS = {"node": "j", "article": "o"}  # the latest answer's links: j goes to its step, o opens

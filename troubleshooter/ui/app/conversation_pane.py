@@ -1,10 +1,11 @@
 """The conversation pane: the chat so far and the answer area, driven by the engine's session.
 
 State lives in the :class:`Session` (steps replayed); the chat is derived from it
-(:func:`~.chat.chat_blocks`), so back, restart, resume, reload and a language switch are one
-re-render each. The pane handles what its widgets post (a choice, a typed value, a check's
-end) and tells the screen after every re-render (:class:`ConversationPane.Changed`), which
-then updates the top bar, the article pane and the key line.
+(:func:`~.chat.chat_blocks` into the chat's reactive ``blocks``), so back, restart, resume,
+reload and a language switch are one re-render each. The pane handles what its widgets post
+(a choice, a typed value, a check's end) and tells the screen after every re-render
+(:class:`ConversationPane.Changed`), which then updates the top bar, the article pane and the
+key line.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, tr
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.answer import AnswerArea, Pending
-from troubleshooter.ui.app.chat import chat_blocks, problem_block
+from troubleshooter.ui.app.chat import ChatLog, NoteShows, chat_blocks
 from troubleshooter.ui.app.messages import (
     Choose,
     ProbeCancelled,
@@ -32,7 +33,7 @@ from troubleshooter.ui.app.probe_run import ProbeRunner
 from troubleshooter.ui.app.question_box import Aside
 from troubleshooter.ui.app.services import Reply
 from troubleshooter.ui.app.usage_log import UsageLog
-from troubleshooter.ui.app.widgets import ChatLog, ProbePanel
+from troubleshooter.ui.app.widgets import ProbePanel
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
     from troubleshooter.flow.engine import Session
@@ -74,7 +75,6 @@ class ConversationPane(Vertical):
         self.session, self.problem = session, problem
         if replayed:
             self.shown_ref = None
-            self.query_one(ChatLog).forget()
             await self.after_step()
         else:
             await self.refresh_view()
@@ -82,25 +82,26 @@ class ConversationPane(Vertical):
     async def refresh_view(self, *, keep_answer: bool = False) -> None:
         """Re-render the chat and the answer area from the session."""
         session = self.session
-        chat = self.query_one(ChatLog)
         if session is None:
-            await chat.show(problem_block(self.problem or tr("app.loading", self.app.lang), self.app.lang))
+            said = self.problem or tr("app.loading", self.app.lang)
+            self.query_one(ChatLog).blocks = (NoteShows(said, self.app.lang),)
             self.post_message(self.Changed())
             return
         view = session.view()
         self.usage.observe(session)
         if self.probe.ref is not None and self.probe.ref != view.ref:
             self.probe.cancel()
-        await chat.show(self._blocks())
+        self._show_chat()
         node_changed = view.ref != self.shown_ref
         self.shown_ref = view.ref
         if not (keep_answer and self.probe.running):
             await self._render_answer(node_changed)
         self.post_message(self.Changed())
 
-    def _blocks(self) -> list:
+    def _show_chat(self) -> None:
         assert self.session is not None
-        return chat_blocks(self.session, self.asides, self.app.lang, served=self.probe.policy is not None)
+        self.query_one(ChatLog).blocks = chat_blocks(self.session, self.asides, self.app.lang,
+                                                     served=self.probe.policy is not None)
 
     async def _render_answer(self, node_changed: bool) -> None:
         session = self.session
@@ -158,21 +159,19 @@ class ConversationPane(Vertical):
         await self.refresh_view(keep_answer=True)
 
     # -- the question box's exchanges ---------------------------------------------------------
-    async def add_aside(self, question: str, reply: Reply) -> None:
+    def add_aside(self, question: str, reply: Reply) -> None:
         if self.session is None:
             return
         self.usage.question(question, reply)
         self.asides.append(Aside(len(self.session.steps), question, reply))
-        await self.query_one(ChatLog).show(self._blocks())
+        self._show_chat()
 
-    async def reanswered(self, lang: Lang, asides: list[Aside], replies: list[Reply]) -> None:
+    def reanswered(self, lang: Lang, asides: list[Aside], replies: list[Reply]) -> None:
         if lang != self.app.lang or self.session is None:
             return  # switched again meanwhile: a newer re-ask follows
         for aside, reply in zip(asides, replies, strict=True):
             aside.reply = reply
-        chat = self.query_one(ChatLog)
-        chat.forget()  # answers changed in place: rebuild the chat
-        await chat.show(self._blocks())
+        self._show_chat()
 
     # -- what the answer area posts -----------------------------------------------------------
     async def on_choose(self, event: Choose) -> None:

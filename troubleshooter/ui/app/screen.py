@@ -171,8 +171,8 @@ class ConversationScreen(Screen):
         else:
             self.notify(tr("article.link-unknown", lang, href=link.target), severity="warning")
 
-    async def on_answered(self, event: Answered) -> None:
-        await self.conversation.add_aside(event.question, event.reply)
+    def on_answered(self, event: Answered) -> None:
+        self.conversation.add_aside(event.question, event.reply)
 
-    async def on_reanswered(self, event: Reanswered) -> None:
-        await self.conversation.reanswered(event.lang, event.asides, event.replies)
+    def on_reanswered(self, event: Reanswered) -> None:
+        self.conversation.reanswered(event.lang, event.asides, event.replies)

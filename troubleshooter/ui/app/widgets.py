@@ -11,10 +11,8 @@ from collections.abc import Callable
 
 from rich.text import Text as RichText
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from troubleshooter.i18n import Lang, Text, tr
@@ -84,44 +82,6 @@ class KeyBar(Static):
             parts.append((f" {shown} ", f"@click={target}"))  # coloured by link-* in app.tcss
             parts.append(f"{description} ")
         self.update(Content.assemble(*parts))
-
-
-ChatBlock = tuple[tuple, Callable[[], list[Widget]]]  # (what it shows, how to build its widgets)
-
-
-class ChatLog(VerticalScroll):
-    """The conversation so far, as blocks derived from the session on every change.
-
-    A block is rebuilt only when its key changed or one before it did: after a step that is
-    the last answer and the new node, not the whole history.
-    """
-
-    can_focus = False
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._keys: list[tuple] = []  # per block shown, its key
-        self._widgets: list[list[Widget]] = []  # per block shown, its widgets
-
-    async def show(self, blocks: list[ChatBlock]) -> None:
-        keep = 0
-        while keep < min(len(self._keys), len(blocks)) and self._keys[keep] == blocks[keep][0]:
-            keep += 1
-        stale = [w for group in self._widgets[keep:] for w in group]
-        fresh = [build() for _key, build in blocks[keep:]]
-        with self.app.batch_update():
-            if stale:
-                await self.remove_children(stale)
-            new_widgets = [w for group in fresh for w in group]
-            if new_widgets:
-                await self.mount_all(new_widgets)
-        self._keys = [key for key, _ in blocks]
-        self._widgets = self._widgets[:keep] + fresh
-        self.anchor()
-
-    def forget(self) -> None:
-        """Rebuild every block at the next :meth:`show` (their texts changed in place)."""
-        self._keys = []
 
 
 class ProbePanel(Static):

@@ -1,0 +1,50 @@
+"""The chat is derived from the session through reactive records (``ChatLog.blocks``, one
+``ChatBlock.shows`` per block): what changed is drawn again, and nothing else (a reload:
+``test_app.py::test_reload_replays_the_path``)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("textual")
+pytestmark = pytest.mark.usefixtures("app_sandbox")
+
+from test_app import chat_shown as shown  # noqa: E402
+from test_app import make_app, node, press, said, settle  # noqa: E402
+
+from troubleshooter.i18n import tr  # noqa: E402
+from troubleshooter.ui.app.chat import chat_blocks  # noqa: E402
+
+
+async def test_a_step_draws_the_last_answer_and_the_new_node_and_keeps_the_rest():
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1")
+        first = shown(app)[0]
+        kept = list(first.children)
+        await press(pilot, "1")
+        blocks = shown(app)
+        session = app.conversation.session
+        assert len(blocks) == len(session.steps) + 1 == 3
+        assert blocks[0] is first and list(first.children) == kept  # not drawn again
+        assert tuple(block.shows for block in blocks) == chat_blocks(session, [], "en")
+        await press(pilot, "b")
+        assert len(shown(app)) == 2 and list(shown(app)[0].children) == kept
+        assert node(app) == "which-site"
+
+
+async def test_a_language_switch_draws_every_block_again_in_the_new_language():
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "1", "1")
+        before = [list(block.children) for block in shown(app)]
+        english = [said(block) for block in shown(app)]
+        await press(pilot, "l")
+        assert app.lang == "cs"
+        blocks = shown(app)
+        assert all(block.shows.lang == "cs" for block in blocks)
+        assert all(not set(block.children) & set(old) for block, old in zip(blocks, before, strict=True))
+        assert all(said(block) != text for block, text in zip(blocks, english, strict=True))
+        assert said(blocks[0]).startswith(f"{tr('app.bot', 'cs')}:")
