@@ -2,7 +2,9 @@
 
 Textual prints an unhandled exception's traceback with every frame's local variables, and a
 local may hold the password just typed. Textual has no public hook for this, so
-:class:`QuietCrash` overrides ``App._fatal_error`` — the one private name the app touches.
+:class:`QuietCrash` overrides ``App._fatal_error`` — the one private name the app touches
+(why: docs/security.md). ``tests/test_app_crash.py`` crashes the app for real and fails if a
+Textual upgrade stops calling the override.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ class QuietCrash(App):
     holds scrubbed from it."""
 
     def _fatal_error(self) -> None:
-        error = sys.exc_info()[1] or self._exception
-        note = f"troubleshooter: {tr('cli.internal-error', self.lang, error=type(error).__name__)}"
+        error = sys.exc_info()[1]  # Textual calls this while handling the error
+        name = type(error).__name__ if error is not None else "Exception"
+        note = f"troubleshooter: {tr('cli.internal-error', self.lang, error=name)}"
         if not os.environ.get("TROUBLESHOOTER_DEBUG") or error is None:
             self.panic(RichText(note))
             return
