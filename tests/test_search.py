@@ -242,6 +242,17 @@ def test_a_support_e_mail_is_answered_as_its_question() -> None:
         assert asked.confident == plain.confident
 
 
+@pytest.mark.parametrize(("question", "lang", "expected"), [
+    # a question that says something is wrong: the error article, not the one about the thing
+    ("the server sends 554 right after connecting", "en", "error-server-unavailable"),
+    # function words no title has ("ten", "tu", "bavíme") do not dilute "co je … SMTP"
+    ("a co to vůbec je to SMTP, o čem se tu bavíme", "cs", "what-is-smtp"),
+])
+def test_trouble_asked_and_the_title_match_on_the_questions_own_words(question: str, lang: str,
+                                                                      expected: str) -> None:
+    assert search.ask(question, lang).matches[0].article_id == expected
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

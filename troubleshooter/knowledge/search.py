@@ -51,7 +51,8 @@ WIDESPREAD = 1.0  # a word in nearly every document (smtp) barely ranks; skip it
 # A short question that is (nearly) an article's title — "co je smtp", "jak zapnout smtp" —
 # is answered by that article, even though its words ("smtp") are in every document and
 # its other words are function words that BM25 never sees. Credit the share of the
-# question's words that stand in the title.
+# question's words that stand in the title; a function word no title has ("ten", "musím")
+# frames the question and is not counted.
 TITLE_MATCH = 3.0
 # The title's head says what an article is about ("SMTP server", "Sender mailbox"). When a
 # question covers the head and the head covers the question, that article answers it,
@@ -72,6 +73,9 @@ TROUBLE_ONLY = 0.25  # tuned on questions.yaml
 # An article whose title names a product or provider (Mioweb, Gmail, WordPress) answers a
 # question about it; a question that names none of its names ("jak nastavím smtp") wants
 # the general article: -UNNAMED.
+# And the other way round: a question that says something is wrong ("smtp host not known")
+# ranks an article whose title says nothing is wrong ("SMTP server (host)") -TROUBLE_ASKED.
+TROUBLE_ASKED = 0.1  # chosen in 3 of 4 cross-validation folds of questions.yaml (0.2 in the 4th)
 UNNAMED = 0.2  # swept 0-0.4 on questions.yaml
 CONTEXT_NODE = 0.4  # an article tied to the conversation's current node: +40 %, past CLOSE
 CONTEXT_PROVIDER = 0.4  # the provider's article, and articles that link to it
@@ -297,7 +301,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             scores[number] += value * factor
             matched[number] += credit
     asked = {folded for w in words(question)
-             if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS}
+             if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS
+             and (folded not in FUNCTION_WORDS or index.title_postings(folded))}
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
     for word in asked:
@@ -317,7 +322,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     folded_question = [fold(w) for w in words(question)]
     fill_in = not FILL_IN.isdisjoint(folded_question)
-    troubled = frozenset() if says_trouble(folded_question) else index.troubled()
+    trouble = says_trouble(folded_question)
+    troubled = frozenset() if trouble else index.troubled()
     asked_terms = {t for q in query for t in q.terms} | set(folded_question)
     per_article: dict[str, Hit] = {}
     for number, score in top:
@@ -327,6 +333,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             weighted *= 1 + FILL_IN_DEFINES
         if number in troubled:
             weighted *= 1 - TROUBLE_ONLY
+        elif trouble and number not in index.troubled():
+            weighted *= 1 - TROUBLE_ASKED
         names = index.names().get(number)
         if names and names.isdisjoint(asked_terms):
             weighted *= 1 - UNNAMED
