@@ -12,15 +12,20 @@ Sweep: ports that never accept (a listening socket with a full backlog: on loopb
 cannot be dropped, so new connections hang in the SYN stage as behind a dropping firewall)
 next to the practice server's two ports; the sweep must end within its deadline + 10 %.
 
-    python bench/bench_diagnose.py [--runs 15] [--sweep-deadline 3]
+    python bench/bench_diagnose.py [--runs 15] [--sweep-deadline 3] [--compare DIR]
+
+``--compare DIR`` also runs ``diagnose`` from another checkout (say, a worktree of main) in the
+same alternated rounds, each checkout with a cache directory of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import contextlib
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -102,13 +107,22 @@ class DelayingProxy:
             await asyncio.gather(pump(reader, up_writer, "client"), pump(up_reader, writer, "server"))
 
 
-def _time(argv: list[str], env: dict[str, str], expect: int) -> float:
+def _time(argv: list[str], env: dict[str, str], expect: int, cwd: str = str(ROOT)) -> float:
+    return _run(argv, env, expect, cwd)[0]
+
+
+def _run(argv: list[str], env: dict[str, str], expect: int, cwd: str = str(ROOT)) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole process. The CPU time (user + system, from the
+    kernel's accounting of the finished child) varies less than the wall time on a busy
+    machine: it does not count the time the process waited for a core."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != expect:
         raise SystemExit(f"{argv[0]} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-    return took
+    return took, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def _commands(port: int, user: str, ca: str) -> tuple[list[str], list[str]]:
@@ -124,43 +138,58 @@ def _commands(port: int, user: str, ca: str) -> tuple[list[str], list[str]]:
     return swaks_argv, ours_argv
 
 
-def bench_swaks(runs: int, delay: float) -> None:
-    with practice_server() as server, tempfile.TemporaryDirectory() as cache:
+def bench_swaks(runs: int, delay: float, compare: str | None = None) -> None:
+    with (practice_server() as server, tempfile.TemporaryDirectory() as cache,
+          tempfile.TemporaryDirectory() as compare_cache):
         user, password, ca = server.config.username, server.config.password, str(server.ca_file)
         # A cache of its own, filled by the first run: other checkouts' runs on a shared machine
         # would otherwise evict the parsed catalogues and some runs would parse them again.
         env = {**os.environ, "PW": password, "PYTHONPATH": str(ROOT), "TROUBLESHOOTER_CACHE": cache}
+        # name -> (environment, working directory) of each checkout's diagnose
+        trees = {"diagnose": (env, str(ROOT))}
+        if compare:
+            trees["compare"] = ({**env, "PYTHONPATH": compare, "TROUBLESHOOTER_CACHE": compare_cache}, compare)
         swaks_argv, ours_argv = _commands(server.starttls_port, user, ca)
         swaks_argv[swaks_argv.index("$PW")] = password  # swaks has no safer way to take it
         floor_argv = [sys.executable, "-c", "import asyncio, ssl; ssl.create_default_context()"]
-        _time(ours_argv, env, 0), _time(swaks_argv, env, 0)  # warm the page cache
-        loopback = {"swaks": [], "diagnose": [], "floor": []}
+        for tree_env, cwd in trees.values():  # warm the page cache and fill the caches
+            _time(ours_argv, tree_env, 0, cwd)
+        _time(swaks_argv, env, 0)
+        loopback: dict[str, list[tuple[float, float]]] = {name: [] for name in ("swaks", "floor", *trees)}
         for _ in range(runs):
-            loopback["diagnose"].append(_time(ours_argv, env, 0))
-            loopback["swaks"].append(_time(swaks_argv, env, 0))
-            loopback["floor"].append(_time(floor_argv, env, 0))
-        link: dict[str, list[float]] = {"swaks": [], "diagnose": []}
-        waits: dict[str, set[int]] = {"swaks": set(), "diagnose": set()}
+            for name, (tree_env, cwd) in trees.items():
+                loopback[name].append(_run(ours_argv, tree_env, 0, cwd))
+            loopback["swaks"].append(_run(swaks_argv, env, 0))
+            loopback["floor"].append(_run(floor_argv, env, 0))
+        link: dict[str, list[float]] = {"swaks": [], **{name: [] for name in trees}}
+        waits: dict[str, set[int]] = {name: set() for name in link}
         with DelayingProxy(server.starttls_port, delay) as proxy:
             via_swaks, via_ours = _commands(proxy.port, user, ca)
             via_swaks[via_swaks.index("$PW")] = password
             for _ in range(runs):
-                for name, argv in (("diagnose", via_ours), ("swaks", via_swaks)):
+                for name in link:
+                    tree_env, cwd = trees.get(name, (env, str(ROOT)))
                     before = len(proxy.waits)
-                    link[name].append(_time(argv, env, 0))
+                    link[name].append(_time(via_swaks if name == "swaks" else via_ours, tree_env, 0, cwd))
                     waits[name].update(proxy.waits[before:])
-    print(f"STARTTLS + verified certificate + AUTH PLAIN + QUIT, whole process, {runs} runs each (alternated)")
-    print(f"  {'':<36} {'loopback':>17} {f'link, RTT {2 * delay * 1000:.0f} ms':>20}  waits for the server")
-    for name, label in (("swaks", "swaks (baseline)"), ("diagnose", "troubleshooter diagnose")):
+    wall = {name: statistics.median(w for w, _ in found) for name, found in loopback.items()}
+    cpu = {name: statistics.median(c for _, c in found) for name, found in loopback.items()}
+    print(f"STARTTLS + verified certificate + AUTH PLAIN + QUIT, whole process, {runs} runs each (alternated), "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    link_title = f"link, RTT {2 * delay * 1000:.0f} ms"
+    print(f"  {'':<36} {'loopback (CPU)':>25} {link_title:>20}  waits for the server")
+    labels = {"swaks": "swaks (baseline)", "diagnose": "troubleshooter diagnose",
+              "compare": f"diagnose from {compare}"}
+    for name in link:
         waited = "/".join(map(str, sorted(waits[name])))
-        print(f"  {label:<36} median {statistics.median(loopback[name]) * 1000:7.1f} ms   "
+        print(f"  {labels[name]:<36} median {wall[name] * 1000:7.1f} ms ({cpu[name] * 1000:5.1f})   "
               f"median {statistics.median(link[name]) * 1000:7.1f} ms   {waited}")
-    floor_ms = statistics.median(loopback['floor']) * 1000
-    print(f"  {'python: import asyncio + CA store':<36} median {floor_ms:7.1f} ms")
-    on_loopback = statistics.median(loopback["diagnose"]) / statistics.median(loopback["swaks"])
-    on_link = statistics.median(link["diagnose"]) / statistics.median(link["swaks"])
-    print(f"  ratio diagnose / swaks (median): loopback {on_loopback:.2f} (target <= 1.6), "
-          f"link {on_link:.2f} (target <= 1.05)")
+    print(f"  {'python: import asyncio + CA store':<36} median {wall['floor'] * 1000:7.1f} ms "
+          f"({cpu['floor'] * 1000:5.1f})")
+    for name in trees:
+        on_link = statistics.median(link[name]) / statistics.median(link["swaks"])
+        print(f"  ratio {name} / swaks (median): loopback {wall[name] / wall['swaks']:.2f} (target <= 1.6; "
+              f"CPU {cpu[name] / cpu['swaks']:.2f}), link {on_link:.2f} (target <= 1.05)")
 
 
 def bench_sweep(deadline: float, runs: int) -> None:
@@ -188,8 +217,12 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.020, help="seconds each chunk is held, each way")
     parser.add_argument("--sweep-deadline", type=float, default=3.0)
     parser.add_argument("--sweep-runs", type=int, default=5)
+    parser.add_argument("--compare", metavar="DIR", help="another checkout whose diagnose runs alongside")
     args = parser.parse_args()
-    bench_swaks(args.runs, args.delay)
+    compare = os.path.abspath(args.compare) if args.compare else None
+    if compare:
+        compileall.compile_dir(os.path.join(compare, "troubleshooter"), quiet=1)
+    bench_swaks(args.runs, args.delay, compare)
     bench_sweep(args.sweep_deadline, args.sweep_runs)
 
 
