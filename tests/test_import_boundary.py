@@ -81,3 +81,31 @@ def test_diagnose_imports_no_parser_nor_record_library(tmp_path: Path) -> None:
     assert "troubleshooter.probes.smtp" in imported  # the check would see it
     heavy = ("msgspec", "yaml", "textual")
     assert not [name for name in imported if name.split(".")[0] in heavy]
+
+
+_FIRST_SCREEN = """
+import asyncio, sys
+from troubleshooter.ui.app.app import TroubleshooterApp
+
+async def first_screen():
+    app = TroubleshooterApp(offer_resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.conversation.session is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        print(sorted(m for m in sys.modules if m in {wanted!r}))
+
+asyncio.run(first_screen())
+"""
+
+
+def test_the_first_screen_imports_nothing_it_does_not_show(state_dir: Path) -> None:
+    """Start-up is compared with the smallest Textual app (docs/benchmarks.md): with recording off
+    and no check run yet, the first screen needs neither the usage record's random session ids
+    (``secrets``, which brings ``hashlib``) nor the outcome catalogue."""
+    wanted = ["secrets", "hashlib", "troubleshooter.probes.catalog"]
+    env = {**os.environ, "TROUBLESHOOTER_STATE_DIR": str(state_dir)}
+    env.pop("TROUBLESHOOTER_RECORD", None)
+    done = _python("-c", _FIRST_SCREEN.format(wanted=wanted), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -21,7 +21,6 @@ from msgspec import Struct
 from troubleshooter.flow.engine import Session, Step
 from troubleshooter.flow.model import CONTINUE, ESCALATE, ESCALATE_NODE, Node, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, text, tr
-from troubleshooter.probes.catalog import describe
 from troubleshooter.safe_text import visible_line
 
 TRANSCRIPT_FORMAT = 1
@@ -74,6 +73,8 @@ def _answer(session: Session, node: Node, step: Step) -> Text:
             return text("app.secret-mask")
         return _same(visible_line(step.answer)) if step.answer else text("app.empty-answer")
     if step.kind == "probe":
+        from troubleshooter.probes.catalog import describe  # here: the first screen has no probe step
+
         return describe(step.answer or "").title
     if step.kind == "jump":
         target = session.flows.resolve(step.answer or "", step.ref.flow)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +51,8 @@ class Recorder:
     def __init__(self, directory: str | os.PathLike[str], *, front_end: str, flow: str,
                  content: str = "", record_hosts: bool = False,
                  record_questions: bool = False) -> None:
+        import secrets  # here: with recording off (the default) nothing needs it, nor its hashlib
+
         self.path = Path(directory) / RECORD_FILE
         self.session_id = secrets.token_hex(8)
         self.front_end = front_end
