@@ -13,6 +13,7 @@ from rich.text import Text as RichText
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Button, Input, Static
 
 from troubleshooter.i18n import Lang, Text, tr
@@ -28,18 +29,15 @@ class TopBar(Static):
     first layout (or the terminal may be resized), and the language tag must stay right-aligned.
     """
 
-    def on_mount(self) -> None:
-        self._parts: tuple[str, Lang, list[str]] | None = None
+    heading: reactive[tuple[str, Lang, tuple[str, ...]] | None] = reactive(None)  # repainted on change
 
     def show(self, flow_title: str, lang: Lang, crumbs: list[str]) -> None:
-        self._parts = (flow_title, lang, list(crumbs))
-        self.refresh()
+        self.heading = (flow_title, lang, tuple(crumbs))
 
     def render(self) -> RichText:
-        parts = getattr(self, "_parts", None)
-        if parts is None:
+        if self.heading is None:
             return RichText(" …")
-        flow_title, lang, crumbs = parts
+        flow_title, lang, crumbs = self.heading
         width = max(20, self.content_size.width - 2)
         head = RichText(f" {flow_title}", style="bold")
         tag = f"[{lang.upper()} · {tr('app.lang-name', lang)}] "
