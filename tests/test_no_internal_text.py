@@ -140,6 +140,28 @@ def test_no_internal_text_on_any_czech_screen(node_id):
     assert problems == [], "\n".join(problems)
 
 
+PROVIDER_NODES = sorted(n.id for n in SMTP.nodes.values() if any("provider" in v.when for v in n.variants))
+
+
+@pytest.mark.parametrize("node_id", PROVIDER_NODES)
+def test_no_internal_text_where_the_words_follow_the_provider(node_id):
+    """With each known provider, the texts rendered from the provider data: no placeholder
+    left, no id, no repr (issue 14 item 12)."""
+    from troubleshooter.flow.provider_text import catalogue
+
+    problems = []
+    for provider_id in catalogue():
+        session = Session.begin(FLOWS, "smtp", node_id, "cs")
+        session.values.update(sender="web@example.cz", port="465")
+        session.kinds.update(sender="sender", port="port")
+        session.provider_id = provider_id
+        screen = _screen(session)
+        problems += [f"{provider_id}: {p}" for p in _problems(screen)]
+        if "{" in screen or "}" in screen:
+            problems.append(f"{provider_id}: a placeholder left: {screen}")
+    assert problems == [], "\n".join(problems)
+
+
 def test_the_check_catches_what_it_is_meant_to_catch():
     """The patterns find an id, a repr and a stage name (the test can fail)."""
     assert _problems("Přejít na krok: smtp:fix-credentials")

@@ -26,6 +26,8 @@ from troubleshooter.flow.model import (
     ESCALATE,
     ESCALATE_NODE,
     INPUT_KINDS,
+    PROVIDER_ARTICLE,
+    Choice,
     EndStatus,
     FlowSet,
     InputKind,
@@ -33,6 +35,7 @@ from troubleshooter.flow.model import (
     Node,
     NodeKind,
     NodeRef,
+    Variant,
 )
 from troubleshooter.i18n import DEFAULT_LANG, Lang, Text, text
 from troubleshooter.probes.outcome import ProbeOutcome
@@ -165,6 +168,7 @@ class Session:
     values: dict[str, str] = field(init=False, default_factory=dict)
     kinds: dict[str, InputKind] = field(init=False, default_factory=dict)
     last_findings: tuple[InputFinding, ...] = field(init=False, default=())
+    provider_id: str | None = field(init=False, default=None)  # the mail provider learnt so far
     _last_check: Step | None = field(init=False, default=None, repr=False)  # the probe step that led here
     _secrets: dict[int, str] = field(default_factory=dict, repr=False)
 
@@ -192,21 +196,41 @@ class Session:
             return _ESCALATE_END
         return self.flows.node(ref)
 
+    def known(self) -> dict[str, str]:
+        """What the conversation knows: the values given, and the mail provider learnt."""
+        return self.values | ({"provider": self.provider_id} if self.provider_id else {})
+
+    def _matches(self, variant: Variant, known: Mapping[str, str]) -> bool:
+        """Every ``when`` value set as given (``*``: set at all), and every provider fact the
+        variant's words name held by the data for this provider."""
+        from troubleshooter.flow.provider_text import ANY, fillable
+
+        return (all(known.get(name) == value or (value == ANY and name in known)
+                    for name, value in variant.when.items())
+                and all(fillable(t, self.provider_id) for t in (variant.text, *variant.labels.values())))
+
     def view(self) -> NodeView:
         node = self.node()
         flow = self.flows.flow(self.current.flow)
-        body = node.text
+        body, article = node.text, node.article
         if node.id == ESCALATE_NODE:
             body = text("engine.escalate-end")
         labels: dict[str, Text] = {}
-        for variant in node.variants:  # the words that follow what the user already said
-            if all(self.values.get(name) == value for name, value in variant.when.items()):
-                body = variant.text or body
-                labels = variant.labels
-                break
+        hidden: set[str] = set()
+        if node.variants:  # the words that follow what the user already said; the first says it
+            known = self.known()
+            matching = [v for v in node.variants if self._matches(v, known)]
+            body = next((v.text for v in matching if v.text), body)
+            article = next((v.article for v in matching if v.article), article)
+            for variant in reversed(matching):
+                labels |= variant.labels
+                hidden.update(variant.hide)
+        offered = list(node.choices)
+        if self.provider_id:
+            body, labels, article, offered = self._follow_provider(node, body, labels, article)
         proposed = self.proposal()
-        choices = [ChoiceView(c.id, labels.get(c.id, c.label)) for c in node.choices
-                   if not c.adopt or proposed]
+        choices = [ChoiceView(c.id, labels.get(c.id, c.label)) for c in offered
+                   if (not c.adopt or proposed) and c.id not in hidden]
         if node.kind == "info":
             choices.append(ChoiceView(CONTINUE, text("engine.continue"), engine=True))
         after_check = self._last_check.probe_name(self) if self._last_check else None
@@ -218,12 +242,45 @@ class Session:
         if node.input:
             spec = node.input
             input_view = InputView(spec.name, spec.kind, spec.secret, spec.optional,
-                                   None if spec.secret else self.values.get(spec.name))
+                                   None if spec.secret else self._default(spec))
         probe_view = ProbeView(node.probe.name, dict(node.probe.args)) if node.probe else None
         return NodeView(
-            self.current, node.kind, flow.title, node.title, body, node.article,
+            self.current, node.kind, flow.title, node.title, body, article,
             tuple(choices), input_view, probe_view, node.status, self.last_findings, after_check,
         )
+
+    def _follow_provider(self, node: Node, body: Text | None, labels: dict[str, Text],
+                         article: str | None) -> tuple[Text | None, dict[str, Text], str | None, list[Choice]]:
+        """The provider's facts in the words, its article; on a question that asks for a value
+        the provider publishes (the encryption), its published choices first and said to be its.
+        The others stay: the question asks what the setting has, and a mistake there is found
+        by the checks, not hidden."""
+        from troubleshooter.flow import provider_text
+
+        provider = self.provider_id
+        if body is not None:
+            body = provider_text.render(body, provider)
+        labels = {cid: provider_text.render(label, provider) for cid, label in labels.items()}
+        if article == PROVIDER_ARTICLE:
+            found = provider_text.provider(provider)
+            article = found.article if found else node.article
+        offered = list(node.choices)
+        fitting = (provider_text.fitting_choices(node.store.kind, provider, self.values)
+                   if node.store and node.kind == "question" else None)
+        if fitting:
+            offered.sort(key=lambda c: c.id not in fitting)
+            for choice in offered:
+                if choice.id in fitting:
+                    labels[choice.id] = provider_text.published(labels.get(choice.id, choice.label), provider)
+        return body, labels, article, offered
+
+    def _default(self, spec: InputSpec) -> str | None:
+        """The value an input offers: the one given earlier, else the provider's published one."""
+        if spec.name in self.values or not self.provider_id:
+            return self.values.get(spec.name)
+        from troubleshooter.flow.provider_text import default
+
+        return default(spec.kind, self.provider_id, self.values)
 
     @property
     def finished(self) -> bool:
@@ -237,10 +294,11 @@ class Session:
             raise FlowError(f"{self.current} is not a probe node")
         resolved: dict[str, str] = {}
         secrets = self._secret_values()
+        known = self.known()
         for param, source in node.probe.args.items():
             if source.startswith("$"):
                 name = source[1:]
-                value = secrets.get(name, self.values.get(name))
+                value = secrets.get(name, known.get(name))
                 if value is not None:
                     resolved[param] = value
             else:
@@ -478,13 +536,34 @@ class Session:
         return self.view()
 
     def _advance(self, step: Step) -> None:
+        node = self.node()
         self._apply(step)
         self._last_check = step if step.kind == "probe" else None
+        self._learn_provider(node, step)
+
+    def _learn_provider(self, node: Node, step: Step) -> None:
+        """The mail provider, as the last step that tells it says: a question that stores
+        ``provider`` (a choice that is no known provider unsets it), a check that names it,
+        a typed or adopted value that shows it (a published host, an address's domain)."""
+        from troubleshooter.flow import provider_text
+
+        found: str | None = None
+        if step.kind == "choose" and node.store and node.store.name == provider_text.PROVIDER_VALUE:
+            self.provider_id = step.answer if provider_text.provider(step.answer) else None
+            return
+        if step.kind == "probe" and step.probe:
+            found = provider_text.from_facts(step.probe.get("facts") or {})
+        elif step.kind == "submit" and node.input and not node.input.secret:
+            found = provider_text.from_value(node.input.kind, step.answer or "")
+        elif step.kind == "choose" and any(c.id == step.answer and c.adopt for c in node.choices):
+            found = provider_text.from_value("host", self.values.get("host", ""))
+        if found:
+            self.provider_id = found
 
     def _replay(self, tolerant: bool = False) -> None:
         self.current = self.start
         self.values, self.kinds, self.last_findings = {}, {}, ()
-        self._last_check = None
+        self._last_check, self.provider_id = None, None
         kept: list[Step] = []
         for step in self.steps:
             try:

@@ -21,7 +21,7 @@ from msgspec import Struct
 
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
-from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, Flow, Node
+from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, PROVIDER_ARTICLE, Flow, Node
 from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument, yaml_files
@@ -213,6 +213,51 @@ class _Linter:
                 if node.article and node.article not in article_ids:
                     self.report(flow.id, ("nodes", node.id, "article"), "unknown-article",
                                 article=node.article)
+                for i, variant in enumerate(node.variants):
+                    if (variant.article and variant.article != PROVIDER_ARTICLE
+                            and variant.article not in article_ids):
+                        self.report(flow.id, ("nodes", node.id, "variants", i, "article"), "unknown-article",
+                                    article=variant.article)
+
+    def check_provider_words(self) -> None:
+        """Texts that follow the provider: a known provider id in ``when``, placeholders we
+        know, only inside a variant that names the provider, and rules the data holds."""
+        from troubleshooter.flow import provider_text
+
+        catalogue = provider_text.catalogue()
+        for flow in self.load.flows:
+            for node in flow.nodes.values():
+                key = ("nodes", node.id)
+                plain = [((*key, "text"), node.text), ((*key, "title"), node.title)]
+                plain += [((*key, "choices", i, "label"), c.label) for i, c in enumerate(node.choices)]
+                for where, text in plain:
+                    self._placeholders(flow.id, where, text, None, catalogue)
+                for i, variant in enumerate(node.variants):
+                    vkey = (*key, "variants", i)
+                    said = variant.when.get(provider_text.PROVIDER_VALUE)
+                    if said is not None and said != provider_text.ANY and said not in catalogue:
+                        self.report(flow.id, (*vkey, "when", provider_text.PROVIDER_VALUE), "unknown-provider",
+                                    provider=said, known=", ".join(catalogue))
+                    texts = [((*vkey, "text"), variant.text)]
+                    texts += [((*vkey, "labels", cid), label) for cid, label in variant.labels.items()]
+                    for where, text in texts:
+                        self._placeholders(flow.id, where, text, said, catalogue)
+
+    def _placeholders(self, flow_id: str, where: tuple, text: Any, said: str | None, catalogue: Any) -> None:
+        from troubleshooter.flow.provider_text import ANY, placeholders
+
+        if text is None:
+            return
+        for lang in ("cs", "en"):
+            for written, ours, rule_id in placeholders(text.get(lang)):
+                if not ours:
+                    self.report(flow_id, (*where, lang), "unknown-placeholder", placeholder=written)
+                elif said is None:
+                    self.report(flow_id, (*where, lang), "placeholder-without-provider", placeholder=written)
+                elif rule_id and not any(p.rule(rule_id) for pid, p in catalogue.items()
+                                         if said in (ANY, pid)):
+                    self.report(flow_id, (*where, lang), "unknown-provider-rule", rule=rule_id,
+                                provider=said)
 
 
 def _texts(data: Any) -> list[str]:
@@ -365,6 +410,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
     linter.check_exits(edges)
     linter.check_probes()
     linter.check_control_characters()
+    linter.check_provider_words()
     found = [*load.diagnostics, *linter.found]
     if kb_dir is not None:
         ids = article_ids(kb_dir)

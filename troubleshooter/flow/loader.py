@@ -23,6 +23,7 @@ from troubleshooter.flow.model import (
     ESCALATE,
     INPUT_KINDS,
     NODE_KINDS,
+    PROVIDER_ARTICLE,
     Choice,
     Flow,
     FlowSet,
@@ -44,7 +45,7 @@ _NODE_KEYS = {
     "end": {"kind", "title", "text", "article", "status", "variants"},
 }
 _CHOICE_KEYS = {"id", "label", "next", "adopt"}
-_VARIANT_KEYS = {"when", "text", "labels"}
+_VARIANT_KEYS = {"when", "text", "labels", "article", "hide"}
 _INPUT_KEYS = {"name", "kind", "secret", "optional"}
 _REQUIRED = {
     "question": ("text", "choices"),
@@ -204,7 +205,8 @@ def _store(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:
 
 
 def _variants(reader: _Reader, raw: Any, key: tuple, choices: tuple[Choice, ...]) -> tuple[Variant, ...]:
-    """``variants: [{when: {site: wordpress}, text: {…}, labels: {choice-id: {…}}}]``."""
+    """``variants: [{when: {site: wordpress}, text: {…}, labels: {choice-id: {…}}, article: id,
+    hide: [choice-id]}]``."""
     if not isinstance(raw, list):
         reader.report(key, "not-a-mapping", what="variants (a list of {when, text, labels})")
         return ()
@@ -229,8 +231,23 @@ def _variants(reader: _Reader, raw: Any, key: tuple, choices: tuple[Choice, ...]
                 found_label = reader.text(label, (*vkey, "labels"), cid)
                 if found_label is not None:
                     labels[str(cid)] = found_label
+        article = None
+        if "article" in table:
+            raw_article = table["article"]
+            article = (raw_article if raw_article == PROVIDER_ARTICLE
+                       else reader.ident(raw_article, vkey, "article"))
+        hide: list[str] = []
+        raw_hide = table.get("hide", [])
+        if not isinstance(raw_hide, list):
+            reader.report((*vkey, "hide"), "not-a-mapping", what="hide (a list of choice ids)")
+            raw_hide = []
+        for i, cid in enumerate(raw_hide):
+            if cid not in choice_ids:
+                reader.report((*vkey, "hide", i), "hide-unknown-choice", id=cid)
+            else:
+                hide.append(str(cid))
         if when:
-            built.append(Variant(when, text, labels))
+            built.append(Variant(when, text, labels, article, tuple(hide)))
     return tuple(built)
 
 

@@ -37,6 +37,7 @@ ESCALATE = "escalate"
 CONTINUE = "next"
 CHECK_AGAIN = "check-again"  # on the step after a check's result: run that check once more
 ESCALATE_NODE = "__escalate__"
+PROVIDER_ARTICLE = "{provider.article}"  # a variant's article: the known provider's own
 
 
 class NodeRef(Struct, frozen=True):
@@ -79,11 +80,15 @@ class ProbeCall(Struct, frozen=True):
 
 class Variant(Struct, frozen=True):
     """Words that follow what the user already said: when every value in ``when`` is set as
-    given (``{site: wordpress}``), the node's text and the named choices' labels are these."""
+    given (``{site: wordpress}``; ``{provider: "*"}`` for any known provider), the node's text,
+    article and the named choices' labels are these, and the ``hide`` choices are not offered.
+    Several variants may match: the first one that says a thing wins."""
 
     when: dict[str, str]
     text: Text | None = None
     labels: dict[str, Text] = field(default_factory=dict)
+    article: str | None = None  # an article id, or "{provider.article}" (the provider's own)
+    hide: tuple[str, ...] = ()
 
 
 class Node(Struct, frozen=True):

@@ -42,7 +42,7 @@ from troubleshooter.flow.model import FlowSet, NodeRef
 from troubleshooter.flow.probes import probe_spec
 from troubleshooter.i18n import LANGS, Lang
 
-ACTIONS = ("choose", "type", "probe", "expect", "says", "jump", "lang")
+ACTIONS = ("choose", "type", "probe", "expect", "says", "says_not", "offers", "jump", "lang")
 BARE_ACTIONS = ("back", "restart")
 TYPE_OPTIONS = {"keep", "expect_findings", "use_cleaned"}
 _SCENARIO_KEYS = {"name", "flow", "lang", "from", "steps", "end", "status", "description"}
@@ -254,12 +254,19 @@ def _perform_step(session: Session, step: ScenarioStep, mid_flow: bool) -> None:
         expected = NodeRef.parse(step.arg, session.current.flow)
         if expected != session.current:
             raise _StepFailed("scenario-wrong-node", expected=str(expected), actual=str(session.current))
-    elif step.action == "says":
+    elif step.action in ("says", "says_not"):
         view = session.view()
         shown = [view.text, view.title, *(c.label for c in view.choices)]
-        if not any(t is not None and step.arg in t.get(session.lang) for t in shown):
-            raise _StepFailed("scenario-text-missing", text=step.arg, node=str(session.current),
-                              lang=session.lang)
+        said = any(t is not None and step.arg in t.get(session.lang) for t in shown)
+        if said != (step.action == "says"):
+            raise _StepFailed("scenario-text-missing" if not said else "scenario-text-shown",
+                              text=step.arg, node=str(session.current), lang=session.lang)
+    elif step.action == "offers":
+        view = session.view()
+        offered = view.input.current if view.input else None
+        if offered != step.arg:
+            raise _StepFailed("scenario-wrong-offer", node=str(session.current), expected=step.arg,
+                              actual=offered or "-")
     elif step.action == "jump":
         session.jump(step.arg)
     elif step.action == "lang":

@@ -13,7 +13,7 @@ from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResu
 from troubleshooter.probes.providers import provider_for_domain, provider_for_mx
 
 # Providers with a fix of their own in the flows; any other provider is "unknown" to them.
-OWN_FIX = ("gmail", "microsoft365", "seznam")
+OWN_FIX = ("gmail", "microsoft365", "seznam", "active24", "forpsi", "wedos")
 OUTCOMES = (*(f"provider-{p}" for p in OWN_FIX), "provider-unknown")
 
 
@@ -32,9 +32,15 @@ def _outcome(provider_id: str | None) -> str:
 async def probe_identify_provider(
     args: Mapping[str, str], *, deadline: float = 10.0, on_stage: StageCallback | None = None
 ) -> ProbeOutcome:
-    """``provider-gmail`` / ``-microsoft365`` / ``-seznam`` / ``-unknown`` for the ``username``
-    (or ``sender``) address; ``nameserver`` points the MX look-up at another DNS server."""
+    """``provider-<id>`` (one of :data:`OWN_FIX`) or ``provider-unknown`` for the ``username``
+    (or ``sender``) address; ``nameserver`` points the MX look-up at another DNS server.
+    A ``provider`` the conversation already knows (the user named it) is the answer as it is:
+    the user is not asked again."""
     started = time.monotonic()
+    said = (args.get("provider") or "").strip()
+    if said:
+        return ProbeOutcome("identify-provider", _outcome(said), stage="said",
+                            facts={"provider": said, "via": "said"}, elapsed=time.monotonic() - started)
     domain = _domain(args)
     facts: dict[str, object] = {"domain": domain}
     if not domain:

@@ -243,9 +243,10 @@ NETWORK_PROBES: dict[str, ProbeSpec] = {
         ProbeSpec(
             "identify-provider",
             (ProbeParam("username", required=False), ProbeParam("sender", required=False),
-             ProbeParam("nameserver", required=False)),
-            frozenset({"provider-gmail", "provider-microsoft365", "provider-seznam", "provider-unknown",
-                       "deadline", "protocol-error", REFUSED_BY_POLICY}),
+             ProbeParam("provider", required=False), ProbeParam("nameserver", required=False)),
+            frozenset({*(f"provider-{p}" for p in ("gmail", "microsoft365", "seznam", "active24", "forpsi",
+                                                  "wedos")),
+                       "provider-unknown", "deadline", "protocol-error", REFUSED_BY_POLICY}),
             _identify_provider,
         ),
         ProbeSpec(
