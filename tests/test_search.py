@@ -379,6 +379,33 @@ def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
     assert seen == [pasted]
 
 
+def test_an_explanation_the_question_s_words_disagree_with_asks_did_you_mean(monkeypatch) -> None:
+    """A recognised red message ranks its article first; when the words around it point at
+    another article first, the answer is not confident: "Did you mean …?" offers both."""
+    def explain(text: str) -> _FakeExplanation:
+        return _FakeExplanation("auth-failed", "535", "login", "could-not-authenticate",
+                                "smtp:fix-credentials", 0.9)
+
+    fake = types.ModuleType("troubleshooter.explain")
+    fake.__spec__ = importlib.machinery.ModuleSpec("troubleshooter.explain", None)
+    fake.explain = explain  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "troubleshooter.explain", fake)
+    agreeing = search.ask("535 could not authenticate, the mailbox login failed", "en")
+    assert agreeing.confident and not agreeing.close
+    disagreeing = search.ask("535 error: which port number should I enter", "en")
+    assert disagreeing.matches[0].article_id == "could-not-authenticate"
+    assert not disagreeing.confident and disagreeing.close and disagreeing.offer_flow is None
+
+
+def test_the_did_you_mean_margin_moves_with_coverage() -> None:
+    """Close scores are no tie when the first article covers much more of the question than
+    the second; they are one sooner when it covers less."""
+    doc = index_module.index_for().docs[0]
+    assert not search.is_close([search.Hit("a", doc, 10.0, 1.0), search.Hit("b", doc, 8.5, 0.5)])
+    assert search.is_close([search.Hit("a", doc, 10.0, 0.5), search.Hit("b", doc, 7.6, 1.0)])
+    assert search.is_close([search.Hit("a", doc, 10.0, 1.0), search.Hit("b", doc, 8.5, 1.0)])
+
+
 def test_looks_like_error() -> None:
     assert search.looks_like_error("535 5.7.8 Error: authentication failed")
     assert search.looks_like_error("SSL: CERTIFICATE_VERIFY_FAILED")
