@@ -355,9 +355,8 @@ class _FakeExplanation:
     confidence: float
 
 
-def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
-    seen: list[str] = []
-
+def _explain_as_auth_failed(monkeypatch, seen: list[str]) -> None:
+    """Replace the explainer: every text is a failed login (could-not-authenticate)."""
     def explain(text: str) -> _FakeExplanation:
         seen.append(text)
         return _FakeExplanation("auth-failed", "535", "login", "could-not-authenticate",
@@ -367,6 +366,11 @@ def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
     fake.__spec__ = importlib.machinery.ModuleSpec("troubleshooter.explain", None)
     fake.explain = explain  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "troubleshooter.explain", fake)
+
+
+def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
+    seen: list[str] = []
+    _explain_as_auth_failed(monkeypatch, seen)
     pasted = "SMTP Error: Could not authenticate. 535 5.7.8 Authentication credentials invalid"
     result = search.ask(pasted, "en")
     assert seen == [pasted]
@@ -382,14 +386,7 @@ def test_error_messages_are_routed_through_explain_first(monkeypatch) -> None:
 def test_an_explanation_the_question_s_words_disagree_with_asks_did_you_mean(monkeypatch) -> None:
     """A recognised red message ranks its article first; when the words around it point at
     another article first, the answer is not confident: "Did you mean …?" offers both."""
-    def explain(text: str) -> _FakeExplanation:
-        return _FakeExplanation("auth-failed", "535", "login", "could-not-authenticate",
-                                "smtp:fix-credentials", 0.9)
-
-    fake = types.ModuleType("troubleshooter.explain")
-    fake.__spec__ = importlib.machinery.ModuleSpec("troubleshooter.explain", None)
-    fake.explain = explain  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "troubleshooter.explain", fake)
+    _explain_as_auth_failed(monkeypatch, [])
     agreeing = search.ask("535 could not authenticate, the mailbox login failed", "en")
     assert agreeing.confident and not agreeing.close
     disagreeing = search.ask("535 error: which port number should I enter", "en")
