@@ -18,7 +18,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from troubleshooter.flow.engine import Session, Step
+from troubleshooter.flow.engine import NodeView, Session, Step
 from troubleshooter.flow.model import CONTINUE, ESCALATE, ESCALATE_NODE, Node, NodeRef
 from troubleshooter.i18n import LANGS, Lang, Text, text, tr
 from troubleshooter.safe_text import visible_line
@@ -60,13 +60,14 @@ def node_title(session: Session, ref: NodeRef) -> Text:
     return _same(ref.node.replace("-", " ").capitalize())
 
 
-def _answer(session: Session, node: Node, step: Step) -> Text:
+def _answer(session: Session, node: Node, step: Step, shown: NodeView) -> Text:
     if step.kind == "choose":
         if step.answer == CONTINUE and node.kind == "info":
             return text("engine.continue")
         if step.answer == ESCALATE:
             return text("engine.escalate")
-        choice = next((c for c in node.choices if c.id == step.answer), None)
+        said = next((c for c in shown.choices if c.id == step.answer), None)  # as it was offered
+        choice = said or next((c for c in node.choices if c.id == step.answer), None)
         return choice.label if choice else _same(step.answer or "")
     if step.kind == "submit":
         if node.input and node.input.secret:
@@ -86,10 +87,10 @@ def _answer(session: Session, node: Node, step: Step) -> Text:
 def entries(session: Session) -> list[Entry]:
     """The path so far, one entry per step, with texts in both languages."""
     found: list[Entry] = []
-    for step in session.steps:
+    for step, shown in zip(session.steps, session.path_views(), strict=True):
         node = session.node(step.ref)
-        found.append(Entry(step.ref, step.kind, node_title(session, step.ref), node.text,
-                           _answer(session, node, step), step.findings, step.probe))
+        found.append(Entry(step.ref, step.kind, node_title(session, step.ref), shown.text,
+                           _answer(session, node, step, shown), step.findings, step.probe))
     return found
 
 

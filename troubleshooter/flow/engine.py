@@ -282,6 +282,16 @@ class Session:
 
         return default(spec.kind, self.provider_id, self.values)
 
+    def path_views(self) -> list[NodeView]:
+        """What each answered step's node showed when it was answered: its words as they were
+        then (a variant follows what the user had said by that step, not what came later)."""
+        twin = Session(self.flows, self.start, self.lang)
+        shown: list[NodeView] = []
+        for step in self.steps:
+            shown.append(twin.view())
+            twin._push(step)
+        return shown
+
     @property
     def finished(self) -> bool:
         return self.node().kind == "end"
