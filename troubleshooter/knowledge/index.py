@@ -30,6 +30,7 @@ from troubleshooter.knowledge.text import (
     add_inflections,
     fold,
     lemma_sequence,
+    short_words,
     words,
 )
 
@@ -64,6 +65,7 @@ class Index:
     surface: dict[str, list[str]]  # folded surface word -> folded lemmas
     phrases: list[tuple[str, tuple[str, ...]]]  # phrase token -> folded lemma sequence, longest first
     common: frozenset[str]  # words in nearly every document of their language ("smtp")
+    short_words: frozenset[str] = frozenset()  # 4-5 letter words the dictionaries know (text.short_words)
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
     _titles: dict[str, list[int]] | None = field(default=None, repr=False)
     _heads: dict[str, list[int]] | None = field(default=None, repr=False)
@@ -137,6 +139,7 @@ class Index:
             "surface": self.surface,
             "phrases": [[token, list(sequence)] for token, sequence in self.phrases],
             "common": sorted(self.common),
+            "short_words": " ".join(sorted(self.short_words)),
         }
 
     @classmethod
@@ -148,6 +151,7 @@ class Index:
             data["surface"],
             [(token, tuple(sequence)) for token, sequence in data["phrases"]],
             frozenset(data["common"]),
+            frozenset(data["short_words"].split()),
         )
 
     def fuzzy_choices(self, length: int, spread: int) -> list[str]:
@@ -311,7 +315,8 @@ def build_index(articles: ArticleSet) -> Index:
             common.append(term)
     vocabulary = set(postings)
     return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary},
-                 [(token, sequence) for token, sequence in table if token in vocabulary], frozenset(common))
+                 [(token, sequence) for token, sequence in table if token in vocabulary], frozenset(common),
+                 frozenset(short_words("cs") | short_words("en")))
 
 
 def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],

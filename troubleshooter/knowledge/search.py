@@ -1,10 +1,11 @@
 """The question box: free Czech or English text → the best articles and where to start.
 
 Question words are mapped onto the index vocabulary (:mod:`.index`) in order of cost: the
-folded surface map (``formulare`` → ``formular``), then simplemma in Czech and English
-(loaded lazily — it costs ~0.5 s per language), then a rapidfuzz typo fallback
-(``smpt`` → ``smtp``). Function words never count (:mod:`.function_words`); known terms
-of several words count as one (:mod:`.phrases`).
+folded surface map, which holds every form simplemma's dictionaries know for the articles'
+lemmas (``formulare`` → ``formular``), then a Czech case ending or negation taken off, then a
+rapidfuzz typo fallback (``smpt`` → ``smtp``). No dictionary is loaded to answer a question
+(loading one costs 0.2-0.35 s a language). Function words never count
+(:mod:`.function_words`); known terms of several words count as one (:mod:`.phrases`).
 
 An answer is *confident* only when the best article scores well, covers most of the
 question, and stands clear of the next one; when two are close the caller says "Did you
@@ -25,7 +26,7 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
-from troubleshooter.i18n import LANGS, Lang
+from troubleshooter.i18n import Lang
 from troubleshooter.knowledge import phrases
 from troubleshooter.knowledge.function_words import (
     FILL_IN,
@@ -36,7 +37,7 @@ from troubleshooter.knowledge.function_words import (
     says_trouble,
 )
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
-from troubleshooter.knowledge.text import CZECH_ENDINGS, fold, has_diacritics, lemma, without_signature, words
+from troubleshooter.knowledge.text import CZECH_ENDINGS, SHORT_WORD, fold, without_signature, words
 
 BOTH_LANGS = 0.15  # an article's other-language document adds this share of its score
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
@@ -145,22 +146,15 @@ def _word_terms(word: str, index: Index) -> QueryWord | None:
         terms.add(folded)
     if not terms and not word.isdigit():
         terms = _declined(folded, index)
-    if not terms and not word.isdigit():
-        terms = {t for lang in _langs_of(word) if (t := fold(lemma(word, lang))) in index.postings}
-        terms -= FUNCTION_WORDS
     if terms:
         light = folded in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(terms)
         return QueryWord(word, tuple(sorted(terms)), weight=LIGHT_WEIGHT if light else 1.0)
     if folded in LIGHT_WORDS:
         return QueryWord(word, (), weight=LIGHT_WEIGHT)
-    guess = _typo(word, folded, index)
+    guess = _typo(folded, index)
     if guess is None:
         return None
     return QueryWord(word, guess, fuzzy=bool(guess))
-
-
-def _langs_of(word: str) -> tuple[Lang, ...]:
-    return ("cs",) if has_diacritics(word) else LANGS
 
 
 def analyse(question: str, index: Index) -> list[QueryWord]:
@@ -197,8 +191,7 @@ def analyse(question: str, index: Index) -> list[QueryWord]:
 
 def _declined(folded: str, index: Index) -> set[str]:
     """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``, ``nalezen`` → ``nenalezen``:
-    a known word under a Czech case ending or negation. Saves loading simplemma's dictionary
-    (~1-2 s) for most questions."""
+    a known word under a Czech case ending or negation."""
     # Czech negation moves between words: "nebyl nalezen" is the articles' "nenalezen".
     candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else [f"ne{folded}"]
     candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
@@ -211,7 +204,7 @@ def _declined(folded: str, index: Index) -> set[str]:
     return set()
 
 
-def _typo(word: str, folded: str, index: Index) -> tuple[str, ...] | None:
+def _typo(folded: str, index: Index) -> tuple[str, ...] | None:
     """The known words a mistyped word stands for (the nearest by edit distance), or None when
     it is nearest to a function word ("vubce" is "vubec")."""
     if len(folded) < 4 or folded.isdigit():
@@ -222,10 +215,10 @@ def _typo(word: str, folded: str, index: Index) -> tuple[str, ...] | None:
     limit = 1 if len(folded) < 8 else 2
     choices = index.fuzzy_choices(len(folded), limit) + _function_choices(len(folded), limit)
     candidates = process.extract(folded, choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
-    # A short word the dictionary knows ("bake", "pert") is a word, not a typo: it only
-    # forgives swapped letters (smpt → smtp), so "bake" never becomes "make". One the
-    # dictionaries don't know ("heso", "huslo", "wdos") is a typo of the nearest known word.
-    if len(folded) < 6 and _is_word(word):
+    # A short word the dictionaries know ("bake", "pert"; index.short_words) is a word, not a
+    # typo: it only forgives swapped letters (smpt → smtp), so "bake" never becomes "make". One
+    # they don't know ("heso", "huslo", "wdos") is a typo of the nearest known word.
+    if len(folded) in SHORT_WORD and folded in index.short_words:
         candidates = [c for c in candidates if sorted(c[0]) == sorted(folded)]
     if not candidates:
         return ()
@@ -239,14 +232,6 @@ def _typo(word: str, folded: str, index: Index) -> tuple[str, ...] | None:
     if choice in index.postings:
         terms.add(choice)
     return tuple(sorted(terms - FUNCTION_WORDS))
-
-
-def _is_word(word: str) -> bool:
-    """A word simplemma's dictionary knows, in the languages the lemma fallback before the
-    typo fallback looked it up in (so their dictionaries are loaded already)."""
-    from troubleshooter.knowledge.text import is_known
-
-    return any(is_known(word, lang) for lang in _langs_of(word))
 
 
 _FUNCTION_BY_LENGTH: dict[int, list[str]] = {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 
 from troubleshooter.i18n import Lang
 from troubleshooter.knowledge.function_words import FUNCTION_WORDS, SIGN_OFF, SIGNATURE_WORDS
@@ -106,25 +108,44 @@ def index_terms(text: str, lang: Lang, surface: dict[str, set[str]] | None = Non
     return [term for term, content in lemma_sequence(text, lang, surface, lemmas, unknown) if content]
 
 
+def _dictionary_items(lang: Lang) -> Iterable[tuple[bytes | str, bytes | str]]:
+    """(form, lemma) pairs of simplemma's dictionary, as simplemma.lemmatize already loaded it
+    (no second decode): bytes in simplemma 2, 10x faster to scan; none in another layout."""
+    try:
+        from simplemma.strategies.dictionaries import dictionary_factory
+
+        factory = getattr(dictionary_factory, "DEFAULT_DICTIONARY_FACTORY", None)
+        dictionary = (factory or dictionary_factory.DefaultDictionaryFactory()).get_dictionary(lang)
+    except (ImportError, AttributeError, ValueError):
+        return ()
+    raw = getattr(dictionary, "_dict", None)
+    return raw.items() if isinstance(raw, dict) else dictionary.items()
+
+
+def _text(word: bytes | str) -> str:
+    return word.decode() if isinstance(word, bytes) else word
+
+
 def add_inflections(surface: dict[str, set[str]], lemmas: set[str], lang: Lang) -> None:
     """Every form simplemma's dictionary knows for the corpus' lemmas, folded, into ``surface``.
 
     Done once when the index is built (and cached), so a question with ``formulářem`` finds
     ``formulář`` without loading the (large) dictionaries in the asking process.
     """
-    try:
-        from simplemma.strategies.dictionaries import dictionary_factory
+    wanted: set[bytes | str] = {*lemmas, *(base.encode() for base in lemmas)}
+    for form, base in _dictionary_items(lang):
+        if base in wanted:
+            surface.setdefault(fold(_text(form)), set()).add(fold(_text(base)))
 
-        # The factory simplemma.lemmatize already loaded the language into (no second decode).
-        factory = getattr(dictionary_factory, "DEFAULT_DICTIONARY_FACTORY", None)
-        dictionary = (factory or dictionary_factory.DefaultDictionaryFactory()).get_dictionary(lang)
-    except (ImportError, AttributeError, ValueError):  # another simplemma layout: questions lemmatize
-        return
-    raw = getattr(dictionary, "_dict", None)  # simplemma 2: bytes -> bytes, 10x faster to scan
-    if isinstance(raw, dict):
-        wanted = {base.encode() for base in lemmas}
-        pairs = ((form.decode(), base.decode()) for form, base in raw.items() if base in wanted)
-    else:
-        pairs = ((form, base) for form, base in dictionary.items() if base in lemmas)
-    for form, base in pairs:
-        surface.setdefault(fold(form), set()).add(fold(base))
+
+SHORT_WORD = range(4, 6)  # lengths at which a typo and another word are one letter apart
+
+
+def short_words(lang: Lang) -> set[str]:
+    """The folded 4- and 5-letter words simplemma's dictionary knows ("bake", "pert", "heslo"),
+    stored with the index: the typo rule for short words asks them, and the asking process
+    never loads a dictionary."""
+    longest = 2 * SHORT_WORD[-1]  # a letter is one or two bytes of UTF-8 in cs and en
+    items = _dictionary_items(lang)
+    candidates = {w for w in chain.from_iterable(items) if len(w) <= longest}
+    return {fold(text) for w in candidates if len(text := _text(w)) in SHORT_WORD}
