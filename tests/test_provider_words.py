@@ -170,3 +170,31 @@ def test_plain_mode_offers_the_providers_values_and_enter_takes_them():
     assert "heslo aplikace" in shown and "Přeskočit, pošlu testovací e-mail z pluginu" in shown
     assert "v Miowebu" not in shown and "Úplně dole" not in shown
     assert "abcdefghijklmnop" not in shown
+
+
+def _reachable(start: str) -> set[str]:
+    smtp, seen, todo = FLOWS.flow("smtp"), set(), [start]
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen or node_id not in smtp.nodes:
+            continue
+        seen.add(node_id)
+        todo += [target.rpartition(":")[2] for _, target in smtp.nodes[node_id].targets()]
+    return seen
+
+
+MIOWEB_ONLY = ("úplně dole", "very bottom", "v Miowebu", "in Mioweb", "přepínač", "a switch", "the switch")
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_a_wordpress_user_is_never_sent_to_miowebs_test_or_switch(lang):
+    """Every node a WordPress user can reach, as they see it: no Mioweb test, no Mioweb switch
+    (mioweb-values is about mailboxes at Mioweb, which any website can use)."""
+    found = []
+    for node_id in sorted(_reachable("wordpress-plugin") - {"mioweb-values"}):
+        session = Session.begin(FLOWS, "smtp", node_id, lang)
+        session.values["site"] = "wordpress"
+        view = session.view()
+        words = " ".join([view.text.get(lang) if view.text else "", *(c.label.get(lang) for c in view.choices)])
+        found += [f"{node_id}: {word}" for word in MIOWEB_ONLY if word.lower() in words.lower()]
+    assert found == []
