@@ -115,8 +115,6 @@ Shows = StepShows | NodeShows | NoteShows
 class ChatBlock(Widget):
     """One block of the chat, composed from its record; an unequal new record recomposes it."""
 
-    DEFAULT_CSS = "ChatBlock { height: auto; }"
-
     shows: reactive[Shows | None] = reactive(None, recompose=True)
 
     def __init__(self, shows: Shows) -> None:
@@ -135,15 +133,22 @@ class ChatLog(VerticalScroll):
 
     blocks: var[tuple[Shows, ...]] = var(())
 
-    async def watch_blocks(self, blocks: tuple[Shows, ...]) -> None:
-        shown = list(self.query_children(ChatBlock))
-        for block, shows in zip(shown, blocks, strict=False):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown: list[ChatBlock] = []  # in order; a removed block leaves at once, not when pruned
+
+    def watch_blocks(self, blocks: tuple[Shows, ...]) -> None:
+        """In the same turn as the change, not awaited: the chat and the answer area are then
+        laid out together (an awaited mount here is an extra layout pass on the first screen)."""
+        for block, shows in zip(self.shown, blocks, strict=False):
             block.shows = shows  # recomposed only if the record changed
-        with self.app.batch_update():
-            if len(shown) > len(blocks):
-                await self.remove_children(shown[len(blocks):])
-            if len(blocks) > len(shown):
-                await self.mount_all([ChatBlock(shows) for shows in blocks[len(shown):]])
+        stale, kept = self.shown[len(blocks):], self.shown[:len(blocks)]
+        fresh = [ChatBlock(shows) for shows in blocks[len(kept):]]
+        self.shown = kept + fresh
+        if stale:
+            self.remove_children(stale)
+        if fresh:
+            self.mount_all(fresh)
         self.anchor()
 
 
