@@ -480,3 +480,29 @@ async def test_the_question_box_is_asked_with_the_conversations_node_and_provide
     node = webapp.store._sessions and next(iter(webapp.store._sessions.values())).session.current
     assert len(asked) == 2 and all(c is not None for c in asked)
     assert all(c.node == f"{node.flow}:{node.node}" for c in asked)
+
+
+async def test_a_wordpress_visitor_with_gmail_gets_gmails_values_and_never_miowebs_test(served):
+    """Issue 14 item 12 on the web page: the provider's values prefilled, the history as each
+    step said it then (the plugin's test), never Mioweb's test or switch."""
+    client, _ = await served(lang="cs")
+    visitor = Visitor(client)
+    await visitor.get()
+    for choice in ("set-up", "wordpress", "next", "other-provider", "gmail", "next", "together"):
+        await visitor.choose(choice)
+    assert visitor.at() == "enter-host"
+    assert 'value="smtp.gmail.com"' in visitor.html and "údaj ověřen" in visitor.html
+    await visitor.type("smtp.gmail.com")
+    assert 'value="465"' in visitor.html
+    await visitor.type("465")
+    assert "SSL – uvádí Gmail / Google Workspace" in visitor.html
+    await visitor.choose("ssl")
+    await visitor.type("jan.novak@gmail.com")
+    assert 'value="jan.novak@gmail.com"' in visitor.html
+    await visitor.type("jan.novak@gmail.com")
+    assert "Sem patří heslo aplikace" in visitor.html
+    await visitor.type("abcdefghijklmnop")
+    assert visitor.at() == "offer-check"
+    page = " ".join(visitor.html.split())
+    assert "nastavení SMTP pluginu" in page and "pošlu testovací e-mail z pluginu" in page
+    assert "úplně dole" not in page.lower() and "v Miowebu" not in page and "přepínač" not in page
