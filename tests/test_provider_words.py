@@ -62,6 +62,17 @@ def test_a_check_names_the_provider():
     assert finder.provider_id == "forpsi"
 
 
+def test_an_identified_provider_is_known_from_the_outcome_alone():
+    """A stubbed check (scenarios) or a recorded step without facts still tells the provider,
+    and the provider's own fix then says its rules from the data."""
+    session = _at("identify-provider")
+    session.record_probe("provider-forpsi")
+    assert session.provider_id == "forpsi" and session.current.node == "provider-forpsi-fix"
+    body = session.view().text
+    assert "smtp.forpsi.com" in body.cs and "(údaj ověřen 3. 12. 2026)" in body.cs
+    assert "{" not in body.cs + body.en
+
+
 def test_the_provider_facts_come_from_the_data_with_their_date():
     session = _at("enter-port")
     session.provider_id = "gmail"

@@ -561,8 +561,8 @@ class Session:
         if step.kind == "choose" and node.store and node.store.name == provider_text.PROVIDER_VALUE:
             self.provider_id = step.answer if provider_text.provider(step.answer) else None
             return
-        if step.kind == "probe" and step.probe:
-            found = provider_text.from_facts(step.probe.get("facts") or {})
+        if step.kind == "probe":
+            found = provider_text.from_facts((step.probe or {}).get("facts") or {}, step.answer or "")
         elif step.kind == "submit" and node.input and not node.input.secret:
             found = provider_text.from_value(node.input.kind, step.answer or "")
         elif step.kind == "choose" and any(c.id == step.answer and c.adopt for c in node.choices):

@@ -54,9 +54,10 @@ def from_value(kind: str, value: str) -> str | None:
     return found.id if found else None
 
 
-def from_facts(facts: Mapping[str, object]) -> str | None:
-    """The provider a check's result names: ``identify-provider``'s, or the finder card's host."""
-    said = facts.get("provider")
+def from_facts(facts: Mapping[str, object], outcome: str = "") -> str | None:
+    """The provider a check's result names: ``identify-provider``'s (its facts, or its outcome
+    ``provider-<id>``), or the finder card's host."""
+    said = facts.get("provider") or outcome.removeprefix("provider-")
     if isinstance(said, str) and said in catalogue():
         return said
     card = facts.get("card")
