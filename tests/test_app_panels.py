@@ -227,3 +227,26 @@ async def test_a_long_wait_says_what_it_waits_for_and_how_long_at_most(lang):
             assert "banner" not in later and "Test: smtp-connection" not in later
             await pilot.press("c")
             await _until(pilot, lambda: not app.conversation.probe.running)
+
+
+async def test_the_articles_load_after_the_first_screen_is_drawn(monkeypatch):
+    """Reading the articles imports the Markdown widget in a worker thread; started before the
+    first node's text and choices are drawn, it competes with them for the interpreter
+    (docs/benchmarks.md, App start-up). The chat draws its blocks in its own watcher."""
+    from troubleshooter.ui.app.answer import AnswerArea
+    from troubleshooter.ui.app.article_pane import ArticlePane
+    from troubleshooter.ui.app.chat import ChatBlock
+
+    drawn_when_loading: list[bool] = []
+    load = ArticlePane.load_articles
+
+    def recording_load(pane: ArticlePane):
+        shown = [*pane.screen.query(ChatBlock), *pane.screen.query_one(AnswerArea).children]
+        drawn_when_loading.append(bool(shown) and all(widget.region.area for widget in shown))
+        return load(pane)
+
+    monkeypatch.setattr(ArticlePane, "load_articles", recording_load)
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert drawn_when_loading == [True]

@@ -21,6 +21,7 @@ from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, detect_lang, tr
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.article_pane import ArticlePane
+from troubleshooter.ui.app.chat import ChatLog
 from troubleshooter.ui.app.conversation_pane import ConversationPane
 from troubleshooter.ui.app.crash import QuietCrash
 from troubleshooter.ui.app.keys import HELP_KEYS, PALETTE
@@ -94,7 +95,11 @@ class TroubleshooterApp(QuietCrash):
         # would be styled again.
         self.main_screen.query_one("#body").remove_class("loading")
         await self.conversation.start(session, problem)
-        self.call_after_refresh(self.main_screen.query_one(ArticlePane).load_articles)  # never before
+        # The articles (and the Markdown widget's module) load in a worker thread that competes
+        # for the interpreter: never before the first screen is drawn. The chat mounts its blocks
+        # without waiting for them (ChatLog.watch_blocks): wait for the refresh that draws them.
+        await self.main_screen.query_one(ChatLog).wait_for_refresh()
+        self.call_after_refresh(self.main_screen.query_one(ArticlePane).load_articles)
         if resumable is not None:
             from troubleshooter.transcript import node_title
             from troubleshooter.ui.app.dialogs import ResumeScreen
