@@ -9,9 +9,9 @@ that collection skips. Everything else still happens: atexit handlers (``logging
 ``weakref.finalize``), releasing what reference counts free as modules are cleared, flushing
 stdout and stderr. Only garbage that sits in reference cycles is left to the operating system.
 
-What it buys (docs/benchmarks.md, "Diagnose vs swaks"): the exit of a ``diagnose`` run, from
-its last line of output to the process's end, goes from about 15 ms to about 4 ms - a sixth
-of the whole run on loopback.
+What it buys is measured in docs/benchmarks.md ("Diagnose vs swaks"): most of the time a
+``diagnose`` run spends after its last line of output; without it, ``diagnose`` on loopback is
+over its target ratio to swaks.
 """
 
 from __future__ import annotations
