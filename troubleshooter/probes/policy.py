@@ -39,7 +39,7 @@ ADDRESSES_ARG = "addresses"  # vetted addresses handed to the probe (comma-separ
 # with ``vets_targets`` (the settings finder) is handed the policy and vets what it finds.
 TARGET_PARAMS: dict[str, str] = {"host": "host", "port": "port", "ports": "ports", "nameserver": "nameserver"}
 NOT_TARGETS: frozenset[str] = frozenset({"security", "username", "password", "sender", "recipient",
-                                         "message", "dkim_selector"})
+                                         "message", "dkim_selector", "provider"})
 
 # name, port -> addresses; raises LookupError(outcome id) when the name does not resolve.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
