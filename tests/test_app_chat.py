@@ -13,7 +13,7 @@ from test_app import chat_shown as shown  # noqa: E402
 from test_app import make_app, node, press, said, settle  # noqa: E402
 
 from troubleshooter.i18n import tr  # noqa: E402
-from troubleshooter.ui.app.chat import chat_blocks  # noqa: E402
+from troubleshooter.ui.app.chat import ChatBlock, chat_blocks  # noqa: E402
 
 
 async def test_a_step_draws_the_last_answer_and_the_new_node_and_keeps_the_rest():
@@ -48,3 +48,24 @@ async def test_a_language_switch_draws_every_block_again_in_the_new_language():
         assert all(not set(block.children) & set(old) for block, old in zip(blocks, before, strict=True))
         assert all(said(block) != text for block, text in zip(blocks, english, strict=True))
         assert said(blocks[0]).startswith(f"{tr('app.bot', 'cs')}:")
+
+
+async def test_changes_in_one_turn_end_as_the_last_one_says():
+    """Blocks mounted and removed without awaiting: a block being removed is never handed a
+    record, a block not yet mounted takes its new record."""
+    from textual.app import App
+
+    from troubleshooter.ui.app.chat import ChatLog, NoteShows
+
+    class ChatOnly(App):
+        def compose(self):
+            yield ChatLog()
+
+    app = ChatOnly()
+    async with app.run_test() as pilot:
+        chat = app.query_one(ChatLog)
+        for texts in (["one"], ["two"], ["two", "three"], ["four"], ["four", "five", "six"]):
+            chat.blocks = tuple(NoteShows(text, "en") for text in texts)
+        await pilot.pause()
+        blocks = list(chat.query_children(ChatBlock))
+        assert [said(block) for block in blocks] == ["Guide: four", "Guide: five", "Guide: six"]
