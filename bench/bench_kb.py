@@ -8,7 +8,8 @@ Prints medians beside a named baseline in one run:
   reshuffled, plus a few words unique to each article), and the JSON cache load of it,
 - median query latency (wall and CPU) over tests/data/questions.yaml on both indexes
   (target < 5 ms at 2,000),
-- ``troubleshooter ask`` as a process (index cached / cache empty) beside ``python -c pass``.
+- ``troubleshooter ask`` as a process (index cached / cache empty; a word only the typo
+  fallback finds) beside ``python -c pass``.
 """
 
 from __future__ import annotations
@@ -129,11 +130,13 @@ def main() -> None:
         first = time.perf_counter() - start
         cached = process_median(ask, args.runs, env)
         unknown = process_median([*ask[:-1], "formulářem nechodí zprávy"], args.runs, env)
+        typo = process_median([*ask[:-1], "kam napsat heso"], args.runs, env)
     print("whole process (median):")
     print(f"  python -c pass (baseline):                {baseline * 1000:8.1f} ms")
     print(f"  ask, empty cache (builds the index):      {first * 1000:8.1f} ms  ({first / baseline:.1f}x)")
     print(f"  ask, index cached:                        {cached * 1000:8.1f} ms  ({cached / baseline:.1f}x)")
     print(f"  ask, cached, inflections not in the KB:   {unknown * 1000:8.1f} ms  ({unknown / baseline:.1f}x)")
+    print(f"  ask, cached, a typo (heso):               {typo * 1000:8.1f} ms  ({typo / baseline:.1f}x)")
 
 
 if __name__ == "__main__":
