@@ -162,6 +162,18 @@ def test_lint_keeps_the_provider_words_honest(tmp_path, variant, code):
     assert code in [d.code for d in lint([path])]
 
 
+def test_lint_warns_of_a_provider_choice_the_data_does_not_know(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text(
+        f"{MODELINE}id: f\ntitle: {{cs: T, en: T}}\nstart: a\nnodes:\n"
+        "  a:\n    kind: question\n    text: {cs: A, en: A}\n    store: provider\n"
+        "    choices:\n      - {id: gmial, label: {cs: Gmail, en: Gmail}, next: done}\n"
+        "      - {id: other, label: {cs: Jiný, en: Another}, next: done}\n"
+        "  done: {kind: end, status: resolved, text: {cs: Hotovo, en: Done}}\n", encoding="utf-8")
+    found = [(d.code, d.severity, d.line) for d in lint([path]) if d.code == "unknown-provider"]
+    assert found == [("unknown-provider", "warning", 11)]  # the choice "gmial"
+
+
 def test_lint_accepts_the_shipped_provider_words():
     assert [d for d in lint([ROOT / "flows"]) if "provider" in d.code or "placeholder" in d.code] == []
 

@@ -232,6 +232,11 @@ class _Linter:
                 plain += [((*key, "choices", i, "label"), c.label) for i, c in enumerate(node.choices)]
                 for where, text in plain:
                     self._placeholders(flow.id, where, text, None, catalogue)
+                if node.store and node.store.name == provider_text.PROVIDER_VALUE:
+                    for i, choice in enumerate(node.choices):  # "other": none of the known ones
+                        if choice.id not in catalogue and choice.id != provider_text.OTHER:
+                            self.report(flow.id, (*key, "choices", i, "id"), "unknown-provider", "warning",
+                                        provider=choice.id, known=", ".join(catalogue))
                 for i, variant in enumerate(node.variants):
                     vkey = (*key, "variants", i)
                     said = variant.when.get(provider_text.PROVIDER_VALUE)

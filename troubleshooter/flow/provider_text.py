@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 ANY = "*"  # ``when: {provider: "*"}``: any provider the conversation knows
 PROVIDER_VALUE = "provider"
+OTHER = "other"  # the choice id of a question storing the provider that says "none of these"
 # {provider}, {provider.servers}, {provider.username}, {provider.rule.<rule id>}
 PLACEHOLDER = re.compile(r"\{provider(?:\.(servers|username|rule\.([a-z0-9][a-z0-9.-]*)))?\}")
 _ANY_BRACE = re.compile(r"\{[^{}]*\}")
