@@ -221,3 +221,13 @@ def test_a_wordpress_user_is_never_sent_to_miowebs_test_or_switch(lang):
         words = " ".join([view.text.get(lang) if view.text else "", *(c.label.get(lang) for c in view.choices)])
         found += [f"{node_id}: {word}" for word in MIOWEB_ONLY if word.lower() in words.lower()]
     assert found == []
+
+
+def test_the_export_names_the_provider_the_conversation_learnt():
+    from troubleshooter import transcript
+
+    session = _at("enter-host")
+    session.submit("smtp.seznam.cz")
+    data = transcript.build(session)
+    assert (data["provider"], data["provider_name"]) == ("seznam", "Seznam.cz")
+    assert "- Poskytovatel schránky (jak ho rozhovor poznal): Seznam.cz" in transcript.to_markdown(data)

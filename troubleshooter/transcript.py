@@ -136,6 +136,8 @@ def build(session: Session, *, created: datetime | None = None,
         "current": str(view.ref),
         "current_title": node_title(session, view.ref).get(lang),
         "verdict": view.status if view.is_end else None,
+        "provider": session.provider_id,  # as the conversation learnt it (said, checked or typed)
+        "provider_name": _provider_name(session.provider_id),
         "values": dict(session.values),
         "value_titles": {name: session.value_title(name).get(lang) for name in session.values},
         "value_texts": {name: session.value_text(name).get(lang) for name in session.values},
@@ -144,6 +146,15 @@ def build(session: Session, *, created: datetime | None = None,
                      **(versions or {})},
     }
     return session.secrets().shown_data(data, keep="\n\t")
+
+
+def _provider_name(provider_id: str | None) -> str | None:
+    if not provider_id:
+        return None
+    from troubleshooter.flow.provider_text import provider
+
+    found = provider(provider_id)
+    return found.name if found else None
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -181,10 +192,10 @@ def to_markdown(data: dict[str, Any]) -> str:
         f"- {tr('transcript.flow', lang)}: {data['flow_title']}",
         f"- {tr('transcript.verdict', lang)}: **{verdict_text}** — {data['current_title']}",
         f"- {tr('transcript.created', lang)}: {data['created']}",
-        "",
-        f"## {tr('transcript.path', lang)}",
-        "",
     ]
+    if data.get("provider_name"):
+        lines.append(f"- {tr('transcript.provider', lang)}: {data['provider_name']}")
+    lines += ["", f"## {tr('transcript.path', lang)}", ""]
     for number, step in enumerate(data["steps"], 1):
         probe = step.get("probe")
         if probe:
