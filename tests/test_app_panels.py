@@ -250,3 +250,41 @@ async def test_the_articles_load_after_the_first_screen_is_drawn(monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert drawn_when_loading == [True]
+
+
+async def test_the_probe_panel_draws_what_its_reactive_attributes_hold():
+    """begin / on_stage / finish change the panel's reactive attributes; render draws them;
+    a panel that replaces it on the same node carries the finished stages and the footer."""
+    from textual.app import App
+
+    from troubleshooter.probes.outcome import StageResult
+    from troubleshooter.ui.app.widgets import SPINNER, ProbePanel
+
+    class PanelOnly(App):
+        lang = "en"
+
+        def compose(self):
+            yield ProbePanel()
+
+    app = PanelOnly()
+    async with app.run_test() as pilot:
+        panel = app.query_one(ProbePanel)
+        assert str(panel.render()) == ""
+        panel.begin("Login check", "Running…", deadline=30)
+        panel.on_stage("connect", "start", None)
+        await pilot.pause(0.25)
+        assert panel.frame >= 1  # the spinner turns while a stage runs
+        running = str(panel.render())
+        assert "Login check" in running and "Running…" in running and "30 s at most" in running
+        assert any(frame in running for frame in SPINNER)
+        panel.on_stage("connect", "done", StageResult("connect", True, 0.012))
+        panel.on_stage("auth", "start", None)
+        panel.finish("Cancelled.")
+        frame = panel.frame
+        await pilot.pause(0.25)
+        assert panel.frame == frame  # stopped
+        finished = str(panel.render())
+        assert "✓" in finished and "Cancelled." in finished and "at most" not in finished
+        assert [name for name, _ in panel.stages] == ["connect"]
+        carried = ProbePanel(carry=panel)
+        assert (carried.title, carried.footer, carried.stages) == (panel.title, panel.footer, panel.stages)

@@ -82,72 +82,78 @@ class KeyBar(Static):
         self.update(Content.assemble(*parts))
 
 
+Stages = tuple[tuple[str, StageResult | None], ...]  # (stage, its result or None while it runs)
+
+
 class ProbePanel(Static):
-    """A probe's stages as they run: spinner while running, ✓/✗ with milliseconds when done."""
+    """A probe's stages as they run: spinner while running, ✓/✗ with milliseconds when done.
+
+    What it shows is its reactive attributes, drawn by :meth:`render`; a change repaints it."""
+
+    title: reactive[str] = reactive("", layout=True)
+    footer: reactive[str] = reactive("", layout=True)
+    stages: reactive[Stages] = reactive((), layout=True)
+    frame: reactive[int] = reactive(0)  # the spinner's, advanced by a timer while a check runs
 
     def __init__(self, *, carry: ProbePanel | None = None, **kwargs) -> None:
         """``carry``: the panel this one replaces on the same node (keeps "cancelled", the stages)."""
         super().__init__(**kwargs)
-        self._stages: list[tuple[str, StageResult | None]] = []
-        self._title = ""
-        self._footer = ""
-        self._ends: float | None = None  # when the check gives up (monotonic): the countdown
+        self.ends: float | None = None  # when the check gives up (monotonic): the countdown
         if carry is not None and carry.is_mounted:
-            self._stages = [(name, result) for name, result in carry._stages if result is not None]
-            self._title, self._footer = carry._title, carry._footer
+            self.set_reactive(ProbePanel.stages, tuple((name, result) for name, result in carry.stages
+                                                       if result is not None))
+            self.set_reactive(ProbePanel.title, carry.title)
+            self.set_reactive(ProbePanel.footer, carry.footer)
 
     def on_mount(self) -> None:
-        self._frame = 0
-        self._timer = self.set_interval(0.1, self._tick, pause=True)
-        if self._title or self._footer:
-            self._draw()
+        self.spinner = self.set_interval(0.1, self.advance, pause=True)
 
     def begin(self, title: str, running: str, deadline: float | None = None) -> None:
         """A check starts; ``deadline``: seconds it may take at most (shown counting down)."""
-        self._stages, self._title, self._footer = [], title, running
-        self._ends = time.monotonic() + deadline if deadline else None
-        self._timer.resume()
-        self._draw()
+        self.stages, self.title, self.footer = (), title, running
+        self.ends = time.monotonic() + deadline if deadline else None
+        self.spinner.resume()
 
     def on_stage(self, stage: str, state: str, result: StageResult | None) -> None:
+        stages = list(self.stages)
         if state == "start":
-            self._stages.append((stage, None))
+            stages.append((stage, None))
         else:
-            for index in range(len(self._stages) - 1, -1, -1):
-                if self._stages[index][0] == stage and self._stages[index][1] is None:
-                    self._stages[index] = (stage, result)
+            for index in range(len(stages) - 1, -1, -1):
+                if stages[index][0] == stage and stages[index][1] is None:
+                    stages[index] = (stage, result)
                     break
             else:
-                self._stages.append((stage, result))
-        self._draw()
+                stages.append((stage, result))
+        self.stages = tuple(stages)
 
     def finish(self, footer: str) -> None:
-        self._timer.pause()
-        self._ends = None
-        self._stages = [(name, result) for name, result in self._stages if result is not None]
-        self._footer = footer
-        self._draw()
+        self.spinner.pause()
+        self.ends = None
+        self.stages = tuple((name, result) for name, result in self.stages if result is not None)
+        self.footer = footer
 
-    def _tick(self) -> None:
-        self._frame += 1
-        self._draw()
+    def advance(self) -> None:
+        self.frame += 1
 
-    def _draw(self) -> None:
+    def render(self) -> RichText:
+        if not (self.title or self.footer or self.stages):
+            return RichText()
         lang = self.app.lang
-        out = RichText(self._title + "\n", style="bold")
-        for name, result in self._stages:
-            out.append_text(stage_line(name, result, lang, SPINNER[self._frame % len(SPINNER)]))
+        out = RichText(self.title + "\n", style="bold")
+        for name, result in self.stages:
+            out.append_text(stage_line(name, result, lang, SPINNER[self.frame % len(SPINNER)]))
             out.append("\n")
-        waiting = next((name for name, result in reversed(self._stages) if result is None), None)
-        if waiting and self._ends is not None:  # what we wait for, and for how long at most
+        waiting = next((name for name, result in reversed(self.stages) if result is None), None)
+        if waiting and self.ends is not None:  # what we wait for, and for how long at most
             from troubleshooter.probes.result_text import stage_name
 
-            left = max(1, round(self._ends - time.monotonic()))
+            left = max(1, round(self.ends - time.monotonic()))
             out.append(tr("result.waiting", lang, what=stage_name(waiting, lang), seconds=left) + "\n",
                        style="yellow")
-        if self._footer:
-            out.append(self._footer, style="italic")
-        self.update(out)
+        if self.footer:
+            out.append(self.footer, style="italic")
+        return out
 
 
 def stage_line(name: str, result: StageResult | dict | None, lang: Lang, spinner: str = "…") -> RichText:
