@@ -448,6 +448,19 @@ def test_declined_words_avoid_loading_the_dictionary() -> None:
     assert word.terms == ("formular",) and not word.fuzzy
 
 
+def test_a_declined_name_is_the_name_and_a_czech_word_no_loanword() -> None:
+    """ "Googlem", "Googlu" are Google (the ending replaced the final -e); "pošta" (post, mail)
+    is a Czech word simplemma knows, never the Post SMTP plugin's "post"."""
+    index = index_module.index_for()
+    for question in ("ověření Googlem", "prihlaseni pres Googlu"):
+        assert "google" in search.analyse(question, index)[-1].terms, question
+    assert "googlem" not in index.postings
+    for question in ("pošta nechodí", "posta z webu nechodi"):
+        assert "post" not in search.analyse(question, index)[0].terms, question
+    assert "posta" in index.postings and "wordpress-smtp-plugins" not in {
+        m.article_id for m in search.ask("pošta nechodí", "cs").matches[:2]}
+
+
 def test_a_question_never_loads_a_dictionary() -> None:
     """Words the index does not know (a typo, a short word) are looked up in what the index
     stores, not in simplemma's dictionaries (0.2-0.35 s to load, per language)."""

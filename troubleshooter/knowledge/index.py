@@ -29,6 +29,7 @@ from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
     add_inflections,
     fold,
+    is_known,
     lemma_sequence,
     short_words,
     words,
@@ -294,7 +295,8 @@ def build_index(articles: ArticleSet) -> Index:
             norm = 1 - b + b * length / average[name]
             for term, count in terms.items():
                 frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
-    joined = _join_declined_loanwords(frequencies, surface, unknown)
+    known = {fold(raw) for raw in lemmas["cs"] if is_known(raw, "cs")}
+    joined = _join_declined_loanwords(frequencies, surface, unknown, known)
     for token in [t for t in frequencies if PAIR in t and any(part in joined for part in t.split(PAIR))]:
         first, second = (joined.get(part, part) for part in token.split(PAIR))
         merged = frequencies.setdefault(pair(first, second), {})
@@ -320,15 +322,19 @@ def build_index(articles: ArticleSet) -> Index:
 
 
 def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
-                             unknown: set[str]) -> dict[str, str]:
-    """``webu`` → ``web`` when simplemma does not know the word and the bare form is in the KB."""
+                             unknown: set[str], known: set[str]) -> dict[str, str]:
+    """``webu`` → ``web``, ``googlem`` → ``google`` when simplemma does not know the word and the
+    bare form is in the KB. A folded word that is also the lemma of a word simplemma knows
+    ("posta", unaccented, is "pošta") is no loanword: it never joins "post" (Post SMTP)."""
     joined: dict[str, str] = {}
-    for term in sorted(unknown):
+    for term in sorted(unknown - known):
         if term not in frequencies:
             continue
-        for ending in CZECH_ENDINGS:
-            stem = term[: -len(ending)]
-            if term.endswith(ending) and len(stem) >= 3 and stem in frequencies and stem != term:
+        # "Googlem", "Googlu" decline "Google": the ending replaced the final -e.
+        bases = [base for ending in CZECH_ENDINGS if term.endswith(ending) and len(term) - len(ending) >= 3
+                 for base in (term[: -len(ending)], term[: -len(ending)] + "e")]
+        for stem in bases:
+            if stem in frequencies and stem != term:
                 for number, tf in frequencies.pop(term).items():
                     frequencies[stem][number] = frequencies[stem].get(number, 0.0) + tf
                 for targets in surface.values():

@@ -194,7 +194,9 @@ def _declined(folded: str, index: Index) -> set[str]:
     a known word under a Czech case ending or negation."""
     # Czech negation moves between words: "nebyl nalezen" is the articles' "nenalezen".
     candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else [f"ne{folded}"]
-    candidates += [folded[: -len(e)] for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
+    # "Googlem" is "Google": the ending may replace a final -e.
+    candidates += [base for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4
+                   for base in (folded[: -len(e)], folded[: -len(e)] + "e")]
     for candidate in candidates:
         terms = set(index.surface.get(candidate, ()))
         if candidate in index.postings:
