@@ -188,3 +188,24 @@ def test_whole_process_gives_all_output_and_its_exit_code(tmp_path: Path) -> Non
     clean = subprocess.run([*command, str(FIXTURES / "flows" / "mini.yaml")], capture_output=True,
                            text=True, env=env, timeout=120)
     assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_a_line_break_inside_a_sentence_is_a_warning_and_bullets_are_not(tmp_path: Path) -> None:
+    path = _flow(tmp_path, """\
+  a:
+    kind: info
+    text:
+      cs: |-
+        Napište podpoře, že potřebujete znát:
+          • adresu serveru,
+          • port.
+        Podpora vás navede.
+      en: |-
+        Write to their support that you need to know
+        the server and the port.
+    next: done
+""" + END)
+    found = lint([path])
+    assert [(d.line, d.col, d.severity, d.code) for d in found] == [
+        (14, 11, "warning", "line-break-in-sentence")]
+    assert "that you need to know" in found[0].message("en")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +208,25 @@ class _Linter:
                 if found := control_characters(value):
                     self.report(flow_id, key, "control-character", chars=_named(found))
 
+    def check_line_breaks(self) -> None:
+        """A line break inside a sentence of a node's text: every front end keeps the author's
+        breaks (they separate bullets), so the sentence would break at the author's width, not
+        the reader's. Each sentence and each bullet belongs on one source line."""
+        for flow_id, doc in self.load.documents.items():
+            raw_nodes = doc.data.get("nodes") if isinstance(doc.data, dict) else None
+            for node_id, raw in raw_nodes.items() if isinstance(raw_nodes, dict) else ():
+                if not isinstance(raw, dict):
+                    continue
+                texts = [(("nodes", node_id, "text"), raw.get("text"))]
+                variants = raw.get("variants")
+                for number, variant in enumerate(variants if isinstance(variants, list) else ()):
+                    if isinstance(variant, dict):
+                        texts.append((("nodes", node_id, "variants", number, "text"), variant.get("text")))
+                for key, text in texts:
+                    for lang, value in text.items() if isinstance(text, dict) else ():
+                        if isinstance(value, str) and "\n" in value and (cut := _break_inside_sentence(value)):
+                            self.report(flow_id, (*key, lang), "line-break-in-sentence", "warning", after=cut)
+
     def check_articles(self, article_ids: set[str]) -> None:
         for flow in self.load.flows:
             for node in flow.nodes.values():
@@ -263,6 +283,20 @@ class _Linter:
                                          if said in (ANY, pid)):
                     self.report(flow_id, (*where, lang), "unknown-provider-rule", rule=rule_id,
                                 provider=said)
+
+
+_BULLETS = ("•", "-", "–", "*")
+_SENTENCE_ENDS = (".", ":", "!", "?", ")", "…")
+
+
+def _break_inside_sentence(text: str) -> str | None:
+    """The last words before the first line break that cuts a sentence, or None."""
+    lines = text.split("\n")
+    for before, line in pairwise(lines):
+        before, line = before.rstrip(), line.strip()
+        if before and line and not line.startswith(_BULLETS) and not before.endswith(_SENTENCE_ENDS):
+            return before if len(before) <= 30 else "…" + before[-30:].split(" ", 1)[-1]
+    return None
 
 
 def _texts(data: Any) -> list[str]:
@@ -415,6 +449,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
     linter.check_exits(edges)
     linter.check_probes()
     linter.check_control_characters()
+    linter.check_line_breaks()
     linter.check_provider_words()
     found = [*load.diagnostics, *linter.found]
     if kb_dir is not None:
