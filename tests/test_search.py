@@ -461,6 +461,29 @@ def test_a_declined_name_is_the_name_and_a_czech_word_no_loanword() -> None:
         m.article_id for m in search.ask("pošta nechodí", "cs").matches[:2]}
 
 
+def test_a_host_or_address_is_one_token_or_the_provider_it_belongs_to() -> None:
+    """ "smtp.mojedomena.cz" is no Seznam question because of "cz"; a known provider's domain
+    or SMTP host ("email.cz", "smtp.gmail.com") is that provider; an unknown host keeps only
+    the words of its domain the articles use ("zen.spamhaus.org"); a file name is no host."""
+    from troubleshooter.knowledge.text import words_and_hosts
+
+    assert words_and_hosts("je to smtp.mojedomena.cz, info@firma.cz nebo wp-config.php?") == [
+        "je", "to", "smtp.mojedomena.cz", "info@firma.cz", "nebo", "wp", "config", "php"]
+    index = index_module.index_for()
+
+    def terms(question: str) -> list[tuple[str, ...]]:
+        return [q.terms for q in search.analyse(question, index)]
+
+    assert terms("a server je smtp.mojedomena.cz nebo co tam?") == [("server",), ()]
+    assert ("seznam",) in terms("mám schránku na email.cz") and ("seznam",) in terms("jan@seznam.cz")
+    assert ("gmail",) in terms("I entered smtp.gmail.com")
+    assert terms("blocked using zen.spamhaus.org")[-1] == ("spamhaus",)
+    for question, lang in (("a server je smtp.mojedomena.cz nebo co tam?", "cs"),
+                           ("typo in smtp server name, smtp.gmial.com", "en")):
+        first = search.ask(question, lang).matches[0].article_id
+        assert not first.startswith("provider-"), (question, first)
+
+
 def test_a_question_never_loads_a_dictionary() -> None:
     """Words the index does not know (a typo, a short word) are looked up in what the index
     stores, not in simplemma's dictionaries (0.2-0.35 s to load, per language)."""

@@ -67,6 +67,8 @@ class Index:
     phrases: list[tuple[str, tuple[str, ...]]]  # phrase token -> folded lemma sequence, longest first
     common: frozenset[str]  # words in nearly every document of their language ("smtp")
     short_words: frozenset[str] = frozenset()  # 4-5 letter words the dictionaries know (text.short_words)
+    # A known provider's e-mail domains and SMTP hosts -> the word that names it ("email.cz" -> "seznam")
+    hosts: dict[str, str] = field(default_factory=dict)
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
     _titles: dict[str, list[int]] | None = field(default=None, repr=False)
     _heads: dict[str, list[int]] | None = field(default=None, repr=False)
@@ -141,6 +143,7 @@ class Index:
             "phrases": [[token, list(sequence)] for token, sequence in self.phrases],
             "common": sorted(self.common),
             "short_words": " ".join(sorted(self.short_words)),
+            "hosts": self.hosts,
         }
 
     @classmethod
@@ -153,6 +156,7 @@ class Index:
             [(token, tuple(sequence)) for token, sequence in data["phrases"]],
             frozenset(data["common"]),
             frozenset(data["short_words"].split()),
+            dict(data["hosts"]),
         )
 
     def fuzzy_choices(self, length: int, spread: int) -> list[str]:
@@ -318,7 +322,23 @@ def build_index(articles: ArticleSet) -> Index:
     vocabulary = set(postings)
     return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary},
                  [(token, sequence) for token, sequence in table if token in vocabulary], frozenset(common),
-                 frozenset(short_words("cs") | short_words("en")))
+                 frozenset(short_words("cs") | short_words("en")), provider_hosts(vocabulary))
+
+
+def provider_hosts(vocabulary: set[str]) -> dict[str, str]:
+    """A known provider's e-mail domains and SMTP hosts (data/providers.yaml) -> the word the
+    articles name it by: its id ("seznam" for email.cz, "outlook" for hotmail.com), or else the
+    words of its name the articles use ("microsoft 365" for office365.com)."""
+    from troubleshooter.probes.providers import providers
+
+    found: dict[str, str] = {}
+    for provider in providers().values():
+        named = [w for w in (fold(x) for x in words(provider.name)) if w in vocabulary]
+        word = provider.id if provider.id in vocabulary else " ".join(named)
+        if word:
+            for host in (*provider.domains, *provider.hostnames):
+                found[host] = word
+    return found
 
 
 def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
@@ -349,6 +369,7 @@ def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: 
 # --- the index for a kb directory, cached by content ---------------------------------------
 
 _MEMORY: dict[str, Index] = {}
+PROVIDERS_FILE = Path(__file__).resolve().parents[1] / "data" / "providers.yaml"
 
 
 def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
@@ -360,6 +381,7 @@ def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
     digest = hashlib.sha256(b"kb-index\0")
     for module in (text, function_words, phrases):  # an analyser change invalidates the cache
         digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(PROVIDERS_FILE.read_bytes())  # Index.hosts
     digest.update(Path(__file__).read_bytes())
     for path in article_files(kb_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -37,7 +37,14 @@ from troubleshooter.knowledge.function_words import (
     says_trouble,
 )
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
-from troubleshooter.knowledge.text import CZECH_ENDINGS, SHORT_WORD, fold, without_signature, words
+from troubleshooter.knowledge.text import (
+    CZECH_ENDINGS,
+    SHORT_WORD,
+    fold,
+    is_host,
+    without_signature,
+    words_and_hosts,
+)
 
 BOTH_LANGS = 0.15  # an article's other-language document adds this share of its score
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
@@ -157,18 +164,39 @@ def _word_terms(word: str, index: Index) -> QueryWord | None:
     return QueryWord(word, guess, fuzzy=bool(guess))
 
 
+def question_words(question: str, index: Index) -> list[str]:
+    """The question's words; a known provider's host or address ("smtp.seznam.cz", "jan@email.cz")
+    is the word that names the provider ("seznam"); any other is the labels the articles use
+    below the first ("zen.spamhaus.org": "spamhaus") or else one token that matches nothing; never "cz" or "com"."""
+    found: list[str] = []
+    for word in words_and_hosts(question):
+        if not is_host(word):
+            found.append(word)
+            continue
+        host = word.rpartition("@")[2].strip(".")
+        labels = host.split(".")
+        named = next((index.hosts[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
+                      if d in index.hosts), None)
+        if named is None:  # its domain's labels the articles use ("zen.spamhaus.org"), never the ending
+            domain = labels[1:-1] if len(labels) > 2 else labels[:-1]
+            known = [label for label in domain if label in index.postings or label in index.surface]
+            named = " ".join(known)
+        found.extend(named.split() if named else [word])
+    return found
+
+
 def analyse(question: str, index: Index) -> list[QueryWord]:
     """Content words of a question, each with the index terms it stands for (maybe none);
     a known phrase becomes one word, its parts stay at ``PHRASE_PART``."""
     slots: list[QueryWord | None] = []  # None: a function word (kept for phrases)
     positions: list[set[str]] = []
-    for word in words(question):
+    for word in question_words(question, index):
         folded = fold(word)
         if folded in FUNCTION_WORDS or (len(folded) < 2 and not folded.isdigit()):
             slots.append(None)
             positions.append({folded})
             continue
-        qword = _word_terms(word, index)
+        qword = QueryWord(word, ()) if is_host(word) else _word_terms(word, index)
         slots.append(qword)
         if qword is None:
             positions.append({folded})
@@ -294,7 +322,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
-    asked = {folded for w in words(question)
+    asked_words = question_words(question, index)
+    asked = {folded for w in asked_words
              if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS
              and (folded not in FUNCTION_WORDS or index.title_postings(folded))}
     in_title: Counter[int] = Counter()
@@ -314,7 +343,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     for number in named & scores.keys():
         scores[number] *= 1 + NAMED
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
-    folded_question = [fold(w) for w in words(question)]
+    folded_question = [fold(w) for w in asked_words]
     fill_in = not FILL_IN.isdisjoint(folded_question)
     trouble = says_trouble(folded_question)
     troubled = frozenset() if trouble else index.troubled()

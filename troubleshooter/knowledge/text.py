@@ -36,6 +36,30 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(_E_MAIL.sub("e", text.lower())) if w != "_"]
 
 
+# A host name or an e-mail address ("smtp.mojedomena.cz", "info@firma.cz"): one token, not its
+# labels; "cz" and "com" say nothing about which article answers. A file name is not a host.
+_HOST = re.compile(r"(?<![\w.@-])(?:[\w.+-]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,})(?![\w-])",
+                   re.IGNORECASE)
+FILE_ENDINGS = frozenset("php html htm js css txt log json yaml yml ini conf cfg xml md py zip png jpg pdf exe aspx".split())
+
+
+def words_and_hosts(text: str) -> list[str]:
+    """:func:`words`, but a host name or an e-mail address stays one lowercase token."""
+    found: list[str] = []
+    at = 0
+    for host in _HOST.finditer(text):
+        if host.group(1).lower() in FILE_ENDINGS:
+            continue
+        found += words(text[at:host.start()])
+        found.append(host.group().lower())
+        at = host.end()
+    return found + words(text[at:])
+
+
+def is_host(word: str) -> bool:
+    return "." in word or "@" in word
+
+
 def without_signature(text: str) -> str:
     """A question without its signature: up to its last closing word ("Děkuji", "Thanks")
     when no more than ``SIGNATURE_WORDS`` words follow it and two or more come before it."""
