@@ -166,8 +166,8 @@ def _word_terms(word: str, index: Index) -> QueryWord | None:
 
 def question_words(question: str, index: Index) -> list[str]:
     """The question's words; a known provider's host or address ("smtp.seznam.cz", "jan@email.cz")
-    is the word that names the provider ("seznam"); any other is the labels the articles use
-    below the first ("zen.spamhaus.org": "spamhaus") or else one token that matches nothing; never "cz" or "com"."""
+    is the word that names the provider ("seznam"); any other is its domain's words the articles
+    use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
     for word in words_and_hosts(question):
         if not is_host(word):

@@ -40,7 +40,8 @@ def words(text: str) -> list[str]:
 # labels; "cz" and "com" say nothing about which article answers. A file name is not a host.
 _HOST = re.compile(r"(?<![\w.@-])(?:[\w.+-]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,})(?![\w-])",
                    re.IGNORECASE)
-FILE_ENDINGS = frozenset("php html htm js css txt log json yaml yml ini conf cfg xml md py zip png jpg pdf exe aspx".split())
+FILE_ENDINGS = frozenset({"php", "html", "htm", "js", "css", "txt", "log", "json", "yaml", "yml", "ini", "conf",
+                          "cfg", "xml", "md", "py", "zip", "png", "jpg", "pdf", "exe", "aspx"})
 
 
 def words_and_hosts(text: str) -> list[str]:
