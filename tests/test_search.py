@@ -253,6 +253,22 @@ def test_trouble_asked_and_the_title_match_on_the_questions_own_words(question: 
     assert search.ask(question, lang).matches[0].article_id == expected
 
 
+def test_a_title_with_the_questions_trouble_word_is_not_ranked_down_by_it(monkeypatch) -> None:
+    """ "OFF" says something is wrong, but the switch-on article's title has it ("the OFF → ON
+    switch"): that article is about this state and keeps its score; another loses TROUBLE_ASKED."""
+    index = index_module.index_for()
+    question = "smtp switch is OFF how to put ON"
+
+    def scores() -> dict[str, float]:
+        return {h.article_id: h.score for h in search.rank(question, "en", index, limit=10)}
+
+    penalised = scores()
+    monkeypatch.setattr(search, "TROUBLE_ASKED", 0.0)
+    plain = scores()
+    assert penalised["switch-smtp-on"] == pytest.approx(plain["switch-smtp-on"])
+    assert penalised["mioweb-smtp-setting"] < plain["mioweb-smtp-setting"]
+
+
 def test_a_known_phrase_is_one_word() -> None:
     index = index_module.index_for()
     analysed = search.analyse("what is the server name", index)

@@ -166,14 +166,20 @@ _NOT_NEGATION = ("nebo", "neco", "nejak", "nejake", "nejaky", "nekd", "nekol", "
 
 def says_trouble(folded_words: list[str]) -> bool:
     """Any word (folded, function words included) that says something is wrong."""
-    for word in folded_words:
-        if word in TROUBLE_WORDS or word.startswith(TROUBLE_PREFIXES):
-            return True
-        if word.startswith("ne") and len(word) >= 5 and not word.startswith(_NOT_NEGATION):
-            return True
-        if word.isdigit() and len(word) == 3 and word[0] in "45" and word[1] in "012345":  # 421, 535, not 465
-            return True
-    return False
+    return any(map(_is_trouble, folded_words))
+
+
+def trouble_words(folded_words: list[str]) -> set[str]:
+    """The words of :func:`says_trouble`."""
+    return set(filter(_is_trouble, folded_words))
+
+
+def _is_trouble(word: str) -> bool:
+    if word in TROUBLE_WORDS or word.startswith(TROUBLE_PREFIXES):
+        return True
+    if word.startswith("ne") and len(word) >= 5 and not word.startswith(_NOT_NEGATION):
+        return True
+    return word.isdigit() and len(word) == 3 and word[0] in "45" and word[1] in "012345"  # 421, 535, not 465
 
 
 # A support e-mail ends with a closing and a name ("Děkuji, Jana Nováková", "Thanks in

@@ -34,7 +34,7 @@ from troubleshooter.knowledge.function_words import (
     LIGHT_WEIGHT,
     LIGHT_WORDS,
     POLITENESS,
-    says_trouble,
+    trouble_words,
 )
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import (
@@ -345,8 +345,10 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
     folded_question = [fold(w) for w in asked_words]
     fill_in = not FILL_IN.isdisjoint(folded_question)
-    trouble = says_trouble(folded_question)
+    trouble = trouble_words(folded_question)
     troubled = frozenset() if trouble else index.troubled()
+    # A title that has the question's trouble words ("the OFF → ON switch") is about that state.
+    titled = set.intersection(*(set(index.title_postings(w)) for w in trouble)) if trouble else set()
     asked_terms = {t for q in query for t in q.terms} | set(folded_question)
     per_article: dict[str, Hit] = {}
     for number, score in top:
@@ -356,7 +358,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             weighted *= 1 + FILL_IN_DEFINES
         if number in troubled:
             weighted *= 1 - TROUBLE_ONLY
-        elif trouble and number not in index.troubled():
+        elif trouble and number not in index.troubled() and number not in titled:
             weighted *= 1 - TROUBLE_ASKED
         names = index.names().get(number)
         if names and names.isdisjoint(asked_terms):
