@@ -278,6 +278,19 @@ def test_a_known_phrase_is_one_word() -> None:
     assert search.analyse("přihlašování přes smtp je vypnuté", index)[0].terms == ("~smtp-auth",)
 
 
+def test_what_smtp_is_for_is_a_phrase_of_function_words() -> None:
+    """ "k čemu", "why … need" are function words one by one and a question as a whole; "I need
+    smtp help" is no such question."""
+    index = index_module.index_for()
+    for question in ("why need i smtp for my wordpress", "smtp k cemu", "proč potřebuju nastavovat smtp"):
+        assert ("~what-for",) in [q.terms for q in search.analyse(question, index)], question
+    for question in ("I need smtp help", "potřebuji pomoct se smtp", "potřebovala bych poradit"):
+        assert ("~what-for",) not in [q.terms for q in search.analyse(question, index)], question
+    for question, lang in (("why need i smtp for my wordpress", "en"),
+                           ("proč potřebuju nastavovat nějaký smtp, dřív to fungovalo i bez toho", "cs")):
+        assert search.ask(question, lang).matches[0].article_id in {"what-is-smtp", "without-smtp"}, question
+
+
 @pytest.mark.parametrize(("question", "lang", "expected"), [
     # 1. a particle or filler lemmatised onto a content word outranked the subject
     ("Prosím, jaké heslo tam vlastně mám dát?", "cs", {"field-password"}),

@@ -65,6 +65,12 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("smtp auth", "přihlašování přes smtp", "přihlášení přes smtp", "smtp přihlašování",
                "ověřování smtp", "smtpclientauthentication"),
     },
+    # What SMTP is for: "k čemu", "why … need" are function words one by one, a question as a whole.
+    "what-for": {
+        "en": ("why need", "why needs", "what for"),
+        "cs": ("k čemu", "proč potřebuji", "proč potřebuju", "proč potřebovat", "proč musím",
+               "proč je potřeba"),
+    },
     "time-limit": {"en": ("time limit",), "cs": ("časový limit",)},
     "contact-form": {"en": ("contact form",), "cs": ("kontaktní formulář",)},
     "password-manager": {"en": ("password manager",), "cs": ("správce hesel",)},
