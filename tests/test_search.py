@@ -324,6 +324,16 @@ def test_two_close_answers_ask_did_you_mean(capsys) -> None:
     assert "Did you mean" in out and "did not find" not in out
 
 
+@pytest.mark.parametrize(("question", "lang"), [("smtp", "cs"), ("SMTP?", "en"), ("smtp please", "en")])
+def test_a_question_of_only_a_word_every_article_has_is_no_answer(question: str, lang: str) -> None:
+    """ "smtp" ties across all articles (Seznam's won): no confident answer nor "Did you mean",
+    the guided flow's start is offered and its general article comes first."""
+    result = search.ask(question, lang)
+    assert not result.confident and not result.close and result.offer_flow == search.START
+    assert result.matches[0].article_id == "what-is-smtp"
+    assert search.ask("co je smtp", "cs").confident  # words of its title still answer it
+
+
 def test_context_breaks_the_tie_of_an_ambiguous_word() -> None:
     at_switch = search.ask("vypnuté", "cs", context=search.SearchContext(node="smtp:smtp-on"))
     assert at_switch.confident and at_switch.matches[0].article_id == "error-smtp-off"

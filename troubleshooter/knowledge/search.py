@@ -92,6 +92,7 @@ TROUBLE_ONLY = 0.25  # tuned on questions.yaml
 # ranks an article whose title says nothing is wrong ("SMTP server (host)") -TROUBLE_ASKED.
 TROUBLE_ASKED = 0.1  # chosen in 3 of 4 cross-validation folds of questions.yaml (0.2 in the 4th)
 UNNAMED = 0.2  # swept 0-0.4 on questions.yaml
+START = "smtp:intro"  # the guided flow's start: offered when no article fits
 CONTEXT_NODE = 0.4  # an article tied to the conversation's current node: +40 %, past CLOSE
 CONTEXT_PROVIDER = 0.4  # the provider's article, and articles that link to it
 
@@ -323,9 +324,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             scores[number] += value * factor
             matched[number] += credit
     asked_words = question_words(question, index)
-    asked = {folded for w in asked_words
-             if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS
-             and (folded not in FUNCTION_WORDS or index.title_postings(folded))}
+    asked = _asked(asked_words, index)
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
     for word in asked:
@@ -374,7 +373,28 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             per_article[doc.article_id] = Hit(best.article_id, best.doc, best.score + BOTH_LANGS * other.score,
                                               max(best.coverage, other.coverage))
     ordered = sorted(per_article.values(), key=lambda h: (-h.score, h.article_id))
+    if _nothing_specific(query, asked, index):  # "smtp": a tie by construction; the start answers it
+        ordered.sort(key=lambda h: START not in h.doc.related)
     return ordered[:limit]
+
+
+def _asked(question_words: list[str], index: Index) -> set[str]:
+    """The words the title match counts: no greeting, no function word that no title has."""
+    return {folded for w in question_words
+            if (len(w) > 1 or w.isdigit()) and (folded := fold(w)) not in POLITENESS
+            and (folded not in FUNCTION_WORDS or index.title_postings(folded))}
+
+
+def _nothing_specific(query: list[QueryWord], asked: set[str], index: Index) -> bool:
+    """A question of words found in nearly every article ("smtp", "SMTP?") and nothing else."""
+    return bool(asked) and asked <= index.common and all(set(q.terms) <= index.common for q in query)
+
+
+def says_nothing_specific(question: str, index: Index) -> bool:
+    """Every article answers it about equally: no answer is confident, the guided flow's start
+    (``START``) is offered, and its articles come first."""
+    question = without_signature(question)
+    return _nothing_specific(analyse(question, index), _asked(question_words(question, index), index), index)
 
 
 def _credit_pairs(query: list[QueryWord], index: Index, scores: dict[int, float]) -> None:
@@ -512,9 +532,11 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
     matches = [Match(h.article_id, h.doc.title if h.doc.lang == lang else _title(index, h, lang),
                      _answer(index, h, lang), h.score, h.doc.node) for h in hits]
     explanation = _explain(question)
-    confident = is_confident(hits)
+    generic = says_nothing_specific(question, index)
+    confident = is_confident(hits) and not generic
     # "Did you mean …?" only offers articles that answer most of the question
-    close = not confident and is_close(hits) and hits[0].score >= MIN_SCORE and hits[0].coverage >= MIN_COVERAGE
+    close = (not confident and not generic and is_close(hits) and hits[0].score >= MIN_SCORE
+             and hits[0].coverage >= MIN_COVERAGE)
     if explanation is not None:
         article = getattr(explanation, "article", None)
         top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
@@ -528,7 +550,7 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
         disagree = first is not None and bool(hits) and hits[0].article_id != first.article_id
         confident, close = not disagree, disagree
     matches = matches[:limit]
-    return AskResult(matches, confident, explanation, None if confident or close else "smtp:intro", close)
+    return AskResult(matches, confident, explanation, None if confident or close else START, close)
 
 
 def _title(index: Index, hit: Hit, lang: Lang) -> str:
