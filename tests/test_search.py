@@ -433,6 +433,16 @@ def test_an_explanation_the_question_s_words_disagree_with_asks_did_you_mean(mon
     assert not disagreeing.confident and disagreeing.close and disagreeing.offer_flow is None
 
 
+def test_a_medium_reading_yields_to_words_that_answer_confidently() -> None:
+    """ "client not authenticated to send mail" reads as relaying refused (medium confidence);
+    the question's "5.7.57" is Microsoft 365's SMTP login being disabled, which its words rank
+    first confidently: that article leads, the reading comes second, "Did you mean …?"."""
+    result = search.ask("what does 5.7.57 client not authenticated to send mail mean", "en")
+    assert result.explanation is not None and result.explanation.confidence == "medium"
+    assert [m.article_id for m in result.matches[:2]] == ["error-auth-disabled", "error-relay-denied"]
+    assert result.close and not result.confident
+
+
 def test_the_did_you_mean_margin_moves_with_coverage() -> None:
     """Close scores are no tie when the first article covers much more of the question than
     the second; they are one sooner when it covers less."""

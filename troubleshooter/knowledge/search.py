@@ -21,7 +21,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from operator import itemgetter
 from typing import Any
@@ -542,12 +542,18 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
         top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
         first = _match(index, article, lang, top) if article else None
         node = getattr(explanation, "node", None)
+        disagree = first is not None and bool(hits) and hits[0].article_id != first.article_id
         if first is not None:
             first = Match(first.article_id, first.title, first.answer, first.score, node or first.node)
             matches = [first] + [m for m in matches if m.article_id != first.article_id]
+            # A reading of medium confidence yields to words that answer the question
+            # confidently elsewhere: both are offered, the words' article first.
+            if disagree and confident and getattr(explanation, "confidence", None) == "medium":
+                words_first = next(m for m in matches if m.article_id == hits[0].article_id)
+                matches = [words_first, replace(first, score=words_first.score)] + [
+                    m for m in matches[1:] if m is not words_first]
         # A recognised red message is answered by its article, confidently, unless the words
         # around it point at another article first: then "Did you mean …?" offers both.
-        disagree = first is not None and bool(hits) and hits[0].article_id != first.article_id
         confident, close = not disagree, disagree
     matches = matches[:limit]
     return AskResult(matches, confident, explanation, None if confident or close else START, close)
