@@ -256,12 +256,14 @@ async def test_the_probe_panel_draws_what_its_reactive_attributes_hold():
     """begin / on_stage / finish change the panel's reactive attributes; render draws them;
     a panel that replaces it on the same node carries the finished stages and the footer."""
     from textual.app import App
+    from textual.reactive import reactive
 
+    from troubleshooter.i18n import Text
     from troubleshooter.probes.outcome import StageResult
     from troubleshooter.ui.app.widgets import SPINNER, ProbePanel
 
     class PanelOnly(App):
-        lang = "en"
+        lang = reactive("en")
 
         def compose(self):
             yield ProbePanel()
@@ -270,7 +272,7 @@ async def test_the_probe_panel_draws_what_its_reactive_attributes_hold():
     async with app.run_test() as pilot:
         panel = app.query_one(ProbePanel)
         assert str(panel.render()) == ""
-        panel.begin("Login check", "Running…", deadline=30)
+        panel.begin(Text("Kontrola", "Login check"), Text("Běží…", "Running…"), deadline=30)
         panel.on_stage("connect", "start", None)
         await pilot.pause(0.25)
         assert panel.frame >= 1  # the spinner turns while a stage runs
@@ -279,7 +281,7 @@ async def test_the_probe_panel_draws_what_its_reactive_attributes_hold():
         assert any(frame in running for frame in SPINNER)
         panel.on_stage("connect", "done", StageResult("connect", True, 0.012))
         panel.on_stage("auth", "start", None)
-        panel.finish("Cancelled.")
+        panel.finish(Text("Zrušeno.", "Cancelled."))
         frame = panel.frame
         await pilot.pause(0.25)
         assert panel.frame == frame  # stopped
@@ -288,3 +290,6 @@ async def test_the_probe_panel_draws_what_its_reactive_attributes_hold():
         assert [name for name, _ in panel.stages] == ["connect"]
         carried = ProbePanel(carry=panel)
         assert (carried.title, carried.footer, carried.stages) == (panel.title, panel.footer, panel.stages)
+        app.lang = "cs"  # the language switched: the same panel, redrawn in it
+        await pilot.pause()
+        assert "Zrušeno." in str(panel.render()) and "Cancelled." not in str(panel.render())

@@ -20,9 +20,10 @@ How it is organised — where to add things:
   ``paste_area.py`` — a multi-line paste (question box or paste step).
 - ``usage_log.py`` — the opt-in usage record the conversation pane feeds.
 - ``article_pane.py`` — the article beside the conversation (loads the articles itself).
-- ``messages.py`` — the typed messages widgets post; a button posts one (``SayButton``) or
-  runs a key's action, never a string-prefixed id.
-- ``widgets.py`` — small drawing widgets (top bar, key line, probe panel, buttons).
+- ``messages.py`` — the typed messages widgets post; a button posts one (``SayButton``,
+  ``ChoiceButton``) or runs a key's action, never a string-prefixed id.
+- ``widgets.py`` — small drawing widgets (top bar, key line, probe panel, buttons); the probe
+  panel and the choices follow the app's ``lang`` themselves (a check's panel is never rebuilt).
 - ``dialogs.py`` — modal screens (help, export, resume, errors). ``services.py`` — articles,
   the question box's answers and link routing, UI-free. ``served.py`` — what changes under
   ``troubleshooter serve``. ``state.py`` — the saved unfinished conversation.

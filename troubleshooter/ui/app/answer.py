@@ -18,14 +18,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
-from troubleshooter.i18n import Lang, Text, tr
+from troubleshooter.i18n import Lang, Text, text, tr
 from troubleshooter.ui.app.messages import (
     Choose,
     RunProbeAgain,
     SecretRetyped,
     ValueTyped,
 )
-from troubleshooter.ui.app.widgets import ProbePanel, ValueInput, choice_button
+from troubleshooter.ui.app.widgets import ChoiceButton, ProbePanel, ValueInput
 
 if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
     from troubleshooter.flow.engine import NodeView, SubmitResult
@@ -46,9 +46,9 @@ class AnswerWidgets(Struct):
     focus_input: bool = False  # else the first button takes the focus
     numbered: int = 0
 
-    def choice(self, label: Text | str, lang: Lang, says: Callable[[], Message] | str) -> None:
+    def choice(self, label: Text, lang: Lang, says: Callable[[], Message] | str) -> None:
         self.numbered += 1
-        self.widgets.append(choice_button(self.numbered, label, lang, says))
+        self.widgets.append(ChoiceButton(self.numbered, label, lang, says))
 
 
 class SecretRow(Horizontal):
@@ -98,14 +98,14 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
             if result.suggestion is not None:
                 from troubleshooter.flow.checks import mask_secret_looking
 
-                cleaned = (tr("input.use-cleaned-secret", lang) if spec.secret else  # a password typed
-                           tr("input.use-cleaned", lang,  # into the username field is not echoed
-                              value=mask_secret_looking(result.suggestion, spec.kind)))
+                cleaned = (text("input.use-cleaned-secret") if spec.secret else  # a password typed
+                           text("input.use-cleaned",  # into the username field is not echoed
+                                value=mask_secret_looking(result.suggestion, spec.kind)))
                 suggestion = result.suggestion
                 built.choice(cleaned, lang, lambda: ValueTyped(suggestion, keep=True))
             if not result.blocking:
                 typed_value = pending.value  # a lambda, not a partial: a partial's repr shows it
-                built.choice(tr("input.keep-typed", lang), lang, lambda: ValueTyped(typed_value, keep=True))
+                built.choice(text("input.keep-typed"), lang, lambda: ValueTyped(typed_value, keep=True))
         built.focus_input = built.numbered == 0  # findings: the user decides with a button first
     elif view.kind == "probe" and view.probe:
         if missing:
@@ -117,12 +117,12 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
         else:
             built.widgets.append(ProbePanel(id="probe", carry=carry))
             if same_node and not probe_running:
-                built.choice(tr("probe.run-again", lang), lang, RunProbeAgain)
+                built.choice(text("probe.run-again"), lang, RunProbeAgain)
     elif view.is_end:
         status = tr(f"app.end-{view.status}", lang) if view.status else ""
         built.widgets.append(Static(f"{status}. {tr('app.end-hint', lang)}", classes="status"))
-        built.choice(tr("key.export", lang), lang, "app.export")
-        built.choice(tr("key.restart", lang), lang, "screen.restart")
+        built.choice(text("key.export"), lang, "app.export")
+        built.choice(text("key.restart"), lang, "screen.restart")
     for choice in view.choices:
         built.choice(choice.label, lang, partial(Choose, choice.id))
     return built

@@ -116,7 +116,7 @@ class ConversationPane(Vertical):
         self.query_one(ChatLog).anchor()
         if view.kind == "probe" and node_changed and not missing:
             def start_probe() -> None:  # later: not from inside the previous probe's worker
-                self.probe.start(session, self.query_one(ProbePanel), self.app.lang)
+                self.probe.start(session, self.query_one(ProbePanel))
 
             self.call_later(start_probe)
 
@@ -209,7 +209,7 @@ class ConversationPane(Vertical):
     async def on_run_probe_again(self, event: RunProbeAgain) -> None:
         event.stop()
         if self.session is not None:
-            self.probe.start(self.session, self.query_one(ProbePanel), self.app.lang)
+            self.probe.start(self.session, self.query_one(ProbePanel))
             await self._render_answer(False)
 
     async def on_probe_finished(self, event: ProbeFinished) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from troubleshooter.i18n import Lang, tr
+from troubleshooter.i18n import LANGS, Text, text, tr
 from troubleshooter.ui.app import served
 from troubleshooter.ui.app.messages import ProbeCancelled, ProbeFinished
-from troubleshooter.ui.app.widgets import ProbePanel
+from troubleshooter.ui.app.widgets import BLANK, ProbePanel
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -36,8 +36,9 @@ class ProbeRunner:
     def running(self) -> bool:
         return self.ref is not None
 
-    def start(self, session: Session, panel: ProbePanel, lang: Lang) -> None:
-        """Run the check of the node ``session`` is at, its stages drawn in ``panel``."""
+    def start(self, session: Session, panel: ProbePanel) -> None:
+        """Run the check of the node ``session`` is at, its stages drawn in ``panel`` (in both
+        languages: a switch mid-check redraws it)."""
         from troubleshooter.flow.probes import probe_spec
 
         view = session.view()
@@ -45,12 +46,14 @@ class ProbeRunner:
             return
         spec = probe_spec(view.probe.name)
         if spec is None:
-            panel.begin(tr("probe.unknown", lang, probe=view.probe.name), "")
-            panel.finish("")
+            panel.begin(text("probe.unknown", probe=view.probe.name), BLANK)
+            panel.finish(BLANK)
             return
-        title = tr("probe.title", lang, probe=(view.title or view.flow_title).get(lang))
-        note = served.network_note(self.policy, lang)
-        panel.begin(f"{title}\n{note}" if note else title, tr("probe.running", lang), PROBE_DEADLINE)
+        name = view.title or view.flow_title
+        title = Text(*("\n".join(filter(None, (tr("probe.title", lang, probe=name.get(lang)),
+                                               served.network_note(self.policy, lang))))
+                       for lang in LANGS))
+        panel.begin(title, text("probe.running"), PROBE_DEADLINE)
         self.ref = view.ref
         args = session.probe_arguments()
         ca_file = getattr(getattr(self.owner.app, "args", None), "ca_file", None)
@@ -72,7 +75,7 @@ class ProbeRunner:
         except asyncio.CancelledError:
             self.ref = None
             if panel.is_mounted:
-                panel.finish(tr("probe.cancelled", self.owner.app.lang))  # the language now
+                panel.finish(text("probe.cancelled"))
                 self.owner.post_message(ProbeCancelled())
             raise
         finally:

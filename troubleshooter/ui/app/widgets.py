@@ -83,15 +83,17 @@ class KeyBar(Static):
 
 
 Stages = tuple[tuple[str, StageResult | None], ...]  # (stage, its result or None while it runs)
+BLANK = Text("", "")
 
 
 class ProbePanel(Static):
     """A probe's stages as they run: spinner while running, ✓/✗ with milliseconds when done.
 
-    What it shows is its reactive attributes, drawn by :meth:`render`; a change repaints it."""
+    What it shows is its reactive attributes, drawn by :meth:`render` in the app's language;
+    a change of either repaints it (a language switch mid-check included)."""
 
-    title: reactive[str] = reactive("", layout=True)
-    footer: reactive[str] = reactive("", layout=True)
+    title: reactive[Text] = reactive(BLANK, layout=True)
+    footer: reactive[Text] = reactive(BLANK, layout=True)
     stages: reactive[Stages] = reactive((), layout=True)
     frame: reactive[int] = reactive(0)  # the spinner's, advanced by a timer while a check runs
 
@@ -107,8 +109,12 @@ class ProbePanel(Static):
 
     def on_mount(self) -> None:
         self.spinner = self.set_interval(0.1, self.advance, pause=True)
+        self.watch(self.app, "lang", self._lang_switched, init=False)
 
-    def begin(self, title: str, running: str, deadline: float | None = None) -> None:
+    def _lang_switched(self) -> None:
+        self.refresh(layout=True)  # the texts' lengths change
+
+    def begin(self, title: Text, running: Text, deadline: float | None = None) -> None:
         """A check starts; ``deadline``: seconds it may take at most (shown counting down)."""
         self.stages, self.title, self.footer = (), title, running
         self.ends = time.monotonic() + deadline if deadline else None
@@ -127,7 +133,7 @@ class ProbePanel(Static):
                 stages.append((stage, result))
         self.stages = tuple(stages)
 
-    def finish(self, footer: str) -> None:
+    def finish(self, footer: Text) -> None:
         self.spinner.pause()
         self.ends = None
         self.stages = tuple((name, result) for name, result in self.stages if result is not None)
@@ -137,10 +143,11 @@ class ProbePanel(Static):
         self.frame += 1
 
     def render(self) -> RichText:
-        if not (self.title or self.footer or self.stages):
-            return RichText()
         lang = self.app.lang
-        out = RichText(self.title + "\n", style="bold")
+        title, footer = self.title.get(lang), self.footer.get(lang)
+        if not (title or footer or self.stages):
+            return RichText()
+        out = RichText(title + "\n", style="bold")
         for name, result in self.stages:
             out.append_text(stage_line(name, result, lang, SPINNER[self.frame % len(SPINNER)]))
             out.append("\n")
@@ -151,8 +158,8 @@ class ProbePanel(Static):
             left = max(1, round(self.ends - time.monotonic()))
             out.append(tr("result.waiting", lang, what=stage_name(waiting, lang), seconds=left) + "\n",
                        style="yellow")
-        if self.footer:
-            out.append(self.footer, style="italic")
+        if footer:
+            out.append(footer, style="italic")
         return out
 
 
@@ -179,13 +186,31 @@ class SayButton(Button):
         self.post_message(self.says())
 
 
-def choice_button(number: int, label: Text | str, lang: Lang, says: Callable[[], Message] | str) -> Button:
-    """A numbered choice; ``says``: the message it posts, or the action it runs (a key's)."""
-    caption = label.get(lang) if isinstance(label, Text) else label
-    prefix = f"{number} " if number <= 9 else "  "
-    if isinstance(says, str):
-        return Button(f"{prefix} {caption}", action=says, compact=True, classes="choice")
-    return SayButton(f"{prefix} {caption}", says, classes="choice")
+class ChoiceButton(Button):
+    """A numbered choice of the answer area, relabelled when the app's language changes: the
+    answer area is not rebuilt while a check runs (its panel is the check's), its choices are."""
+
+    def __init__(self, number: int, caption: Text, lang: Lang, says: Callable[[], Message] | str) -> None:
+        """``says``: the message it posts, or the action it runs (a key's)."""
+        self.number, self.caption = number, caption
+        self.says = None if isinstance(says, str) else says
+        super().__init__(self._label(lang), action=says if isinstance(says, str) else None,
+                         compact=True, classes="choice")
+
+    def _label(self, lang: Lang) -> str:
+        prefix = f"{self.number} " if self.number <= 9 else "  "
+        return f"{prefix} {self.caption.get(lang)}"
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_switched, init=False)
+
+    def _lang_switched(self, lang: Lang) -> None:
+        self.label = self._label(lang)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if self.says is not None:
+            event.stop()
+            self.post_message(self.says())
 
 
 class ValueInput(Input):
