@@ -506,3 +506,49 @@ async def test_a_wordpress_visitor_with_gmail_gets_gmails_values_and_never_miowe
     page = " ".join(visitor.html.split())
     assert "nastavení SMTP pluginu" in page and "pošlu testovací e-mail z pluginu" in page
     assert "úplně dole" not in page.lower() and "v Miowebu" not in page and "přepínač" not in page
+
+
+# -- a language switch while a check runs ----------------------------------------------------
+async def _live_lines(client) -> list[str]:
+    """The check's events as the page's script gets them, until the check ends."""
+    events = await client.get("/events")
+    lines = []
+    async for raw in events.content:
+        line = raw.decode().strip()
+        if line.startswith("data: {") and line != "data: {}":
+            lines.append(json.loads(line[6:])["text"])
+        if line == "event: done":
+            return lines
+    raise AssertionError("the stream ended without its done event")
+
+
+async def test_switching_the_language_mid_check_on_the_web_page(served):
+    """The script's post does not wait for the check: the page, the progress so far, the live
+    events and the result are in the new language, and the same check runs on."""
+    from smtp_servers import misbehaving_server
+
+    async with misbehaving_server("silent") as port:
+        client, webapp, visitor = await at_offer_check(served, port, script=True)
+        data = {"csrf": visitor.field("csrf"), "at": visitor.field("at"), "do": "choose", "choice": "check"}
+        response = await client.post("/", data=data, headers={SCRIPT_HEADER: "1"}, allow_redirects=False)
+        assert response.status == 303
+        (current,) = webapp.store._sessions.values()
+        check = current.check
+        for _ in range(100):  # until the check waits for the greeting
+            if any(e.get("stage") == "banner" for e in check.events):
+                break
+            await asyncio.sleep(0.05)
+        await visitor.get()
+        assert "Check: Connection to the server" in visitor.html
+
+        page = " ".join((await visitor.post(do="lang", lang="cs")).split())
+        assert current.check is check and not check.done  # the same check runs on
+        assert '<html lang="cs">' in page and 'data-check-running="1"' in page
+        assert "Kontrola: Spojení se serverem" in page and "… pozdrav serveru" in page, page
+        assert "Check:" not in page and "server greeting" not in page, page
+
+        lines = await _live_lines(client)  # from the first event, as a freshly swapped page asks
+        assert lines[0] == "Kontrola: Spojení se serverem" and lines[-1].startswith("Výsledek:"), lines
+        assert not any("Check" in line or "Result" in line for line in lines), lines
+        ended = " ".join((await visitor.get()).split())
+        assert "Check:" not in ended and "Result" not in ended
