@@ -37,7 +37,7 @@ from troubleshooter.flow.model import (
     NodeRef,
     Variant,
 )
-from troubleshooter.i18n import DEFAULT_LANG, Lang, Text, text
+from troubleshooter.i18n import DEFAULT_LANG, LANGS, Lang, Text, text, tr
 from troubleshooter.probes.outcome import ProbeOutcome
 
 if TYPE_CHECKING:
@@ -169,6 +169,7 @@ class Session:
     kinds: dict[str, InputKind] = field(init=False, default_factory=dict)
     last_findings: tuple[InputFinding, ...] = field(init=False, default=())
     provider_id: str | None = field(init=False, default=None)  # the mail provider learnt so far
+    adopted: set[str] = field(init=False, default_factory=set)  # values last set by a check's proposal
     _last_check: Step | None = field(init=False, default=None, repr=False)  # the probe step that led here
     _secrets: dict[int, str] = field(default_factory=dict, repr=False)
 
@@ -226,8 +227,10 @@ class Session:
                 labels |= variant.labels
                 hidden.update(variant.hide)
         offered = list(node.choices)
+        given = self._given(node)
         if self.provider_id:
-            body, labels, article, offered = self._follow_provider(node, body, labels, article)
+            body, labels, article, offered = self._follow_provider(node, body, labels, article, given)
+        offered = self._given_first(offered, labels, given)
         proposed = self.proposal()
         choices = [ChoiceView(c.id, labels.get(c.id, c.label)) for c in offered
                    if (not c.adopt or proposed) and c.id not in hidden]
@@ -249,10 +252,13 @@ class Session:
             tuple(choices), input_view, probe_view, node.status, self.last_findings, after_check,
         )
 
-    def _follow_provider(self, node: Node, body: Text | None, labels: dict[str, Text],
-                         article: str | None) -> tuple[Text | None, dict[str, Text], str | None, list[Choice]]:
+    def _follow_provider(
+        self, node: Node, body: Text | None, labels: dict[str, Text], article: str | None,
+        given: dict[str, str],
+    ) -> tuple[Text | None, dict[str, Text], str | None, list[Choice]]:
         """The provider's facts in the words, its article; on a question that asks for a value
-        the provider publishes (the encryption), its published choices first and said to be its.
+        the provider publishes (the encryption), its published choices first and said to be its
+        (a choice the user already gave, in ``given``, says both).
         The others stay: the question asks what the setting has, and a mistake there is found
         by the checks, not hidden."""
         from troubleshooter.flow import provider_text
@@ -270,17 +276,63 @@ class Session:
         if fitting:
             offered.sort(key=lambda c: c.id not in fitting)
             for choice in offered:
-                if choice.id in fitting:
+                if choice.id in given and choice.id in fitting:
+                    given[choice.id] += "-published"
+                elif choice.id in fitting:
                     labels[choice.id] = provider_text.published(labels.get(choice.id, choice.label), provider)
         return body, labels, article, offered
 
-    def _default(self, spec: InputSpec) -> str | None:
-        """The value an input offers: the one given earlier, else the provider's published one."""
-        if spec.name in self.values or not self.provider_id:
-            return self.values.get(spec.name)
-        from troubleshooter.flow.provider_text import default
+    def _given(self, node: Node) -> dict[str, str]:
+        """On a question, the choices that what the conversation already holds answers (the
+        stored value's own, or one whose ``given`` values are all held as given), each with the
+        words that say so: what the user entered, or what a check found."""
+        if node.kind != "question":
+            return {}
+        held = self.values  # what was given or found, not a provider only guessed from them
+        given: dict[str, str] = {}
+        for choice in node.choices:
+            if node.store and held.get(node.store.name) == choice.id:
+                names = {node.store.name}
+            elif choice.given and all(held.get(name) in values for name, values in choice.given.items()):
+                names = set(choice.given)
+            else:
+                continue
+            given[choice.id] = "engine.as-found" if names <= self.adopted else "engine.as-entered"
+        return given
 
-        return default(spec.kind, self.provider_id, self.values)
+    def _given_first(self, offered: list[Choice], labels: dict[str, Text],
+                     given: dict[str, str]) -> list[Choice]:
+        """The choices :meth:`_given` found come first, said to be what the user gave: a value
+        already given is offered, never asked for as if it were new. The others stay, for a
+        setting changed since."""
+        if not given:
+            return offered
+        from troubleshooter.flow.provider_text import provider
+
+        found = provider(self.provider_id)
+        name = found.name if found else ""
+        for choice in offered:
+            if key := given.get(choice.id):
+                label = labels.get(choice.id, choice.label)
+                labels[choice.id] = Text(*(tr(key, lang, label=label.get(lang), provider=name)
+                                           for lang in LANGS))
+        return sorted(offered, key=lambda c: c.id not in given)
+
+    def _default(self, spec: InputSpec) -> str | None:
+        """The value an input offers: the one given earlier, else the provider's published one;
+        a username, else the sender mailbox's address (the login of that mailbox is usually its
+        full address, as the step says)."""
+        if spec.name in self.values:
+            return self.values[spec.name]
+        offered = None
+        if self.provider_id:
+            from troubleshooter.flow.provider_text import default
+
+            offered = default(spec.kind, self.provider_id, self.values)
+        if offered is None and spec.kind == "username":
+            offered = next((value for name, value in self.values.items()
+                            if self.kinds.get(name) == "sender" and "@" in value), None)
+        return offered
 
     def path_views(self) -> list[NodeView]:
         """What each answered step's node showed when it was answered: its words as they were
@@ -573,7 +625,7 @@ class Session:
     def _replay(self, tolerant: bool = False) -> None:
         self.current = self.start
         self.values, self.kinds, self.last_findings = {}, {}, ()
-        self._last_check, self.provider_id = None, None
+        self._last_check, self.provider_id, self.adopted = None, None, set()
         kept: list[Step] = []
         for step in self.steps:
             try:
@@ -626,6 +678,7 @@ class Session:
                     raise FlowError(f"{self.current}: the check before proposes no values")
                 for name, value in proposed.items():
                     self.values[name] = value
+                    self.adopted.add(name)
                     self.kinds.setdefault(name, name if name in INPUT_KINDS else "text")  # type: ignore[assignment]
             self.current = self._target(choice.next)
             return
@@ -642,4 +695,5 @@ class Session:
 
     def _store(self, spec: InputSpec, value: str) -> None:
         self.values[spec.name] = value
+        self.adopted.discard(spec.name)
         self.kinds[spec.name] = spec.kind

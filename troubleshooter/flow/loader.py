@@ -44,7 +44,7 @@ _NODE_KEYS = {
     "info": {"kind", "title", "text", "article", "next", "variants"},
     "end": {"kind", "title", "text", "article", "status", "variants"},
 }
-_CHOICE_KEYS = {"id", "label", "next", "adopt"}
+_CHOICE_KEYS = {"id", "label", "next", "adopt", "given"}
 _VARIANT_KEYS = {"when", "text", "labels", "article", "hide"}
 _INPUT_KEYS = {"name", "kind", "secret", "optional"}
 _REQUIRED = {
@@ -168,8 +168,22 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
             continue
         if cid and label and target:
             seen.add(cid)
-            built.append(Choice(cid, label, target, adopt=table.get("adopt") is True))
+            built.append(Choice(cid, label, target, adopt=table.get("adopt") is True,
+                                given=_given(reader, table.get("given"), (*ckey, "given"))))
     return tuple(built)
+
+
+def _given(reader: _Reader, raw: Any, key: tuple) -> dict[str, tuple[str, ...]]:
+    """``given: {port: "465", security: [starttls, none]}``: a value, or a list of values."""
+    given: dict[str, tuple[str, ...]] = {}
+    if raw is None or reader.mapping(raw, key, "given (value name: value or list of values)") is None:
+        return given
+    for name, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        found = [reader.string(v, key, name, f"given.{name}") for v in values]
+        if values and all(v is not None for v in found):
+            given[str(name)] = tuple(str(v) for v in found)
+    return given
 
 
 def _input(reader: _Reader, raw: Any, key: tuple) -> InputSpec | None:

@@ -61,6 +61,10 @@ class Choice(Struct, frozen=True):
     # take the values the check just before proposes (a working port and encryption, a known
     # provider's host from the certificate) before going on; offered only when it proposes some
     adopt: bool = False
+    # the values that make this the answer (``{port: "465", security: [starttls, none]}``): when
+    # the conversation already knows them, this choice is offered first, said to be what the user
+    # entered, so a question never asks anew for what the user already gave
+    given: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class InputSpec(Struct, frozen=True):
