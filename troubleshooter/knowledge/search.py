@@ -186,12 +186,13 @@ def question_words(question: str, index: Index) -> list[str]:
     return found
 
 
-def analyse(question: str, index: Index) -> list[QueryWord]:
+def analyse(question: str, index: Index, tokens: list[str] | None = None) -> list[QueryWord]:
     """Content words of a question, each with the index terms it stands for (maybe none);
-    a known phrase becomes one word, its parts stay at ``PHRASE_PART``."""
+    a known phrase becomes one word, its parts stay at ``PHRASE_PART``. ``tokens``: the question's
+    words when the caller has them already (:func:`question_words`)."""
     slots: list[QueryWord | None] = []  # None: a function word (kept for phrases)
     positions: list[set[str]] = []
-    for word in question_words(question, index):
+    for word in question_words(question, index) if tokens is None else tokens:
         folded = fold(word)
         if folded in FUNCTION_WORDS or (len(folded) < 2 and not folded.isdigit()):
             slots.append(None)
@@ -287,7 +288,8 @@ class Hit:
 def rank(question: str, lang: Lang, index: Index, limit: int = 5,
          context: SearchContext | None = None) -> list[Hit]:
     question = without_signature(question)
-    query = analyse(question, index)
+    asked_words = question_words(question, index)
+    query = analyse(question, index, asked_words)
     if not query:
         return []
     scores: dict[int, float] = defaultdict(float)
@@ -323,7 +325,6 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
-    asked_words = question_words(question, index)
     asked = _asked(asked_words, index)
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
@@ -393,8 +394,8 @@ def _nothing_specific(query: list[QueryWord], asked: set[str], index: Index) -> 
 def says_nothing_specific(question: str, index: Index) -> bool:
     """Every article answers it about equally: no answer is confident, the guided flow's start
     (``START``) is offered, and its articles come first."""
-    question = without_signature(question)
-    return _nothing_specific(analyse(question, index), _asked(question_words(question, index), index), index)
+    tokens = question_words(without_signature(question), index)
+    return _nothing_specific(analyse(question, index, tokens), _asked(tokens, index), index)
 
 
 def _credit_pairs(query: list[QueryWord], index: Index, scores: dict[int, float]) -> None:
