@@ -214,6 +214,16 @@ def test_an_article_that_names_a_product_yields_when_the_question_names_none() -
     assert search.ask("kde najdu nastavení smtp v miowebu", "cs").matches[0].article_id == "mioweb-smtp-setting"
 
 
+def test_a_provider_named_by_its_word_is_named_though_the_word_is_also_common() -> None:
+    """ "seznam" is also a list, so no title makes it a name; the provider data does: a question
+    that says "Seznam" (or its host) ranks the provider's article as one naming it."""
+    index = index_module.index_for()
+    assert index.providers["seznam"] == "provider-seznam" and index.providers["gmail"] == "provider-gmail"
+    for question in ("jaké číslo portu používá Seznam?", "seznam.cz ssl 465 nebo 587?"):
+        assert search.ask(question, "cs").matches[0].article_id == "provider-seznam", question
+    assert search.ask("náš server je na seznamu blokovaných", "cs").matches[0].article_id == "ip-blocklisted"
+
+
 def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_follows_the_dash() -> None:
     index = index_module.index_for()
     heads = {(d.article_id, d.lang): d.head_terms for d in index.docs}

@@ -69,6 +69,7 @@ class Index:
     short_words: frozenset[str] = frozenset()  # 4-5 letter words the dictionaries know (text.short_words)
     # A known provider's e-mail domains and SMTP hosts -> the word that names it ("email.cz" -> "seznam")
     hosts: dict[str, str] = field(default_factory=dict)
+    providers: dict[str, str] = field(default_factory=dict)  # a provider's word -> its article ("seznam")
     _fuzzy_choices: dict[int, list[str]] | None = field(default=None, repr=False)
     _titles: dict[str, list[int]] | None = field(default=None, repr=False)
     _heads: dict[str, list[int]] | None = field(default=None, repr=False)
@@ -144,6 +145,7 @@ class Index:
             "common": sorted(self.common),
             "short_words": " ".join(sorted(self.short_words)),
             "hosts": self.hosts,
+            "providers": self.providers,
         }
 
     @classmethod
@@ -157,6 +159,7 @@ class Index:
             frozenset(data["common"]),
             frozenset(data["short_words"].split()),
             dict(data["hosts"]),
+            dict(data["providers"]),
         )
 
     def fuzzy_choices(self, length: int, spread: int) -> list[str]:
@@ -322,23 +325,28 @@ def build_index(articles: ArticleSet) -> Index:
     vocabulary = set(postings)
     return Index(docs, postings, {w: sorted(ts & vocabulary) for w, ts in surface.items() if ts & vocabulary},
                  [(token, sequence) for token, sequence in table if token in vocabulary], frozenset(common),
-                 frozenset(short_words("cs") | short_words("en")), provider_hosts(vocabulary))
+                 frozenset(short_words("cs") | short_words("en")),
+                 *provider_words(vocabulary, {d.article_id for d in docs}))
 
 
-def provider_hosts(vocabulary: set[str]) -> dict[str, str]:
-    """A known provider's e-mail domains and SMTP hosts (data/providers.yaml) -> the word the
+def provider_words(vocabulary: set[str], articles: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """From data/providers.yaml: a known provider's e-mail domains and SMTP hosts -> the word the
     articles name it by: its id ("seznam" for email.cz, "outlook" for hotmail.com), or else the
-    words of its name the articles use ("microsoft 365" for office365.com)."""
+    words of its name the articles use ("microsoft 365" for office365.com); and a provider's
+    id, when the articles use it, -> the provider's article ("seznam" -> provider-seznam)."""
     from troubleshooter.probes.providers import providers
 
-    found: dict[str, str] = {}
+    hosts: dict[str, str] = {}
+    articles_by_word: dict[str, str] = {}
     for provider in providers().values():
         named = [w for w in (fold(x) for x in words(provider.name)) if w in vocabulary]
         word = provider.id if provider.id in vocabulary else " ".join(named)
         if word:
             for host in (*provider.domains, *provider.hostnames):
-                found[host] = word
-    return found
+                hosts[host] = word
+        if provider.id in vocabulary and provider.article in articles:
+            articles_by_word[provider.id] = provider.article
+    return hosts, articles_by_word
 
 
 def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],

@@ -340,6 +340,10 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     _credit_pairs(query, index, scores)
     _credit_heads(query, index, scores, counted)
     named = {number for q in query if q.weight == 1.0 for t in q.terms for number in index.named_by(t)}
+    # A provider the question names by its word ("Seznam", "smtp.seznam.cz"), though a title has
+    # the word in lowercase too ("seznam" is also a list): its article, as NAMED.
+    providers = {index.providers[w] for w in map(fold, asked_words) if w in index.providers}
+    named.update(n for n, doc in enumerate(index.docs) if doc.article_id in providers)
     for number in named & scores.keys():
         scores[number] *= 1 + NAMED
     top = heapq.nlargest(limit * 8, scores.items(), key=itemgetter(1))
