@@ -286,6 +286,7 @@ def test_a_known_phrase_is_one_word() -> None:
     assert all(q.weight < 1.0 for q in analysed[1:])  # "server" and "name" no longer count alone
     assert [q.terms for q in search.analyse("mám vypnuté smtp", index)][0] == ("~smtp-off",)
     assert search.analyse("přihlašování přes smtp je vypnuté", index)[0].terms == ("~smtp-auth",)
+    assert search.analyse("what do I type as the sending address", index)[0].terms == ("~sender-address",)
 
 
 def test_what_smtp_is_for_is_a_phrase_of_function_words() -> None:

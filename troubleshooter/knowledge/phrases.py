@@ -34,7 +34,8 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("překlad názvu", "překlad jména", "přeložit název"),
     },
     "sender-address": {
-        "en": ("sender address", "from address", "sender e-mail", "sender mailbox", "from field"),
+        "en": ("sender address", "from address", "sender e-mail", "sender mailbox", "from field",
+               "sending address", "sending mailbox"),
         "cs": ("adresa odesílatele", "e-mail odesílatele", "odesílací adresa", "odesílací schránka",
                "schránka odesílatele", "adresa odesílací schránky"),
     },
