@@ -69,3 +69,37 @@ async def test_changes_in_one_turn_end_as_the_last_one_says():
         await pilot.pause()
         blocks = list(chat.query_children(ChatBlock))
         assert [said(block) for block in blocks] == ["Guide: four", "Guide: five", "Guide: six"]
+
+
+def newest_in_sight(app) -> bool:
+    """The newest block lies wholly within the chat's visible region (the regions are the
+    screen's, as the compositor placed them)."""
+    from troubleshooter.ui.app.chat import ChatLog
+
+    window, newest = app.query_one(ChatLog).content_region, shown(app)[-1].region
+    return newest.height > 0 and window.y <= newest.y and newest.bottom <= window.bottom
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+async def test_quick_steps_leave_the_newest_block_in_sight(lang):
+    """Answer keys pressed without pausing (Pilot's rhythm, then a burst as a terminal sends
+    it, then a key every few milliseconds): after each run the user sees the node they answer."""
+    import asyncio
+
+    from textual import events
+
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"1111111")
+        await pilot.pause()
+        assert len(shown(app)) > 4 and newest_in_sight(app), node(app)
+        for gap in (0, 0.01, 0.03):
+            await press(pilot, "r")
+            for key in "1111111":
+                app.post_message(events.Key(key, key))
+                await asyncio.sleep(gap)
+            await pilot.pause()
+            assert newest_in_sight(app), (gap, node(app))
+            await settle(pilot)
+            assert newest_in_sight(app), (gap, node(app))
