@@ -12,6 +12,7 @@ from troubleshooter.probes.outcome import ProbeOutcome, StageCallback, StageResu
 async def probe_explain(args: dict[str, str], *, deadline: float = 10.0,
                         on_stage: StageCallback | None = None) -> ProbeOutcome:
     from troubleshooter.explain import explain
+    from troubleshooter.explain.rules import provider_of
     from troubleshooter.redaction import scrub_auth
 
     started = time.monotonic()
@@ -25,5 +26,7 @@ async def probe_explain(args: dict[str, str], *, deadline: float = 10.0,
     facts = {"evidence": found.evidence, "confidence": found.confidence, "article": found.article,
              "node": found.node, "rule": found.rule, "kind": found.kind, "candidates": found.candidates,
              "paste": found.facts, "cut": found.cut}
+    if provider := provider_of(found.rule):  # the provider's own words: the flow learns it
+        facts["provider"] = provider
     return ProbeOutcome("explain-message", found.outcome, found.stage or "explain", facts, [stage],
                         elapsed=time.monotonic() - started)

@@ -77,6 +77,7 @@ class Rule:
     phrases: tuple[re.Pattern[str], ...] = ()
     weight: int = 2
     literals: tuple[str, ...] = ()  # required_literal() of each phrase, in the same order
+    provider: str = ""  # the mail provider whose own words these are (data/providers.yaml id)
 
 
 def _rule(entry: dict) -> Rule:
@@ -91,6 +92,7 @@ def _rule(entry: dict) -> Rule:
         phrases=phrases,
         weight=int(entry.get("weight", 2)),
         literals=tuple(required_literal(p.pattern) for p in phrases),
+        provider=str(entry.get("provider") or ""),
     )
     if not (rule.phrases or rule.enhanced or rule.codes):
         raise ValueError(f"rule {rule.id}: needs phrases, a reply code or an enhanced code")
@@ -108,4 +110,9 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
 @cache
 def rules() -> tuple[Rule, ...]:
     return load_rules()
+
+
+def provider_of(rule_id: str) -> str:
+    """The provider a rule's message names (only a rule that says it is that provider's own)."""
+    return next((rule.provider for rule in rules() if rule.id == rule_id), "")
 
