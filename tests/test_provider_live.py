@@ -43,5 +43,8 @@ def test_microsoft_365_password_login_off_walked_live_to_the_administrator():
     view = session.view()
     assert session.current.node == "fix-auth-disabled"
     shown = view.text.get("en") + view.title.get("en")
-    assert "administrator" in shown and "end of December 2026" in shown and "OAuth" in shown
+    assert "administrator" in shown and "OAuth" in shown
+    # the practice server on 127.0.0.1 is no provider the data knows: the date that password login
+    # went off comes from data/providers.yaml with the provider known, here the article says it
+    assert "since when it is off by default" in shown and "2026" not in shown
     assert PASSWORD not in repr(session)
