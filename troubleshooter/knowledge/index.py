@@ -1,8 +1,9 @@
 """The search index over the articles: BM25F over folded lemmas, built once and cached.
 
 A small BM25 over an inverted index of folded lemmas (see :mod:`.text`). bm25s would pull
-numpy and scipy, about 0.45 s of import on this machine, for a corpus of a hundred
-documents; the dictionaries here score 2,000 articles in well under 5 ms (``bench/bench_kb.py``).
+numpy and scipy into every question's process for a corpus of a hundred documents; plain
+dictionaries keep a query over 2,000 articles within the issue's target (the figures, and
+bm25s's import cost, are in docs/benchmarks.md from ``bench/bench_kb.py``).
 
 Each article is read as fields of different weight: what it says it is about (title, the
 summary that is its answer line, the author's keywords, the lead paragraph and the "What it
