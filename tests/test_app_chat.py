@@ -103,3 +103,28 @@ async def test_quick_steps_leave_the_newest_block_in_sight(lang):
             assert newest_in_sight(app), (gap, node(app))
             await settle(pilot)
             assert newest_in_sight(app), (gap, node(app))
+
+
+@pytest.mark.parametrize("gap", [0, 0.01, 0.02, 0.04])
+async def test_answer_keys_typed_ahead_never_answer_a_node_not_yet_shown(gap):
+    """A digit handled before the answer area shows the new node pressed the old node's button:
+    its choice went to the new node (an error naming ids, or an answer to an unseen question),
+    and a digit pressed while the buttons were swapped fell into the question box. Now such a
+    key is dropped: every step recorded is a choice of the node shown, nothing is typed."""
+    import asyncio
+
+    from textual import events
+
+    from troubleshooter.ui.app.question_box import QuestionBox
+
+    app = make_app("en")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for key in "1111111":
+            app.post_message(events.Key(key, key))
+            await asyncio.sleep(gap)
+        await settle(pilot)
+        session = app.conversation.session
+        assert session.steps and app.query_one(QuestionBox).value == ""
+        assert not app.screen.query("Toast")  # no error shown
+        assert newest_in_sight(app)

@@ -124,7 +124,7 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
         built.choice(text("key.export"), lang, "app.export")
         built.choice(text("key.restart"), lang, "screen.restart")
     for choice in view.choices:
-        built.choice(choice.label, lang, partial(Choose, choice.id))
+        built.choice(choice.label, lang, partial(Choose, choice.id, view.ref))
     return built
 
 
@@ -145,6 +145,9 @@ class AnswerArea(Vertical):
                                typed=shown_value.value if shown_value else "", carry=shown_panel,
                                probe_running=probe_running, blink=blink)
         with self.app.batch_update():
+            # no focus while the old widgets leave, else it falls on the question box meanwhile
+            # (and a digit pressed then is typed there); the keys go to the screen's bindings
+            self.screen.set_focus(None)
             await self.remove_children()
             await self.mount_all(built.widgets)
         if built.focus_input:

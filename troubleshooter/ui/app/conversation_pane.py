@@ -176,8 +176,8 @@ class ConversationPane(Vertical):
     # -- what the answer area posts -----------------------------------------------------------
     async def on_choose(self, event: Choose) -> None:
         event.stop()
-        if self.session is None:
-            return
+        if self.session is None or self.session.current != event.ref:
+            return  # the previous node's button (its key handled before this node was shown)
         try:
             self.session.choose(event.choice_id)
         except FlowError as exc:

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class Choose(Message):
-    """One of the node's choices was picked (its id in the flow)."""
+    """One of the choices of the node ``ref`` was picked (its id in the flow)."""
 
     choice_id: str
+    ref: object  # a digit handled before the next node's buttons replace these picks one of these
 
 
 @dataclass
