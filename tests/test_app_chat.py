@@ -128,3 +128,28 @@ async def test_answer_keys_typed_ahead_never_answer_a_node_not_yet_shown(gap):
         assert session.steps and app.query_one(QuestionBox).value == ""
         assert not app.screen.query("Toast")  # no error shown
         assert newest_in_sight(app)
+
+
+@pytest.mark.parametrize("gap", [0, 0.01, 0.02])
+async def test_enter_pressed_twice_never_gives_the_next_node_the_value(gap):
+    """The second Enter reached the old field before the next node's field replaced it: the
+    value (a host, or a password) was submitted to the next node too — refused there as a port,
+    or taken as its answer. Now a value is stamped with its node and the second one is dropped."""
+    import asyncio
+
+    from textual import events
+
+    app = make_app("en", from_node="enter-host")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press(*"smtp.example.cz")
+        for _ in range(2):
+            app.post_message(events.Key("enter", "\r"))
+            await asyncio.sleep(gap)
+        await settle(pilot)
+        session = app.conversation.session
+        assert node(app) == "enter-port"
+        assert session.values.get("host") == "smtp.example.cz" and "port" not in session.values
+        pending = app.conversation.pending  # an Enter that reached the port's own (empty) field
+        assert pending is None or pending.value == ""  # says "empty"; the host never got there
+        assert not app.screen.query("Toast")

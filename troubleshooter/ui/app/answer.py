@@ -81,7 +81,7 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
 
             field_class = PasteField
         value = field_class(typed or (spec.current or ""), placeholder=tr(hint, lang),
-                            password=spec.secret, id="value", compact=True)
+                            password=spec.secret, id="value", compact=True, node_ref=view.ref)
         value.cursor_blink = blink
         if spec.secret:
             built.widgets.append(SecretRow(value, lang))
@@ -102,10 +102,11 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
                            text("input.use-cleaned",  # into the username field is not echoed
                                 value=mask_secret_looking(result.suggestion, spec.kind)))
                 suggestion = result.suggestion
-                built.choice(cleaned, lang, lambda: ValueTyped(suggestion, keep=True))
+                built.choice(cleaned, lang, lambda: ValueTyped(suggestion, view.ref, keep=True))
             if not result.blocking:
                 typed_value = pending.value  # a lambda, not a partial: a partial's repr shows it
-                built.choice(text("input.keep-typed"), lang, lambda: ValueTyped(typed_value, keep=True))
+                built.choice(text("input.keep-typed"), lang,
+                             lambda: ValueTyped(typed_value, view.ref, keep=True))
         built.focus_input = built.numbered == 0  # findings: the user decides with a button first
     elif view.kind == "probe" and view.probe:
         if missing:
@@ -117,7 +118,7 @@ def answer_widgets(view: NodeView, missing: list[str], lang: Lang, *, pending: P
         else:
             built.widgets.append(ProbePanel(id="probe", carry=carry))
             if same_node and not probe_running:
-                built.choice(text("probe.run-again"), lang, RunProbeAgain)
+                built.choice(text("probe.run-again"), lang, partial(RunProbeAgain, view.ref))
     elif view.is_end:
         status = tr(f"app.end-{view.status}", lang) if view.status else ""
         built.widgets.append(Static(f"{status}. {tr('app.end-hint', lang)}", classes="status"))
@@ -160,7 +161,8 @@ class AnswerArea(Vertical):
         if event.input.id == "secret-again":
             self.post_message(SecretRetyped(event.value))
         else:
-            self.post_message(ValueTyped(event.value))
+            answered = event.input.node_ref if isinstance(event.input, ValueInput) else None
+            self.post_message(ValueTyped(event.value, answered))
 
     def focus_first(self) -> None:
         """The field if there is one, else the first button (Esc from elsewhere)."""

@@ -187,8 +187,8 @@ class ConversationPane(Vertical):
 
     async def on_value_typed(self, event: ValueTyped) -> None:
         event.stop()
-        if self.session is None:
-            return
+        if self.session is None or self.session.current != event.ref:
+            return  # typed into the previous node's field (Enter pressed twice)
         result = self.session.submit(event.value, keep=event.keep)
         if result.accepted:
             await self.after_step()
@@ -208,7 +208,7 @@ class ConversationPane(Vertical):
     # -- the node's check ---------------------------------------------------------------------
     async def on_run_probe_again(self, event: RunProbeAgain) -> None:
         event.stop()
-        if self.session is not None:
+        if self.session is not None and self.session.current == event.ref and not self.probe.running:
             self.probe.start(self.session, self.query_one(ProbePanel))
             await self._render_answer(False)
 

@@ -35,10 +35,11 @@ class Follow(Message):
 
 @dataclass
 class ValueTyped(Message):
-    """A value for the node's field: typed and submitted, or, with ``keep``, the user's
-    decision on one the input checks held back (the cleaned value or the value as typed)."""
+    """A value for the field of the node ``ref``: typed and submitted, or, with ``keep``, the
+    user's decision on one the input checks held back (the cleaned value or the value as typed)."""
 
     value: str = field(repr=False)  # may be a password
+    ref: object  # Enter pressed twice must not give the next node (say, after a password) this value
     keep: bool = False
 
 
@@ -49,8 +50,11 @@ class SecretRetyped(Message):
     value: str = field(repr=False)
 
 
+@dataclass
 class RunProbeAgain(Message):
-    """Run the node's check once more."""
+    """Run the check of the node ``ref`` once more."""
+
+    ref: object
 
 
 @dataclass

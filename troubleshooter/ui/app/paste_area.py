@@ -98,4 +98,5 @@ class PasteField(ValueInput):
     sent as the step's value (the engine's input checks take the login data out)."""
 
     def on_paste(self, event: events.Paste) -> None:
-        catch_multiline_paste(self, event, self.app.lang, lambda text: self.post_message(ValueTyped(text)))
+        catch_multiline_paste(self, event, self.app.lang,
+                              lambda text: self.post_message(ValueTyped(text, self.node_ref)))

@@ -219,6 +219,10 @@ class ValueInput(Input):
 
     BINDINGS = [Binding("slash", "question", show=False, priority=True)]
 
+    def __init__(self, value: str | None = None, *, node_ref: object = None, **options) -> None:
+        super().__init__(value, **options)
+        self.node_ref = node_ref  # the node this field answers: its value is stamped with it
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "question" and self.value)  # False: the key goes on to the field
 
