@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from msgspec import Struct
 
+from troubleshooter.flow import provider_text
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.flow.model import (
     CHECK_AGAIN,
@@ -204,11 +205,10 @@ class Session:
     def _matches(self, variant: Variant, known: Mapping[str, str]) -> bool:
         """Every ``when`` value set as given (``*``: set at all), and every provider fact the
         variant's words name held by the data for this provider."""
-        from troubleshooter.flow.provider_text import ANY, fillable
-
-        return (all(known.get(name) == value or (value == ANY and name in known)
+        return (all(known.get(name) == value or (value == provider_text.ANY and name in known)
                     for name, value in variant.when.items())
-                and all(fillable(t, self.provider_id) for t in (variant.text, *variant.labels.values())))
+                and all(provider_text.fillable(words, self.provider_id)
+                        for words in (variant.text, *variant.labels.values())))
 
     def view(self) -> NodeView:
         node = self.node()
@@ -261,8 +261,6 @@ class Session:
         (a choice the user already gave, in ``given``, says both).
         The others stay: the question asks what the setting has, and a mistake there is found
         by the checks, not hidden."""
-        from troubleshooter.flow import provider_text
-
         provider = self.provider_id
         if body is not None:
             body = provider_text.render(body, provider)
@@ -307,9 +305,7 @@ class Session:
         setting changed since."""
         if not given:
             return offered
-        from troubleshooter.flow.provider_text import provider
-
-        found = provider(self.provider_id)
+        found = provider_text.provider(self.provider_id)
         name = found.name if found else ""
         for choice in offered:
             if key := given.get(choice.id):
@@ -326,9 +322,7 @@ class Session:
             return self.values[spec.name]
         offered = None
         if self.provider_id:
-            from troubleshooter.flow.provider_text import default
-
-            offered = default(spec.kind, self.provider_id, self.values)
+            offered = provider_text.default(spec.kind, self.provider_id, self.values)
         if offered is None and spec.kind == "username":
             offered = next((value for name, value in self.values.items()
                             if self.kinds.get(name) == "sender" and "@" in value), None)
@@ -607,8 +601,6 @@ class Session:
         """The mail provider, as the last step that tells it says: a question that stores
         ``provider`` (a choice that is no known provider unsets it), a check that names it,
         a typed or adopted value that shows it (a published host, an address's domain)."""
-        from troubleshooter.flow import provider_text
-
         found: str | None = None
         if step.kind == "choose" and node.store and node.store.name == provider_text.PROVIDER_VALUE:
             self.provider_id = step.answer if provider_text.provider(step.answer) else None
