@@ -9,8 +9,6 @@ from smtp_servers import practice_server
 
 from troubleshooter.probes.smtp import probe_connection, probe_login, probe_test_message
 
-pytestmark = pytest.mark.asyncio
-
 
 def _args(server, security: str = "starttls", **extra: str) -> dict[str, str]:
     port = server.tls_port if security == "tls" else server.starttls_port
