@@ -23,9 +23,11 @@ USER = "web@example.cz"
 
 
 def make_app(lang: str = "en", flow: str | None = None, from_node: str | None = None,
-             flows: Path | None = None, offer_resume: bool = False) -> TroubleshooterApp:
+             flows: Path | None = None, offer_resume: bool = False,
+             ca_file: str | None = None) -> TroubleshooterApp:
     args = argparse.Namespace(lang=lang, flow=flow, from_node=from_node,
-                              flows=str(flows or ROOT / "flows"), kb=str(ROOT / "kb"), plain=False)
+                              flows=str(flows or ROOT / "flows"), kb=str(ROOT / "kb"), plain=False,
+                              ca_file=ca_file)
     return TroubleshooterApp(args, blink=False, offer_resume=offer_resume)
 
 

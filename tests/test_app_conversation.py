@@ -4,7 +4,6 @@ certificate names, where it ran), --ca-file, and the question box's links reacha
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
@@ -12,21 +11,11 @@ import pytest
 pytest.importorskip("textual")
 
 from smtp_servers import practice_server  # noqa: E402
-from test_app import PASSWORD, ROOT, USER, node, press, settle, type_value  # noqa: E402
+from test_app import PASSWORD, ROOT, USER, make_app, node, press, settle, type_value  # noqa: E402
 
 from troubleshooter.ui.app.app import TroubleshooterApp  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
-
-
-def app_for(lang: str, ca_file: str | None = None) -> TroubleshooterApp:
-    args = argparse.Namespace(lang=lang, flow=None, from_node=None, flows=str(ROOT / "flows"),
-                              kb=str(ROOT / "kb"), plain=False, ca_file=ca_file)
-    return TroubleshooterApp(args, blink=False, offer_resume=False)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 def chat_text(app: TroubleshooterApp) -> str:
@@ -53,14 +42,19 @@ async def walk(pilot, port: int, security: str) -> None:
     assert node(pilot.app) == "offer-check"
 
 
+async def run_the_check(pilot, port: int) -> None:
+    """From the first screen through the values (STARTTLS on ``port``) to the check's result."""
+    await settle(pilot)
+    await walk(pilot, port, "2")
+    await press(pilot, "1")
+    await settle(pilot)
+
+
 async def test_back_from_a_checks_result_goes_before_the_check_and_check_again_is_a_choice():
     with practice_server(username=USER, password=PASSWORD) as server:
-        app = app_for("en", str(server.ca_file))
+        app = make_app("en", ca_file=str(server.ca_file))
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            await walk(pilot, server.starttls_port, "2")
-            await press(pilot, "1")
-            await settle(pilot)
+            await run_the_check(pilot, server.starttls_port)
             assert node(app) == "login-ok"
             labels = [c.label.en for c in app.conversation.session.view().choices]
             assert "Check again" in labels
@@ -78,12 +72,9 @@ async def test_back_from_a_checks_result_goes_before_the_check_and_check_again_i
 @pytest.mark.parametrize("lang", ["cs", "en"])
 async def test_a_checks_result_is_said_by_the_guide_in_the_users_words(lang):
     with practice_server(username=USER, password=PASSWORD) as server:
-        app = app_for(lang, str(server.ca_file))
+        app = make_app(lang, ca_file=str(server.ca_file))
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            await walk(pilot, server.starttls_port, "2")
-            await press(pilot, "1")
-            await settle(pilot)
+            await run_the_check(pilot, server.starttls_port)
             assert node(app) == "login-ok"
             shown = chat_text(app)
     if lang == "cs":
@@ -100,12 +91,9 @@ async def test_a_checks_result_is_said_by_the_guide_in_the_users_words(lang):
 @pytest.mark.parametrize("lang", ["cs", "en"])
 async def test_the_certificates_names_issuer_and_expiry_are_on_the_card_and_in_the_export(lang, tmp_path):
     with practice_server(faults={"wrong-name"}, username=USER, password=PASSWORD) as server:
-        app = app_for(lang, str(server.ca_file))
+        app = make_app(lang, ca_file=str(server.ca_file))
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            await walk(pilot, server.starttls_port, "2")
-            await press(pilot, "1")
-            await settle(pilot)
+            await run_the_check(pilot, server.starttls_port)
             assert node(app) == "fix-certificate"
             shown = chat_text(app)
             from troubleshooter import transcript
@@ -121,19 +109,16 @@ async def test_the_certificates_names_issuer_and_expiry_are_on_the_card_and_in_t
 @pytest.mark.parametrize("trusted", [True, False])
 async def test_ca_file_lets_the_app_check_the_practice_server(trusted):
     with practice_server(username=USER, password=PASSWORD) as server:
-        app = app_for("en", str(server.ca_file) if trusted else None)
+        app = make_app("en", ca_file=str(server.ca_file) if trusted else None)
         async with app.run_test(size=(100, 40)) as pilot:
-            await settle(pilot)
-            await walk(pilot, server.starttls_port, "2")
-            await press(pilot, "1")
-            await settle(pilot)
+            await run_the_check(pilot, server.starttls_port)
             assert (node(app) == "login-ok") is trusted
             assert (node(app) == "fix-certificate") is not trusted
 
 
 @pytest.mark.parametrize("lang", ["cs", "en"])
 async def test_the_question_boxs_links_have_keys_and_name_steps_by_title(lang):
-    app = app_for(lang)
+    app = make_app(lang)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "1")
@@ -165,7 +150,7 @@ def test_the_json_export_keeps_the_ids():
 async def test_a_password_typed_as_the_username_is_not_echoed_in_the_offer():
     from test_app import visible_text
 
-    app = app_for("en")
+    app = make_app("en")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "1", "1", "1", "2", "3", "1")

@@ -20,12 +20,7 @@ from troubleshooter.redaction import secret_forms  # noqa: E402
 from troubleshooter.ui.app.paste_area import PasteScreen  # noqa: E402
 
 PASTES = Path(__file__).parent / "data" / "pastes"
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("TROUBLESHOOTER_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("app_sandbox")
 
 
 async def paste_into(pilot, selector: str, text: str) -> None:
