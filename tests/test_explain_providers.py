@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from troubleshooter.explain import explain
+from troubleshooter.explain.rules import provider_of
+from troubleshooter.knowledge.articles import load_articles
 from troubleshooter.probes.catalog import describe
+from troubleshooter.probes.providers import providers
 
 # PHPMailer's ErrorInfo (src/PHPMailer.php setError): message + " SMTP server error: <error> Detail: <detail>
 # SMTP code: <code> Additional SMTP info: <x.y.z>"; its Czech file translates only the first two parts.
@@ -86,3 +89,29 @@ def test_send_as_and_gmail_causes_say_who_acts():
     gmail = describe("auth-app-password")
     assert "heslo aplikace" in gmail.cause.cs and "app password" in gmail.cause.en
     assert "bez mezer" in gmail.advice.cs and "without spaces" in gmail.advice.en
+
+
+_OWN_WORDS = [pytest.param(text, id=f"{enhanced}-{form}")
+              for _, code, enhanced, detail, wrappers in MESSAGES
+              for form, text in _forms(code, enhanced, detail, wrappers)
+              if provider_of(explain(text).rule)]
+
+
+@pytest.mark.parametrize("text", _OWN_WORDS)
+def test_a_message_in_a_providers_own_words_is_explained_by_an_article_about_that_provider(text):
+    """The article the explanation names is about the provider whose words were pasted: Forpsi's
+    "sender rejected GeoIP" once named Active24's article, which never says that message."""
+    found = explain(text)
+    name = providers()[provider_of(found.rule)].name.split()[0]
+    articles = load_articles()
+    for lang in ("cs", "en"):
+        article = articles.get(found.article, lang)
+        assert article is not None, (lang, found.article)
+        assert name in article.title + article.summary + article.body, (lang, found.article)
+
+
+def test_forpsi_s_country_refusal_is_answered_by_the_article_that_quotes_it():
+    found = explain("550 5.1.0 <> sender rejected GeoIP")
+    assert provider_of(found.rule) == "forpsi"
+    for lang in ("cs", "en"):
+        assert "sender rejected GeoIP" in load_articles().get(found.article, lang).body

@@ -49,6 +49,8 @@ def test_a_base_text_restates_no_provider_fact(node, lang):
      "microsoft365", "fix-auth-disabled", "(checked 3 December 2026)"),
     ("534-5.7.9 Application-specific password required. Learn more at https://support.google.com/mail/?p=InvalidSecondFactor",
      "gmail", "fix-app-password", "(checked 3 December 2026)"),
+    ("The following From address failed: info@firma.cz : MAIL FROM command failed,5.1.0 <> sender rejected "
+     "GeoIP,550,SMTP server error", "forpsi", "fix-country-block", "(checked 3 December 2026)"),
 ])
 def test_a_pasted_message_in_the_providers_own_words_brings_its_dated_facts(message, provider, node, dated):
     session = Session.begin(FLOWS, "smtp", "paste-message", "en")
@@ -69,3 +71,12 @@ def test_a_message_that_is_no_providers_own_words_names_none():
 
 def test_a_red_message_rule_names_only_providers_the_data_knows():
     assert {r.provider for r in rules() if r.provider} <= set(providers())
+
+
+def test_a_country_refusal_links_the_article_of_the_provider_who_refused():
+    session = Session.begin(FLOWS, "smtp", "paste-message", "cs")
+    session.submit("550 5.1.0 <> sender rejected GeoIP")
+    session.record_probe(asyncio.run(probe_explain(session.probe_arguments())))
+    view = session.view()
+    assert session.current.node == "fix-country-block"
+    assert "Forpsi" in view.text.cs and view.article == "provider-forpsi"
