@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from troubleshooter import __version__
 from troubleshooter.commands import (
+    HelpFormatter,
+    RawDescriptionHelpFormatter,
     UsageError,
     add_content_options,
     add_lang_option,
@@ -43,7 +45,7 @@ def _conversation_parser() -> argparse.ArgumentParser:
         prog="troubleshooter",
         description="Why do my website's e-mails not arrive? A guided SMTP troubleshooter (cs/en).",
         epilog=f"commands (troubleshooter COMMAND --help):\n{listing}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"troubleshooter {__version__}")
     parser.add_argument("--plain", action="store_true",
@@ -143,7 +145,8 @@ def _main(args_list: list[str]) -> int:
     if args_list and args_list[0] in COMMANDS:
         name = args_list[0]
         module = importlib.import_module(COMMANDS[name])
-        parser = argparse.ArgumentParser(prog=f"troubleshooter {name}", description=module.HELP)
+        parser = argparse.ArgumentParser(prog=f"troubleshooter {name}", description=module.HELP,
+                                         formatter_class=HelpFormatter)
         module.configure(parser)
         text_after = getattr(module, "TEXT_AFTER_OPTIONS", None)
         args = parser.parse_args(_text_tail(args_list[1:], text_after) if text_after else args_list[1:])

@@ -14,6 +14,36 @@ import sys
 from troubleshooter.i18n import LANGS, Lang
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, as wide as the terminal. argparse builds a formatter for every
+    option it is given (to check the option's metavar) and sizes it with ``shutil``, whose
+    import brings the compression modules; every command would pay that before it runs."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            width = terminal_columns() - 2  # argparse's own margin
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class RawDescriptionHelpFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """:class:`HelpFormatter` that keeps the description's and epilog's own line breaks."""
+
+
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def add_content_options(parser: argparse.ArgumentParser) -> None:
     """``--flows`` and ``--kb``: a maintainer's working copy instead of the shipped content."""
     parser.add_argument("--flows", metavar="DIR",
