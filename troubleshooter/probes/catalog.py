@@ -4,14 +4,13 @@ the article to show and the flow node to continue at. Data: ``data/outcomes.yaml
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from troubleshooter.i18n import Text
 
 
-@dataclass(frozen=True, slots=True)
-class OutcomeInfo:
+class OutcomeInfo(NamedTuple):  # not a frozen dataclass: see registry.ProbeSpec
     id: str
     title: Text  # a few words: "Wrong username or password"
     cause: Text  # one or two sentences in the seed's plain words

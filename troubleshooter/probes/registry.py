@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from troubleshooter.probes.outcome import SMTP_OUTCOMES, ProbeOutcome, StageCallback, StageResult
 
@@ -25,8 +24,7 @@ DEFAULT_DEADLINE = 10.0
 REFUSED_BY_POLICY = "refused-by-policy"  # served mode: the target policy did not allow the probe
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeParam:
+class ProbeParam(NamedTuple):
     name: str
     required: bool = True
     secret: bool = False
@@ -35,8 +33,10 @@ class ProbeParam:
 Runner = Callable[..., Awaitable[ProbeOutcome]]  # ``async def (args, *, deadline, on_stage)``
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeSpec:
+class ProbeSpec(NamedTuple):
+    """A probe's declaration. Immutable records here are ``NamedTuple``s: a frozen dataclass's
+    generated methods are compiled from source on every start of every command."""
+
     name: str
     params: tuple[ProbeParam, ...]
     outcomes: frozenset[str]
