@@ -81,6 +81,8 @@ def test_diagnose_imports_no_parser_nor_record_library(tmp_path: Path) -> None:
     assert "troubleshooter.probes.smtp" in imported  # the check would see it
     heavy = ("msgspec", "yaml", "textual")
     assert not [name for name in imported if name.split(".")[0] in heavy]
+    # nor shutil, which argparse imports for the help's width (with bz2 and lzma)
+    assert "shutil" not in imported
 
 
 _FIRST_SCREEN = """
