@@ -463,6 +463,33 @@ def test_the_did_you_mean_margin_moves_with_coverage() -> None:
     assert search.is_close([search.Hit("a", doc, 10.0, 1.0), search.Hit("b", doc, 8.5, 1.0)])
 
 
+def test_a_word_no_article_has_asks_for_a_clearer_lead() -> None:
+    """A word nothing matched ("weds", "sseznam.cz": a misspelt name) may be what the question
+    is about: the first article must stand further clear of the second to be confident."""
+    doc = index_module.index_for().docs[0]
+    assert not search.is_close([search.Hit("a", doc, 10.0, 1.0), search.Hit("b", doc, 7.0, 1.0)])
+    unknown = [search.Hit("a", doc, 10.0, 1.0, unknown=1), search.Hit("b", doc, 7.0, 1.0, unknown=1)]
+    assert search.is_close(unknown)
+    for question in ("which port does weds use for smtp", "sseznam.cz smtp 465 ssl?"):
+        result = search.ask(question, "en")
+        assert not result.confident and result.close, question
+    light = search.ask("co dát do kolonky port", "cs")  # "kolonky": a light word no article has
+    assert light.confident and light.matches[0].article_id == "field-port"
+
+
+def test_a_question_of_the_first_titles_words_is_no_tie() -> None:
+    """Every word of "co je smtp" stands in what-is-smtp's title and not in the next one's: that
+    article answers it, though other titles with "co" and "smtp" score close behind."""
+    doc = index_module.index_for().docs[0]
+    first = search.Hit("a", doc, 10.0, 1.0, in_title=1.0)
+    assert not search.is_close([first, search.Hit("b", doc, 9.0, 1.0, in_title=0.67)])
+    assert search.is_close([first, search.Hit("b", doc, 9.0, 1.0, in_title=1.0)])
+    for question, lang in (("co je smtp", "cs"), ("what is smtp", "en")):
+        result = search.ask(question, lang)
+        assert result.confident and not result.close
+        assert result.matches[0].article_id == "what-is-smtp"
+
+
 def test_looks_like_error() -> None:
     assert search.looks_like_error("535 5.7.8 Error: authentication failed")
     assert search.looks_like_error("SSL: CERTIFICATE_VERIFY_FAILED")
