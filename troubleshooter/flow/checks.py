@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from troubleshooter.i18n import Text, text
 from troubleshooter.probes.security import security_mode
@@ -37,12 +36,14 @@ _DISPLAY_NAME = re.compile(r"^[^<>]*<([^<>]+)>\s*$")
 _APP_PASSWORD_GROUPS = re.compile(r"^[A-Za-z]{4}(?:[ \t]+[A-Za-z]{4}){3}$")
 
 
-@dataclass(frozen=True, slots=True)
-class InputFinding:
+class InputFinding(NamedTuple):  # not a frozen dataclass: see probes.registry.ProbeSpec
     code: str
     severity: FindingSeverity
     message: Text
-    cleaned: str | None = field(default=None, repr=False)  # may be a secret: never logged
+    cleaned: str | None = None  # may be a secret: never logged, not in the repr
+
+    def __repr__(self) -> str:
+        return f"InputFinding(code={self.code!r}, severity={self.severity!r}, message={self.message!r})"
 
     def to_json(self) -> dict[str, Any]:
         """Without the cleaned value: it may be secret, and the path keeps only what was found."""
