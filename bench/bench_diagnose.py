@@ -132,10 +132,18 @@ def _commands(port: int, user: str, ca: str) -> tuple[list[str], list[str]]:
     swaks_argv = [swaks, "--server", f"127.0.0.1:{port}", "--tls", "--tls-verify", "--tls-ca-path", ca,
                   "--auth", "PLAIN", "--auth-user", user, "--auth-password", "$PW",
                   "--quit-after", "AUTH", "--silent", "1"]
-    ours_argv = [sys.executable, "-m", "troubleshooter", "diagnose", "--host", "127.0.0.1", "--port", str(port),
+    ours_argv = [*_troubleshooter(), "diagnose", "--host", "127.0.0.1", "--port", str(port),
                  "--security", "starttls", "--user", user, "--password-env", "PW", "--ca-file", ca,
                  "--lang", "en"]
     return swaks_argv, ours_argv
+
+
+def _troubleshooter() -> list[str]:
+    """The ``troubleshooter`` console script that users run (README), as swaks is run as its
+    script; ``PYTHONPATH`` makes it run the measured checkout's code. ``python -m troubleshooter``
+    where the script is not installed."""
+    script = shutil.which("troubleshooter", path=os.path.dirname(sys.executable))
+    return [script] if script else [sys.executable, "-m", "troubleshooter"]
 
 
 def bench_swaks(runs: int, delay: float, compare: str | None = None) -> None:
@@ -176,6 +184,7 @@ def bench_swaks(runs: int, delay: float, compare: str | None = None) -> None:
     cpu = {name: statistics.median(c for _, c in found) for name, found in loopback.items()}
     print(f"STARTTLS + verified certificate + AUTH PLAIN + QUIT, whole process, {runs} runs each (alternated), "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"  diagnose run as: {' '.join(_troubleshooter())} diagnose …")
     link_title = f"link, RTT {2 * delay * 1000:.0f} ms"
     print(f"  {'':<36} {'loopback (CPU)':>25} {link_title:>20}  waits for the server")
     labels = {"swaks": "swaks (baseline)", "diagnose": "troubleshooter diagnose",
