@@ -289,3 +289,22 @@ def test_a_certificate_time_the_stdlib_refuses_is_refused(shown):
 
     with pytest.raises(ValueError):
         cert_time_to_seconds(shown)
+
+
+@pytest.mark.parametrize("text", [
+    "127.0.0.1", "0.0.0.0", "::1", "::ffff:1.2.3.4", "2001:db8::", "1:2:3:4:5:6:7:8", "fe80::1%eth0",
+    "::1%2", "01.2.3.4", "1.2.3", "256.1.1.1", " 1.2.3.4", "1.2.3.4%eth0", "fe80::1%", "fe80::1%a%b",
+    "2001:db8::1::2", "1:2:3:4:5:6:7:8:9", "[::1]", "0x7f.1.1.1", "smtp.seznam.cz", "localhost", "",
+    "1.2.3.4\x00", "\udc80", "١.٢.٣.٤",
+])
+def test_an_ip_address_is_told_as_the_ipaddress_module_tells_it(text):
+    import ipaddress
+
+    from troubleshooter.probes.tls import is_ip_address
+
+    try:
+        ipaddress.ip_address(text)
+        expected = True
+    except ValueError:
+        expected = False
+    assert is_ip_address(text) is expected

@@ -153,7 +153,7 @@ class _Probe:
             self.facts["addresses"] = self.addresses
             self.end(True, "vetted: " + ", ".join(self.addresses))
             return
-        if _is_ip_address(self.settings.host):  # nothing to look up (and no resolver thread to start)
+        if tls.is_ip_address(self.settings.host):  # nothing to look up (and no resolver thread to start)
             self.addresses = [self.settings.host]
             self.facts["addresses"] = self.addresses
             self.end(True, self.settings.host)
@@ -506,16 +506,6 @@ class _Probe:
         if exc.reason == "closed" and self.current == "banner":
             return "server-unavailable"
         return "protocol-error"
-
-
-def _is_ip_address(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _connect_error(exc: OSError) -> str:

@@ -11,7 +11,6 @@ what is wrong (never quoting the value); both return the form to send.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from troubleshooter.safe_text import control_characters
@@ -32,6 +31,8 @@ def _printable(text: str) -> bool:
 def domain(text: str) -> str:
     """A domain (ASCII, IDNA-encoded if need be) or an address literal ``[1.2.3.4]``."""
     if text.startswith("[") and text.endswith("]"):
+        import ipaddress  # only for an address literal: a costly import diagnose otherwise skips
+
         inner = text[1:-1]
         ipaddress.ip_address(inner[5:] if inner.lower().startswith("ipv6:") else inner)  # ValueError
         return text

@@ -8,8 +8,8 @@ the verdict matches what the website would see.
 
 from __future__ import annotations
 
-import ipaddress
 import os
+import socket
 import ssl
 import time
 from typing import Any
@@ -196,6 +196,24 @@ def name_matches(host: str, names: list[str]) -> bool:
     return False
 
 
+def is_ip_address(text: str) -> bool:
+    """An IPv4 or IPv6 address (an IPv6 one may name its zone, ``fe80::1%eth0``), as
+    ``ipaddress.ip_address`` accepts them. Read by the socket module (``inet_pton``), which a
+    check has loaded anyway: ``ipaddress`` is one of the costlier imports of a ``diagnose`` run."""
+    address, percent, zone = text.partition("%")
+    if percent:
+        return bool(zone) and "%" not in zone and _parses(socket.AF_INET6, address)
+    return _parses(socket.AF_INET, text) or _parses(socket.AF_INET6, text)
+
+
+def _parses(family: int, text: str) -> bool:
+    try:
+        socket.inet_pton(family, text)
+    except (OSError, ValueError):  # not an address of the family; a NUL or surrogate in it
+        return False
+    return True
+
+
 _TWO_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu"}
 
 
@@ -206,11 +224,8 @@ def registered_domain(name: str) -> str | None:
     from "someone else's server".
     """
     name = name.lower().strip().rstrip(".").removeprefix("*.")
-    try:
-        ipaddress.ip_address(name)
+    if is_ip_address(name):
         return None
-    except ValueError:
-        pass
     labels = [label for label in name.split(".") if label]
     if len(labels) < 2:
         return labels[0] if labels else None  # "localhost": its own domain
