@@ -7,8 +7,10 @@ import base64
 import io
 from dataclasses import dataclass
 
+import pytest
+
 from troubleshooter.limits import PASTE_LIMIT, cut_note, cut_paste, read_line, read_stdin
-from troubleshooter.redaction import MARKER, Secrets, hidden_field, scrub, scrub_auth
+from troubleshooter.redaction import MARKER, Secrets, hidden_field, scrub, scrub_auth, secret_forms
 from troubleshooter.safe_text import control_characters, visible, visible_line
 
 PASSWORD = "Tajn3+/heslo é"
@@ -30,6 +32,15 @@ def test_every_form_of_a_secret_is_scrubbed_with_one_marker():
     assert scrubbed == {"a": [MARKER, 1], "b": [None, MARKER]}
     assert scrub(f"x{PASSWORD}y", PASSWORD) == f"x{MARKER}y"
     assert Secrets().scrub("nothing") == "nothing"
+
+
+@pytest.mark.parametrize("password", ["Tajn3+/heslo é", "a b+c%d&e=f?g#h", "~._-AZaz09", "€😀\x00\x7f", ""])
+def test_the_url_forms_of_a_secret_are_urllibs(password):
+    from urllib.parse import quote, quote_plus
+
+    raw = password.encode()
+    forms = secret_forms(password)
+    assert not password or {quote(raw, safe=""), quote_plus(raw)} <= forms
 
 
 def test_paste_login_data_is_scrubbed():

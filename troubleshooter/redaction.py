@@ -31,13 +31,24 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import field
 from typing import IO, Any
-from urllib.parse import quote, quote_plus
 
 MARKER = "***"
 
 
 def _b64(data: str) -> str:
     return base64.b64encode(data.encode("utf-8", "surrogatepass")).decode("ascii")
+
+
+# RFC 3986's unreserved characters: what percent-encoding leaves as it is
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _percent_encoded(raw: bytes, space: str = "%20") -> str:
+    """``urllib.parse.quote(raw, safe="")`` (``quote_plus`` with ``space="+"``): a password in a
+    URL or a form body. Written out because importing urllib.parse (and the ipaddress module it
+    imports) for this would be a large share of what diagnose imports beyond asyncio and ssl."""
+    return "".join(chr(byte) if byte in _UNRESERVED else space if byte == 0x20 else f"%{byte:02X}"
+                   for byte in raw)
 
 
 def secret_forms(value: str, username: str = "") -> set[str]:
@@ -48,7 +59,7 @@ def secret_forms(value: str, username: str = "") -> set[str]:
         return set()
     raw = value.encode("utf-8", "surrogatepass")  # a password read with surrogateescape too
     forms = {value, value.strip(), _b64(value), _b64(value).rstrip("="),
-             quote(raw, safe=""), quote_plus(raw), visible(value), visible(value, keep=""),
+             _percent_encoded(raw), _percent_encoded(raw, space="+"), visible(value), visible(value, keep=""),
              json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1], repr(value)[1:-1]}
     for authzid in ("", username) if username else ("",):
         plain = f"{authzid}\0{username}\0{value}"
