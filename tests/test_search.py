@@ -192,6 +192,30 @@ def test_czech_negation_moves_to_the_auxiliary() -> None:
     assert search.ask("server nebyl nalezen", "cs").matches[0].article_id == "error-host-not-found"
 
 
+def test_a_negated_auxiliary_or_a_particle_says_no_more_than_the_plain_one() -> None:
+    """ "nemůže", "nemáme", "nechce" are as empty as "může", "máme", "chce" ("nemůže" reached an
+    unrelated lemma, "nemáme" was read as a typo of "malý"); "přesně", "prý" are particles."""
+    from troubleshooter.knowledge.function_words import FUNCTION_WORDS, says_trouble
+
+    for word in ("nemůže", "nemáme", "nechce", "nemůžu", "přesně", "prý", "dám"):
+        assert fold(word) in FUNCTION_WORDS, word
+    assert "nejde" not in FUNCTION_WORDS and says_trouble(["nemuze"])  # still a negation
+    assert "nelze" not in FUNCTION_WORDS  # "Nelze navázat spojení": a red message's head
+    for question, expected in (("pise neco jako ze se to nemuze prihlasit ke schrance",
+                                "could-not-authenticate"), ("smtp je jako co presne", "what-is-smtp")):
+        assert search.ask(question, "cs").matches[0].article_id == expected, question
+
+
+def test_an_english_ing_or_ed_form_is_its_word_not_a_typo() -> None:
+    """ "filling" is no typo of "filing" (mailbox-full's "full"): it is "fill", a light word."""
+    index = index_module.index_for()
+    [filling] = search.analyse("filling", index)
+    assert not filling.fuzzy and filling.weight < 1
+    question = ("Hello, I'm filling in the SMTP setting and I'm not sure what goes into the server field"
+                " - is it just my domain?")
+    assert search.ask(question, "en").matches[0].article_id == "field-host"
+
+
 def test_a_question_that_says_nothing_is_wrong_gets_the_fields_article() -> None:
     from troubleshooter.knowledge.function_words import says_trouble
 
@@ -222,6 +246,17 @@ def test_a_provider_named_by_its_word_is_named_though_the_word_is_also_common() 
     for question in ("jaké číslo portu používá Seznam?", "seznam.cz ssl 465 nebo 587?"):
         assert search.ask(question, "cs").matches[0].article_id == "provider-seznam", question
     assert search.ask("náš server je na seznamu blokovaných", "cs").matches[0].article_id == "ip-blocklisted"
+
+
+def test_a_provider_named_by_its_host_is_named_though_its_name_is_two_words() -> None:
+    """ "smtp.office365.com" is Microsoft 365's: its article, not the OAuth one that has the same
+    name in its title, answers "smtp.office365.com settings"."""
+    index = index_module.index_for()
+    assert search.named_providers("je smtp.office365.com server?", index) == {"provider-microsoft365"}
+    assert search.named_providers("jaký port má Seznam", index) == {"provider-seznam"}
+    for question, lang in (("smtp.office365.com settings for the website", "en"),
+                           ("je smtp.office365.com server pro Microsoft 365?", "cs")):
+        assert search.ask(question, lang).matches[0].article_id == "provider-microsoft365", question
 
 
 def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_follows_the_dash() -> None:

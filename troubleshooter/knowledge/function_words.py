@@ -25,7 +25,7 @@ CZECH = {
         skoro uplne docela celkem hodne trochu nejak nejako nak jakoby prave sice vsak totiz
         stejne zase dokonce akorat hlavne zejmena normalne tady tam onde nekde nikde
         vzdycky vzdy nikdy obcas porad ihned rovnou spis spise radsi radeji vubec beztak stejne
-        zrejme evidentne samozrejme jasne primo driv drive predtim moc
+        zrejme evidentne samozrejme jasne primo driv drive predtim moc presne pry
     """,
     "greetings and politeness": """
         dobry dobre dobrou den vecer rano zdravim zdravime ahoj cau nazdar dekuji dekuju dekujeme
@@ -57,7 +57,7 @@ CZECH = {
         by bych bys bychom byste aby abych abys abychom abyste kdyby kdybych kdybychom mam mas ma
         mame mate maji mel mela melo meli mely mit muzu mohu muzes muze muzeme muzete mohou muzou
         mohl mohla mohli moci musim musis musi musime musite museji muset musel musela smim smi
-        lze dat davat dal dala dali delat udelat udelal udelala
+        lze dat dam dame davat dal dala dali delat udelat udelal udelala chce sem
         neni nejsou nejsem nebyl nebyla nebylo nebyli nebyly
     """,
     "prepositions and conjunctions": """
@@ -72,12 +72,12 @@ ENGLISH = {
         just really actually basically still also even only very quite anyway maybe perhaps
         already yet ever never simply somehow probably apparently honestly exactly
         certainly totally kind sort like well oh okay so too either neither rather now then
-        there here always sometimes many much lot lots quick quickly
+        there here always sometimes many much lot lots quick quickly seem seems seemed sure
     """,
     "greetings and politeness": """
         please hi hello hey thanks thank dear regards cheers sir madam morning afternoon
         evening help problem issue question wondering wonder good advance appreciate appreciated
-        grateful sorry apologies apologise apologize kindly hope team folks guys
+        grateful sorry apologies apologise apologize kindly hope team folks guys pls plz
     """,
     "pronouns": """
         i me my mine myself we us our ours ourselves you your yours yourself he him his she her
@@ -89,7 +89,7 @@ ENGLISH = {
         is are was were be been being am do does did doing done have has had having can could
         should would will shall may might must don doesn didn isn aren wasn weren won wouldn
         couldn shouldn haven hasn hadn ll ve re get gets got getting need needs want wants
-        put
+        put cant
     """,
     "prepositions and conjunctions": """
         a an the and or but if then so of to in on at for from by with about into onto as than
@@ -103,7 +103,12 @@ def _words(groups: dict[str, str]) -> frozenset[str]:
     return frozenset(word for text in groups.values() for word in text.split())
 
 
-FUNCTION_WORDS: frozenset[str] = _words(CZECH) | _words(ENGLISH)
+# Czech negates a verb with "ne-": a negated auxiliary ("nemůže", "nemáme", "nechce") is as
+# empty as the plain one; that it negates still counts (see says_trouble). Not "nelze": Czech
+# red messages start with it ("Nelze navázat spojení", "Nelze se připojit").
+NEGATED: frozenset[str] = frozenset("ne" + w for w in CZECH["auxiliaries and modal verbs"].split()
+                                    if not w.startswith("ne") and w != "lze")
+FUNCTION_WORDS: frozenset[str] = _words(CZECH) | _words(ENGLISH) | NEGATED
 # Greetings and politeness frame a message and are no part of the question at all: a title
 # that repeats the question's words ("Co je SMTP") answers "Dobrý den, co je SMTP?" too.
 POLITENESS: frozenset[str] = frozenset(

@@ -333,8 +333,8 @@ def build_index(articles: ArticleSet) -> Index:
 def provider_words(vocabulary: set[str], articles: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     """From data/providers.yaml: a known provider's e-mail domains and SMTP hosts -> the word the
     articles name it by: its id ("seznam" for email.cz, "outlook" for hotmail.com), or else the
-    words of its name the articles use ("microsoft 365" for office365.com); and a provider's
-    id, when the articles use it, -> the provider's article ("seznam" -> provider-seznam)."""
+    words of its name the articles use ("microsoft 365" for office365.com); and that word -> the
+    provider's article ("seznam" -> provider-seznam, "microsoft 365" -> provider-microsoft365)."""
     from troubleshooter.probes.providers import providers
 
     hosts: dict[str, str] = {}
@@ -345,8 +345,8 @@ def provider_words(vocabulary: set[str], articles: set[str]) -> tuple[dict[str, 
         if word:
             for host in (*provider.domains, *provider.hostnames):
                 hosts[host] = word
-        if provider.id in vocabulary and provider.article in articles:
-            articles_by_word[provider.id] = provider.article
+        if word and provider.article in articles:  # "microsoft 365" only ever comes from a host
+            articles_by_word[word] = provider.article
     return hosts, articles_by_word
 
 

@@ -163,6 +163,15 @@ def _word_terms(word: str, index: Index) -> QueryWord | None:
         return QueryWord(word, tuple(sorted(terms)), weight=LIGHT_WEIGHT if light else 1.0)
     if folded in LIGHT_WORDS:
         return QueryWord(word, (), weight=LIGHT_WEIGHT)
+    # An English -ing or -ed form of a word the articles or the word lists know ("filling",
+    # "typing") is that word, not a typo of another ("filling" is no "filing", "full").
+    for base in _english_bases(folded):
+        if base in FUNCTION_WORDS:
+            return None
+        known = set(index.surface.get(base, ())) | ({base} if base in index.postings else set())
+        if known or base in LIGHT_WORDS:
+            light = base in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(known)
+            return QueryWord(word, tuple(sorted(known)), weight=LIGHT_WEIGHT if light else 1.0)
     guess = _typo(folded, index)
     if guess is None:
         return None
@@ -180,14 +189,31 @@ def question_words(question: str, index: Index) -> list[str]:
             continue
         host = word.rpartition("@")[2].strip(".")
         labels = host.split(".")
-        named = next((index.hosts[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
-                      if d in index.hosts), None)
+        named = _provider_word(word, index)
         if named is None:  # its domain's labels the articles use ("zen.spamhaus.org"), never the ending
             domain = labels[1:-1] if len(labels) > 2 else labels[:-1]
             known = [label for label in domain if label in index.postings or label in index.surface]
             named = " ".join(known)
         found.extend(named.split() if named else [word])
     return found
+
+
+def _provider_word(host: str, index: Index) -> str | None:
+    """The word naming the known provider a host or address belongs to ("smtp.seznam.cz": "seznam")."""
+    labels = host.rpartition("@")[2].strip(".").split(".")
+    return next((index.hosts[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
+                 if d in index.hosts), None)
+
+
+def named_providers(question: str, index: Index) -> set[str]:
+    """The articles of the providers a question names by their word ("Seznam") or a host or
+    address of theirs ("smtp.office365.com": provider-microsoft365)."""
+    named = set()
+    for word in words_and_hosts(question):
+        key = _provider_word(word, index) if is_host(word) else fold(word)
+        if key in index.providers:
+            named.add(index.providers[key])
+    return named
 
 
 def analyse(question: str, index: Index, tokens: list[str] | None = None) -> list[QueryWord]:
@@ -238,6 +264,16 @@ def _declined(folded: str, index: Index) -> set[str]:
         if terms:
             return terms
     return set()
+
+
+def _english_bases(folded: str) -> list[str]:
+    """"filling" → fill, "typing" → type, "saved" → save, "stopped" → stop."""
+    for ending in ("ing", "ed"):
+        stem_ = folded[: -len(ending)]
+        if folded.endswith(ending) and len(stem_) >= 3:
+            doubled = [stem_[:-1]] if stem_[-1] == stem_[-2] and stem_[-1] not in "aeiou" else []
+            return [base for base in (stem_, stem_ + "e", *doubled) if len(base) >= 4]
+    return []
 
 
 def _typo(folded: str, index: Index) -> tuple[str, ...] | None:
@@ -349,7 +385,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     named = {number for q in query if q.weight == 1.0 for t in q.terms for number in index.named_by(t)}
     # A provider the question names by its word ("Seznam", "smtp.seznam.cz"), though a title has
     # the word in lowercase too ("seznam" is also a list): its article, as NAMED.
-    providers = {index.providers[w] for w in map(fold, asked_words) if w in index.providers}
+    providers = named_providers(question, index)
     named.update(n for n, doc in enumerate(index.docs) if doc.article_id in providers)
     for number in named & scores.keys():
         scores[number] *= 1 + NAMED
