@@ -8,10 +8,10 @@ cheap; a missing, stale or unwritable cache only costs the parse.
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import json
 import os
-import zlib
 from collections.abc import Collection
 from typing import Any
 
@@ -105,5 +105,6 @@ def prune_cached(prefix: str, like: str, keep: int = KEEP_PER_PREFIX, spare: Col
 
 def content_key(path: str | os.PathLike[str], raw: bytes) -> str:
     """A key for a file's exact content (a same-size edit within one mtime tick counts too)."""
-    where = zlib.crc32(os.path.realpath(path).encode())
-    return f"{_DATA_FORMAT}-{where:08x}-{zlib.crc32(raw):08x}-{len(raw):x}"
+    # binascii's CRC-32 is zlib's (same function, same values); the ssl module has loaded it
+    where = binascii.crc32(os.path.realpath(path).encode())
+    return f"{_DATA_FORMAT}-{where:08x}-{binascii.crc32(raw):08x}-{len(raw):x}"
