@@ -183,19 +183,20 @@ def hidden_field(default: str = "") -> Any:
 
 
 # -- login data in a paste -------------------------------------------------------------------
+# Compiled on the first paste (re's own cache), not when a command that reads none imports this.
 # "AUTH PLAIN dXNlcgBwYXNz" / "AUTH LOGIN dXNlcg==" / "AUTH XOAUTH2 …": the mechanism stays
-_AUTH_WITH_DATA = re.compile(
-    r"(\bAUTH[ \t]+(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI))[ \t]+"
-    r"(?!(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI|SCRAM-SHA-\d+|ANONYMOUS)\b)[^\s]+",
-    re.IGNORECASE)  # not a server's "250-AUTH LOGIN PLAIN": mechanism names are no login data
+_AUTH_WITH_DATA = (
+    r"(?i)(\bAUTH[ \t]+(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI))[ \t]+"
+    r"(?!(?:PLAIN|LOGIN|CRAM-MD5|DIGEST-MD5|XOAUTH2|OAUTHBEARER|NTLM|GSSAPI|SCRAM-SHA-\d+|ANONYMOUS)\b)[^\s]+"
+)  # not a server's "250-AUTH LOGIN PLAIN": mechanism names are no login data
 # a line (or a CLIENT -> SERVER: segment) that is nothing but a base64 token: an answer to 334
-_CLIENT_TOKEN = re.compile(r"((?:CLIENT\s*->\s*SERVER|C)\s*:\s*)([A-Za-z0-9+/]{4,}={0,2})(?=\s|$)")
+_CLIENT_TOKEN = r"((?:CLIENT\s*->\s*SERVER|C)\s*:\s*)([A-Za-z0-9+/]{4,}={0,2})(?=\s|$)"
 
 
 def scrub_auth(text: str) -> str:
     """A pasted dialogue with AUTH data and base64 answers to ``334`` replaced by the marker."""
-    text = _AUTH_WITH_DATA.sub(lambda m: f"{m[1]} {MARKER}", text)
-    return _CLIENT_TOKEN.sub(lambda m: f"{m[1]}{MARKER}" if _is_token(m[2]) else m[0], text)
+    text = re.sub(_AUTH_WITH_DATA, lambda m: f"{m[1]} {MARKER}", text)
+    return re.sub(_CLIENT_TOKEN, lambda m: f"{m[1]}{MARKER}" if _is_token(m[2]) else m[0], text)
 
 
 def _is_token(word: str) -> bool:
