@@ -216,6 +216,25 @@ def test_an_english_ing_or_ed_form_is_its_word_not_a_typo() -> None:
     assert search.ask(question, "en").matches[0].article_id == "field-host"
 
 
+def test_two_words_typed_apart_that_the_articles_write_as_one_are_one() -> None:
+    """Phone typing splits compounds ("pass word", "e mail"); a verb and its particle stay two
+    ("set up" is no "setup", the set-up guide's noun)."""
+    index = index_module.index_for()
+    assert search.question_words("pass word field, e mail", index) == ["password", "field", "email"]
+    assert search.question_words("what if smtp is not set up", index)[-2:] == ["set", "up"]
+    assert search.ask("pass word field is it my email pass?", "en").matches[0].article_id == "field-password"
+
+
+def test_a_product_the_question_says_it_does_not_use_is_not_its_subject() -> None:
+    """ "My website isn't on Mioweb, it's WordPress": Mioweb's articles are not the answer."""
+    question = ("Hello, my website isn't on Mioweb, it's an ordinary WordPress install. "
+                "How do I set up SMTP there?")
+    assert search.ask(question, "en").matches[0].article_id == "wordpress-smtp-plugins"
+    czech = search.ask("Web nemáme na Miowebu, ale na vlastním WordPressu. Jak tam nastavím SMTP?", "cs")
+    assert czech.matches[0].article_id != "mioweb-smtp-setting"
+    assert search.ask("v miowebu nejde nastavit smtp", "cs").matches[0].article_id == "mioweb-smtp-setting"
+
+
 def test_a_question_that_says_nothing_is_wrong_gets_the_fields_article() -> None:
     from troubleshooter.knowledge.function_words import says_trouble
 

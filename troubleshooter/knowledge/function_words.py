@@ -187,6 +187,15 @@ def _is_trouble(word: str) -> bool:
     return word.isdigit() and len(word) == 3 and word[0] in "45" and word[1] in "012345"  # 421, 535, not 465
 
 
+# "My website isn't on Mioweb", "web nemáme na Miowebu": a product named just after one of these
+# is the one the question is *not* about (see search.rank).
+DENYING: frozenset[str] = _words({
+    "en": "not isn isnt aren arent don dont doesn doesnt no never",
+    "cs": "nemame nemam neni nejsme nejsem nepouzivame nepouzivam nemaji nebezi",
+})
+DENIED_SPAN = 3  # words after the denying word
+
+
 # A support e-mail ends with a closing and a name ("Děkuji, Jana Nováková", "Thanks in
 # advance, John"): what follows the last closing word, when it is a few words only, is a
 # signature, and a name in it must not match an example address in an article.

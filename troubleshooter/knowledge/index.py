@@ -99,6 +99,10 @@ class Index:
                            if (found := frozenset(t for t in doc.head_terms if t in terms or t.isdigit()))}
         return self._names
 
+    def name_terms(self) -> frozenset[str]:
+        """Every name some title gives (see :meth:`names`)."""
+        return frozenset().union(*self.names().values())
+
     def troubled(self) -> frozenset[int]:
         """Documents whose title head says something is wrong (see function_words.says_trouble)."""
         if self._troubled is None:

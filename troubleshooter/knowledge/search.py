@@ -29,6 +29,8 @@ from typing import Any
 from troubleshooter.i18n import Lang
 from troubleshooter.knowledge import phrases
 from troubleshooter.knowledge.function_words import (
+    DENIED_SPAN,
+    DENYING,
     FILL_IN,
     FUNCTION_WORDS,
     LIGHT_WEIGHT,
@@ -195,7 +197,27 @@ def question_words(question: str, index: Index) -> list[str]:
             known = [label for label in domain if label in index.postings or label in index.surface]
             named = " ".join(known)
         found.extend(named.split() if named else [word])
-    return found
+    return _joined(found, index)
+
+
+def _joined(tokens: list[str], index: Index) -> list[str]:
+    """Two words typed apart that the articles write as one ("pass word", "e mail", "web site");
+    not a verb and its particle ("set up" is no "setup", the noun of the set-up guide)."""
+    joined: list[str] = []
+    skip = False
+    for first, second in zip(tokens, [*tokens[1:], ""], strict=True):
+        if skip:
+            skip = False
+            continue
+        word = fold(first) + fold(second)
+        if (second and first.isalpha() and second.isalpha() and len(word) >= 5
+                and FUNCTION_WORDS.isdisjoint((word, fold(first), fold(second)))
+                and (word in index.postings or word in index.surface)):
+            joined.append(first + second)
+            skip = True
+        else:
+            joined.append(first)
+    return joined
 
 
 def _provider_word(host: str, index: Index) -> str | None:
@@ -330,7 +352,7 @@ class Hit:
 def rank(question: str, lang: Lang, index: Index, limit: int = 5,
          context: SearchContext | None = None) -> list[Hit]:
     question = without_signature(question)
-    asked_words = question_words(question, index)
+    asked_words = _without_denied_names(question_words(question, index), index)
     query = analyse(question, index, asked_words)
     if not query:
         return []
@@ -426,6 +448,21 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     if _nothing_specific(query, asked, index):  # "smtp": a tie by construction; the start answers it
         ordered.sort(key=lambda h: START not in h.doc.related)
     return ordered[:limit]
+
+
+def _without_denied_names(tokens: list[str], index: Index) -> list[str]:
+    """The question's words without a product it says it does not use ("isn't on Mioweb")."""
+    names = index.name_terms()
+    kept: list[str] = []
+    denied_until = -1
+    for number, word in enumerate(tokens):
+        folded = fold(word)
+        if folded in DENYING:
+            denied_until = number + DENIED_SPAN
+        elif number <= denied_until and names.intersection(index.surface.get(folded, (folded,))):
+            continue
+        kept.append(word)
+    return kept
 
 
 def _asked(question_words: list[str], index: Index) -> set[str]:
