@@ -27,12 +27,14 @@ from functools import cache
 # U+2028/2029 break lines in some terminals and widgets.
 _BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _ALWAYS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI_AND_SEPARATORS + "\ud800-\udfff"
+_BREAKS = "\t\n"  # escaped unless kept
 
 
 @cache
-def _pattern(keep: str) -> re.Pattern[str]:
-    extra = "".join(c for c in "\t\n" if c not in keep)
-    return re.compile(f"[{_ALWAYS}{re.escape(extra)}]" if extra else f"[{_ALWAYS}]")
+def _pattern() -> re.Pattern[str]:
+    """One pattern for every ``keep``: a class this large takes a while to compile, so tabs and
+    line breaks that are not kept are found with ``str`` methods instead."""
+    return re.compile(f"[{_ALWAYS}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -44,12 +46,16 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str, keep: str = "\n\t") -> str:
     """``text`` with every control, bidi-control and separator character written as an escape."""
-    return _pattern(keep).sub(_escape, text)
+    shown = _pattern().sub(_escape, text)
+    for char in _BREAKS:  # the escapes written above hold no tab or line break
+        if char not in keep and char in shown:
+            shown = shown.replace(char, f"\\x{ord(char):02x}")
+    return shown
 
 
 def visible_line(text: str) -> str:
     """One line: tabs and line breaks escaped too."""
-    return _pattern("").sub(_escape, text)
+    return visible(text, keep="")
 
 
 def dumps(data: object, indent: int | None = 2) -> str:
@@ -63,4 +69,14 @@ def dumps(data: object, indent: int | None = 2) -> str:
 
 def control_characters(text: str, keep: str = "\n\t") -> list[tuple[int, str]]:
     """Where :func:`visible` would change ``text``: (offset, character) of each."""
-    return [(m.start(), m[0]) for m in _pattern(keep).finditer(text)]
+    found = [(m.start(), m[0]) for m in _pattern().finditer(text)]
+    breaks = [(offset, char) for char in _BREAKS if char not in keep for offset in _offsets(text, char)]
+    return sorted(found + breaks) if breaks else found
+
+
+def _offsets(text: str, char: str) -> list[int]:
+    offsets, at = [], text.find(char)
+    while at >= 0:
+        offsets.append(at)
+        at = text.find(char, at + 1)
+    return offsets
