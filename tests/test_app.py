@@ -127,6 +127,30 @@ async def test_main_flow_to_resolved_without_probes(lang):
         assert word in visible_text(app), visible_text(app)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_focus_goes_straight_to_the_first_choice(monkeypatch, size):
+    """At start the keys go to the first node's first choice, and nothing takes the focus
+    before it: Textual's automatic focus would give it to the article pane (the first focusable
+    widget, hidden while the content loads), restyled then on taking and on losing it."""
+    from troubleshooter.ui.app.screen import ConversationScreen
+    from troubleshooter.ui.app.widgets import ChoiceButton
+
+    given: list[str] = []
+    set_focus = ConversationScreen.set_focus
+
+    def recording_set_focus(screen, widget, *args, **kwargs):
+        if widget is not None:
+            given.append(type(widget).__name__)
+        return set_focus(screen, widget, *args, **kwargs)
+
+    monkeypatch.setattr(ConversationScreen, "set_focus", recording_set_focus)
+    app = make_app("en")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, ChoiceButton) and app.focused.number == 1
+        assert given == ["ChoiceButton"]
+
+
 async def test_probes_green_path(smtp_server):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -279,7 +303,7 @@ async def test_content_that_fails_to_load_is_said_not_hidden(monkeypatch, lang):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.conversation.session is None
-        assert not app.query_one("#body").has_class("loading")
+        assert app.query_one("#body").display
         shown = visible_text(app)
         assert "PermissionError" in shown
         assert ("nepodařilo načíst" if lang == "cs" else "could not be loaded") in shown

@@ -91,9 +91,9 @@ class TroubleshooterApp(QuietCrash):
         errors = [d for d in startup.diagnostics if d.severity == "error"] if startup else []
         if errors:
             self.notify(tr("content.errors", self.lang, count=len(errors)), severity="warning")
-        # Shown before the pane renders into it: un-hidden after, every widget just styled
-        # would be styled again.
-        self.main_screen.query_one("#body").remove_class("loading")
+        # Shown before the pane renders into it: un-hidden after, every widget just drawn
+        # would be laid out again.
+        self.main_screen.query_one("#body").display = True
         await self.conversation.start(session, problem)
         # The articles (and the Markdown widget's module) load in a worker thread that competes
         # for the interpreter: never before the first screen is drawn. The chat mounts its blocks

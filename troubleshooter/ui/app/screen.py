@@ -28,6 +28,10 @@ WIDE = 100  # columns from which the article pane sits beside the conversation
 
 class ConversationScreen(Screen):
     BINDINGS = make_bindings()
+    # No focus until the answer area puts it on the first choice or field: Textual's automatic
+    # focus would take the first focusable widget, the article pane (hidden while the content
+    # loads, and on narrow terminals), and restyle it on taking the focus and on losing it.
+    AUTO_FOCUS = ""
     HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (WIDE, "wide")]
 
     article_open: reactive[bool | None] = reactive(None, init=False)  # None: automatic by width
@@ -44,8 +48,11 @@ class ConversationScreen(Screen):
         self.set_class(app.size.width >= WIDE, "wide")
         yield TopBar(" …", id="topbar")
         # Hidden until the content arrives: the first paint is then the top bar and key line
-        # only, not a full empty layout that is laid out again a moment later.
-        with Horizontal(id="body", classes="loading"):
+        # only, not a full empty layout that is laid out again a moment later. Hidden by its
+        # inline style, not a class: un-hiding it then lays it out without restyling it all.
+        body = Horizontal(id="body")
+        body.display = False
+        with body:
             yield ConversationPane(app.policy, blink=app.blink, id="main")
             yield ArticlePane(app.articles, id="article")
         yield QuestionBox(getattr(app.args, "kb", None), app.lang, blink=app.blink, id="ask")
