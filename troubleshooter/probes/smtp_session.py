@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from troubleshooter.redaction import Secrets
 
@@ -44,8 +44,7 @@ class ProtocolError(Exception):
         self.sample = sample
 
 
-@dataclass(slots=True)
-class Deadline:
+class Deadline(NamedTuple):  # the immutable records here are NamedTuples: see registry.ProbeSpec
     """One point in monotonic time that every operation of a probe must finish by."""
 
     at: float
@@ -70,8 +69,7 @@ class Deadline:
             raise DeadlineExceeded from None
 
 
-@dataclass(slots=True)
-class Reply:
+class Reply(NamedTuple):
     """One (possibly multi-line) SMTP reply."""
 
     code: int
