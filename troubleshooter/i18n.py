@@ -92,19 +92,37 @@ def detect_lang(explicit: str | None = None, environ: Mapping[str, str] | None =
 
 @cache
 def catalog() -> dict[str, Text]:
-    """All UI strings, merged from the per-area catalogue files; a key may be defined once."""
-    from troubleshooter import yamlio
+    """All UI strings, merged from the per-area catalogue files; a key may be defined once.
 
-    merged: dict[str, Text] = {}
+    The merged catalogue is cached as one entry keyed by every file's name and content, so a
+    start reads one cached file rather than one per area."""
+    from troubleshooter import cache
+
     # os.path, not importlib.resources nor pathlib: imports diagnose would not otherwise make
     folder = os.path.join(os.path.dirname(__file__), "data", "strings")
+    contents = []
     for name in sorted(os.listdir(folder)):
-        if not name.endswith(".yaml"):
-            continue
+        if name.endswith(".yaml"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                contents.append((name, handle.read()))
+    key = cache.content_key(folder, b"".join(b"%s\0%d\0%s" % (name.encode(), len(raw), raw)
+                                             for name, raw in contents))
+    merged = cache.read_cached("strings", key)
+    if not isinstance(merged, dict):
+        merged = _merged(folder, [name for name, _ in contents])
+        cache.store_cached("strings", key, merged)
+    return {key: Text(cs, en) for key, (cs, en) in merged.items()}
+
+
+def _merged(folder: str, names: list[str]) -> dict[str, tuple[str, str]]:
+    from troubleshooter import yamlio
+
+    merged: dict[str, tuple[str, str]] = {}
+    for name in names:
         for key, value in (yamlio.load(os.path.join(folder, name), f"strings/{name}").data or {}).items():
             if key in merged:
                 raise KeyError(f"UI string {key!r} defined twice (strings/{name})")
-            merged[key] = Text(cs=str(value["cs"]), en=str(value["en"]))
+            merged[key] = (str(value["cs"]), str(value["en"]))
     return merged
 
 
