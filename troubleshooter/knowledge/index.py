@@ -77,6 +77,7 @@ class Index:
     _head_owner: dict[str, list[int]] | None = field(default=None, repr=False)
     _troubled: frozenset[int] | None = field(default=None, repr=False)
     _names: dict[int, frozenset[str]] | None = field(default=None, repr=False)
+    _name_terms: frozenset[str] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -101,7 +102,9 @@ class Index:
 
     def name_terms(self) -> frozenset[str]:
         """Every name some title gives (see :meth:`names`)."""
-        return frozenset().union(*self.names().values())
+        if self._name_terms is None:
+            self._name_terms = frozenset().union(*self.names().values())
+        return self._name_terms
 
     def troubled(self) -> frozenset[int]:
         """Documents whose title head says something is wrong (see function_words.says_trouble)."""
