@@ -247,6 +247,19 @@ def test_a_question_that_says_nothing_is_wrong_gets_the_fields_article() -> None
     assert search.ask("sender address rejected", "en").matches[0].article_id == "error-sender-rejected"
 
 
+def test_not_knowing_is_no_trouble() -> None:
+    """ "nevím, co napsat", "I don't understand it", "I'm not sure" ask what to do: they do not
+    make the question one about something being wrong (which ranked error articles first)."""
+    from troubleshooter.knowledge.function_words import trouble_words
+
+    assert trouble_words(["nevim", "co", "napsat"]) == set()
+    assert trouble_words(["i", "don", "t", "understand", "it"]) == set()
+    assert trouble_words(["i", "m", "not", "sure", "it", "is", "not", "sent"]) == {"not"}
+    assert trouble_words(["maily", "nechodi"]) == {"nechodi"}
+    question = "Hi, how do I know the SMTP test passed? A message in Czech appeared and I don't understand it."
+    assert search.ask(question, "en").matches[0].article_id == "smtp-test"
+
+
 def test_an_article_that_names_a_product_yields_when_the_question_names_none() -> None:
     index = index_module.index_for()
     names = {index.docs[n].article_id: found for n, found in index.names().items()}

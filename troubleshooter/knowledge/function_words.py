@@ -169,14 +169,25 @@ _NOT_NEGATION = ("nebo", "neco", "nejak", "nejake", "nejaky", "nekd", "nekol", "
                  "need", "netw", "nejlep", "nejvic", "nejvet", "nejnov", "nejcast", "nejspis")
 
 
+# Not knowing is no fault of the setup: "nevím, co napsat", "I don't know what goes where",
+# "I'm not sure", "nerozumím té hlášce" ask what to do, as a question without them does.
+UNSURE: frozenset[str] = _words({
+    "cs": "nevim nevime nevite nevi nerozumim nerozumime netusim netusime nechapu nechapeme nejsem nejsme",
+    "en": "know understand sure idea clue",
+})
+UNSURE_AFTER = 2  # an English negation this many words or fewer before "know", "sure" …
+
+
 def says_trouble(folded_words: list[str]) -> bool:
     """Any word (folded, function words included) that says something is wrong."""
-    return any(map(_is_trouble, folded_words))
+    return bool(trouble_words(folded_words))
 
 
 def trouble_words(folded_words: list[str]) -> set[str]:
     """The words of :func:`says_trouble`."""
-    return set(filter(_is_trouble, folded_words))
+    return {word for number, word in enumerate(folded_words)
+            if _is_trouble(word) and word not in UNSURE
+            and UNSURE.isdisjoint(folded_words[number + 1:number + 1 + UNSURE_AFTER])}
 
 
 def _is_trouble(word: str) -> bool:
