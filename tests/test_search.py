@@ -222,6 +222,7 @@ def test_two_words_typed_apart_that_the_articles_write_as_one_are_one() -> None:
     index = index_module.index_for()
     assert search.question_words("pass word field, e mail", index) == ["password", "field", "email"]
     assert search.question_words("what if smtp is not set up", index)[-2:] == ["set", "up"]
+    assert search.question_words("{ { \r \x0b", index) == [] and not search.ask("{ {", "en").matches
     assert search.ask("pass word field is it my email pass?", "en").matches[0].article_id == "field-password"
 
 

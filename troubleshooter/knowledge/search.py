@@ -205,7 +205,7 @@ def _joined(tokens: list[str], index: Index) -> list[str]:
     not a verb and its particle ("set up" is no "setup", the noun of the set-up guide)."""
     joined: list[str] = []
     skip = False
-    for first, second in zip(tokens, [*tokens[1:], ""], strict=True):
+    for first, second in zip(tokens, [*tokens[1:], ""][: len(tokens)], strict=True):
         if skip:
             skip = False
             continue
