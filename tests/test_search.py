@@ -556,6 +556,12 @@ def test_a_question_of_the_first_titles_words_is_no_tie() -> None:
         result = search.ask(question, lang)
         assert result.confident and not result.close
         assert result.matches[0].article_id == "what-is-smtp"
+    # A title word in another form counts: "odesílatel" is in "Odesílací schránka (e-mail
+    # odesílatele)" too, so the sender-rejected title answers it no more than that one.
+    first, second = search.rank("odesílatel", "cs", index_module.index_for())[:2]
+    assert first.in_title == second.in_title == 1.0
+    sender = search.ask("odesílatel", "cs")
+    assert not sender.confident and sender.close
 
 
 def test_looks_like_error() -> None:

@@ -78,6 +78,7 @@ class Index:
     _troubled: frozenset[int] | None = field(default=None, repr=False)
     _names: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
+    _title_lemmas: dict[int, frozenset[str]] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -99,6 +100,17 @@ class Index:
             self._names = {number: found for number, doc in enumerate(self.docs)
                            if (found := frozenset(t for t in doc.head_terms if t in terms or t.isdigit()))}
         return self._names
+
+    def title_lemmas(self, number: int) -> frozenset[str]:
+        """A document's title words, folded, and their lemmas."""
+        if self._title_lemmas is None:
+            self._title_lemmas = {}
+        found = self._title_lemmas.get(number)
+        if found is None:
+            folded = {fold(w) for w in words(self.docs[number].title)}
+            found = frozenset(folded.union(*(self.surface.get(w, ()) for w in folded)))
+            self._title_lemmas[number] = found
+        return found
 
     def name_terms(self) -> frozenset[str]:
         """Every name some title gives (see :meth:`names`)."""

@@ -398,8 +398,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         in_title.update(found)
         if word not in FUNCTION_WORDS and word not in LIGHT_WORDS:
             saying.update(found)
-    titled_share = {number: count / len(asked) for number, count in in_title.items()}
-    for number, share in titled_share.items():
+    for number, count in in_title.items():
+        share = count / len(asked)
         if share >= 0.5 and number in scores and number in saying:
             scores[number] += TITLE_MATCH * share
     _credit_pairs(query, index, scores)
@@ -435,7 +435,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         if context is not None:
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted),
-                  titled_share.get(number, 0.0), unknown)
+                  _in_title(asked, number, index), unknown)
         current = per_article.get(doc.article_id)
         if current is None:
             per_article[doc.article_id] = hit
@@ -463,6 +463,16 @@ def _without_denied_names(tokens: list[str], index: Index) -> list[str]:
             continue
         kept.append(word)
     return kept
+
+
+def _in_title(asked: set[str], number: int, index: Index) -> float:
+    """The share of the question's words (as the title match counts them) whose word or lemma
+    stands in the document's title ("odesílatel" is in "e-mail odesílatele")."""
+    if not asked:
+        return 0.0
+    title = index.title_lemmas(number)
+    found = sum(1 for word in asked if word in title or not title.isdisjoint(index.surface.get(word, ())))
+    return found / len(asked)
 
 
 def _asked(question_words: list[str], index: Index) -> set[str]:
