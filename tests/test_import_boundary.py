@@ -85,6 +85,7 @@ def test_diagnose_imports_no_parser_nor_record_library(tmp_path: Path) -> None:
     # and urllib.parse (an IP literal is read with socket.inet_pton, a password's URL forms are
     # written by redaction)
     assert not {"shutil", "ipaddress", "urllib.parse"} & set(imported)
+    assert "troubleshooter.yamlio" not in imported  # the catalogues come from the cache
 
 
 _FIRST_SCREEN = """

@@ -12,7 +12,7 @@ import binascii
 import contextlib
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 KEEP_PER_PREFIX = 3
@@ -62,6 +62,17 @@ def read_cached(prefix: str, key: str) -> Any | None:
             return json.load(handle)
     except (OSError, ValueError):
         return None
+
+
+def cached_or_built(prefix: str, key: str, build: Callable[[], Any]) -> Any:
+    """The cached JSON for ``prefix``/``key``; on a miss, what ``build()`` returns, stored for
+    the next start (a catalogue built from YAML: a warm start neither parses nor imports the
+    YAML reader)."""
+    found = read_cached(prefix, key)
+    if found is None:
+        found = build()
+        store_cached(prefix, key, found)
+    return found
 
 
 def has_cached(prefix: str, key: str) -> bool:

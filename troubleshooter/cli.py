@@ -82,7 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     clock.begin()  # --timeout counts from here, or from the process's start in a fresh process
     from troubleshooter.redaction import ShownStream
-    from troubleshooter.yamlio import LibyamlMissing
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     # What a command or the plain mode prints may quote servers, DNS, pastes and articles:
@@ -91,15 +90,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout, sys.stderr = ShownStream(sys.stdout), ShownStream(sys.stderr)  # type: ignore[assignment]
     try:
         return _main(args_list)
-    except LibyamlMissing as exc:  # an installation without libyaml: say how to fix it
-        print(f"troubleshooter: {exc}", file=sys.stderr)
-        return 70
     except BrokenPipeError:  # `troubleshooter … | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a bug of ours: a short note, not a traceback that might quote input
         from troubleshooter.i18n import detect_lang, tr
+        from troubleshooter.yamlio import LibyamlMissing  # here: a warm start parses no YAML
 
+        if isinstance(exc, LibyamlMissing):  # an installation without libyaml: say how to fix it
+            print(f"troubleshooter: {exc}", file=sys.stderr)
+            return 70
         if os.environ.get("TROUBLESHOOTER_DEBUG"):  # the traceback, scrubbed like all output
             import traceback
 

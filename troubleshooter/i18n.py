@@ -96,7 +96,7 @@ def catalog() -> dict[str, Text]:
 
     The merged catalogue is cached as one entry keyed by every file's name and content, so a
     start reads one cached file rather than one per area."""
-    from troubleshooter import cache
+    from troubleshooter.cache import cached_or_built, content_key
 
     # os.path, not importlib.resources nor pathlib: imports diagnose would not otherwise make
     folder = os.path.join(os.path.dirname(__file__), "data", "strings")
@@ -105,12 +105,9 @@ def catalog() -> dict[str, Text]:
         if name.endswith(".yaml"):
             with open(os.path.join(folder, name), "rb") as handle:
                 contents.append((name, handle.read()))
-    key = cache.content_key(folder, b"".join(b"%s\0%d\0%s" % (name.encode(), len(raw), raw)
-                                             for name, raw in contents))
-    merged = cache.read_cached("strings", key)
-    if not isinstance(merged, dict):
-        merged = _merged(folder, [name for name, _ in contents])
-        cache.store_cached("strings", key, merged)
+    key = content_key(folder, b"".join(b"%s\0%d\0%s" % (name.encode(), len(raw), raw)
+                                       for name, raw in contents))
+    merged = cached_or_built("strings", key, lambda: _merged(folder, [name for name, _ in contents]))
     return {key: Text(cs, en) for key, (cs, en) in merged.items()}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from troubleshooter.i18n import Text
 
@@ -23,11 +23,15 @@ class OutcomeInfo(NamedTuple):  # not a frozen dataclass: see registry.ProbeSpec
 
 @cache
 def catalog() -> dict[str, OutcomeInfo]:
-    from troubleshooter import yamlio
+    """Every outcome's texts, from ``data/outcomes.yaml`` — cached as one entry keyed by its
+    content, like the UI strings (:func:`troubleshooter.i18n.catalog`)."""
+    from troubleshooter.cache import cached_or_built, content_key
 
     source = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "outcomes.yaml")
+    with open(source, "rb") as handle:
+        key = content_key(source, handle.read())
     found: dict[str, OutcomeInfo] = {}
-    for outcome_id, entry in (yamlio.load(source, "data/outcomes.yaml").data or {}).items():
+    for outcome_id, entry in cached_or_built("outcomes", key, lambda: _entries(source)).items():
         found[outcome_id] = OutcomeInfo(
             outcome_id,
             Text(**entry["title"]),
@@ -38,6 +42,12 @@ def catalog() -> dict[str, OutcomeInfo]:
             tuple(entry.get("candidates", ())),
         )
     return found
+
+
+def _entries(source: str) -> dict[str, Any]:
+    from troubleshooter import yamlio
+
+    return yamlio.load(source, "data/outcomes.yaml").data or {}
 
 
 def describe(outcome_id: str) -> OutcomeInfo:
