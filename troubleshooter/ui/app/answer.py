@@ -27,7 +27,7 @@ from troubleshooter.ui.app.messages import (
 )
 from troubleshooter.ui.app.widgets import ChoiceButton, ProbePanel, ValueInput
 
-if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
+if TYPE_CHECKING:
     from troubleshooter.flow.engine import NodeView, SubmitResult
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import SystemCommand
@@ -17,8 +16,15 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from troubleshooter.flow.engine import Session
 from troubleshooter.flow.errors import FlowError
 from troubleshooter.i18n import Lang, detect_lang, tr
+
+# The front ends' content loading (the flow engine, the loader) with the app's modules, before
+# Textual runs, not in the loader worker: a worker that only reads the content is then usually
+# done before the first paint, which shows the conversation at once instead of an empty frame
+# first (docs/benchmarks.md, App start-up).
+from troubleshooter.ui import conversation as shared
 from troubleshooter.ui.app import served, state
 from troubleshooter.ui.app.article_pane import ArticlePane
 from troubleshooter.ui.app.chat import ChatLog
@@ -27,9 +33,6 @@ from troubleshooter.ui.app.crash import QuietCrash
 from troubleshooter.ui.app.keys import HELP_KEYS, PALETTE
 from troubleshooter.ui.app.screen import ConversationScreen
 from troubleshooter.ui.app.services import Articles
-
-if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
-    from troubleshooter.flow.engine import Session
 
 
 class TroubleshooterApp(QuietCrash):
@@ -64,10 +67,8 @@ class TroubleshooterApp(QuietCrash):
     # -- content ------------------------------------------------------------------------------
     @work(thread=True, exit_on_error=False, group="load")
     def load_content(self) -> None:
-        from troubleshooter.ui.conversation import load_content, start_session
-
         try:
-            startup = load_content(self.args)
+            startup = shared.load_content(self.args)
         except Exception as exc:  # a bug or a broken install: said on screen, the app stays usable
             problem = tr("content.failed", self.lang, error=type(exc).__name__)
             self.call_from_thread(self._content_ready, None, None, None, problem)
@@ -79,7 +80,7 @@ class TroubleshooterApp(QuietCrash):
             problem = tr("content.empty", self.lang)
         else:
             try:
-                session = start_session(startup, self.args)
+                session = shared.start_session(startup, self.args)
                 session.set_lang(self.lang)
             except FlowError as exc:
                 problem = exc.say(self.lang)
@@ -118,10 +119,8 @@ class TroubleshooterApp(QuietCrash):
 
     @work(thread=True, exit_on_error=False, group="load", exclusive=True)
     def action_reload(self) -> None:
-        from troubleshooter.ui.conversation import load_content
-
         try:
-            startup = load_content(self.args)
+            startup = shared.load_content(self.args)
             self.articles.reload()
         except Exception as exc:  # shown, never raised: a maintainer is editing files
             self.call_from_thread(self._reloaded, None, [str(exc)])
@@ -134,14 +133,13 @@ class TroubleshooterApp(QuietCrash):
         """Replay the path on the new content; if the app started without a conversation (the
         content was broken), begin one now that it loads."""
         from troubleshooter.ui.app.dialogs import MessageScreen
-        from troubleshooter.ui.conversation import start_session
 
         current = self.conversation.session
         loaded = startup is not None and len(startup.flows) > 0
         session, kept = None, 0
         if loaded and current is None:
             try:
-                session = start_session(startup, self.args)
+                session = shared.start_session(startup, self.args)
                 session.set_lang(self.lang)
             except FlowError as exc:
                 errors = errors or [exc.say(self.lang)]
@@ -213,8 +211,6 @@ class TroubleshooterApp(QuietCrash):
 
 def _resumable(flows) -> Session | None:
     """The unfinished conversation saved by the last run, if it still fits the content."""
-    from troubleshooter.flow.engine import Session
-
     saved = state.load()
     if not saved:
         return None

@@ -35,7 +35,7 @@ from troubleshooter.ui.app.services import Reply
 from troubleshooter.ui.app.usage_log import UsageLog
 from troubleshooter.ui.app.widgets import ProbePanel
 
-if TYPE_CHECKING:  # the engine is imported with the content, off the first screen's path
+if TYPE_CHECKING:
     from troubleshooter.flow.engine import Session
     from troubleshooter.probes.policy import TargetPolicy
     from troubleshooter.usage.record import Recorder
