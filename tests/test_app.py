@@ -310,6 +310,21 @@ async def test_content_that_fails_to_load_is_said_not_hidden(monkeypatch, lang):
         await press(pilot, "q")
 
 
+async def test_content_ready_at_once_is_shown(monkeypatch):
+    """The loader worker only reads the content (its modules come with the app's): content that
+    is ready at once must still find the conversation screen composed, and be shown."""
+    import troubleshooter.ui.conversation as conversation
+
+    loaded = conversation.load_content(make_app("en").args)
+    monkeypatch.setattr(conversation, "load_content", lambda args: loaded)
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert node(app) == "intro"
+        assert app.query_one("#body").display
+        assert "I need a person" in visible_text(app)
+
+
 def editable_mini(tmp_path: Path) -> tuple[Path, str]:
     """A folder holding a copy of the ``mini`` fixture flow, and the flow's source."""
     flows = tmp_path / "flows"
