@@ -391,6 +391,23 @@ def test_the_four_kinds_of_miss(question: str, lang: str, expected: set[str]) ->
     assert result.confident
 
 
+def test_what_happens_if_smtp_is_off_is_what_breaks_without_it() -> None:
+    """ "what happens", "what breaks", "co se stane" is one phrase: what follows from the state,
+    not the state's red message (error-smtp-off) that "SMTP is off" names."""
+    index = index_module.index_for()
+    assert ("~what-happens",) in [q.terms for q in search.analyse("so what breaks if I leave it off?", index)]
+    for question, lang in (("so what breaks if I leave it off?", "en"),
+                           ("what happens when we let smtp be off, eshop will not send invoices?", "en")):
+        assert search.ask(question, lang).matches[0].article_id == "without-smtp", question
+
+
+def test_whats_is_what_is() -> None:
+    index = index_module.index_for()
+    assert search.question_words("what's smtp, it's off", index) == ["what", "is", "smtp", "it", "is", "off"]
+    result = search.ask("what's smtp anyway", "en")
+    assert result.matches[0].article_id == "what-is-smtp" and result.confident
+
+
 def test_two_close_answers_ask_did_you_mean(capsys) -> None:
     from troubleshooter.cli import main
 

@@ -72,6 +72,9 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("k čemu", "proč potřebuji", "proč potřebuju", "proč potřebovat", "proč musím",
                "proč je potřeba"),
     },
+    # What follows from a state ("what happens if SMTP is off"): the article on what breaks
+    # without SMTP, rather than the one on the state's red message.
+    "what-happens": {"en": ("what happens", "what will happen", "what breaks"), "cs": ("co se stane",)},
     "time-limit": {"en": ("time limit",), "cs": ("časový limit",)},
     "contact-form": {"en": ("contact form",), "cs": ("kontaktní formulář",)},
     "password-manager": {"en": ("password manager",), "cs": ("správce hesel",)},

@@ -200,14 +200,21 @@ def question_words(question: str, index: Index) -> list[str]:
     return _joined(found, index)
 
 
+_IS_BEFORE = frozenset(["what", "where", "who", "how", "that", "it", "there", "here"])
+
+
 def _joined(tokens: list[str], index: Index) -> list[str]:
     """Two words typed apart that the articles write as one ("pass word", "e mail", "web site");
-    not a verb and its particle ("set up" is no "setup", the noun of the set-up guide)."""
+    not a verb and its particle ("set up" is no "setup", the noun of the set-up guide). And the
+    "'s" of "what's" is "is", as in the titles ("What SMTP is")."""
     joined: list[str] = []
     skip = False
     for first, second in zip(tokens, [*tokens[1:], ""][: len(tokens)], strict=True):
         if skip:
             skip = False
+            continue
+        if first == "s" and joined and fold(joined[-1]) in _IS_BEFORE:  # "what's" is "what is"
+            joined.append("is")
             continue
         word = fold(first) + fold(second)
         if (second and first.isalpha() and second.isalpha() and len(word) >= 5
