@@ -63,7 +63,7 @@ CLOSE = 0.75  # the second article within this share of the first: "Did you mean
 # The margin moves with coverage: a first article that covers more of the question than the
 # second may stand closer to it (by COVERAGE_LEAD × the lead); one that covers less, less so.
 COVERAGE_LEAD = 0.6
-# A word of the question that no article has (a misspelt name, "weds", "seznaam.cz") may be
+# A word of the question that no article has (a misspelt name, "weds", an unknown host) may be
 # what the question is about: for each, the first must stand further clear of the second.
 UNKNOWN_WORD = 0.15
 COMMON_SHARE = 0.85
@@ -185,13 +185,15 @@ def question_words(question: str, index: Index) -> list[str]:
     is the word that names the provider ("seznam"); any other is its domain's words the articles
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
-    for word in words_and_hosts(question):
+    tokens = words_and_hosts(question)
+    mistyped = _reads_mistyped_hosts(tokens)
+    for word in tokens:
         if not is_host(word):
             found.append(word)
             continue
         host = word.rpartition("@")[2].strip(".")
         labels = host.split(".")
-        named = _provider_word(word, index)
+        named = _provider_word(word, index, mistyped)
         if named is None:  # its domain's labels the articles use ("zen.spamhaus.org"), never the ending
             domain = labels[1:-1] if len(labels) > 2 else labels[:-1]
             known = [label for label in domain if label in index.postings or label in index.surface]
@@ -227,19 +229,41 @@ def _joined(tokens: list[str], index: Index) -> list[str]:
     return joined
 
 
-def _provider_word(host: str, index: Index) -> str | None:
-    """The word naming the known provider a host or address belongs to ("smtp.seznam.cz": "seznam")."""
+def _provider_word(host: str, index: Index, mistyped: bool = True) -> str | None:
+    """The word naming the known provider a host or address belongs to ("smtp.seznam.cz": "seznam"),
+    also ``mistyped`` by a letter in its domain ("smtp.websuport.sk", "sseznam.cz")."""
     labels = host.rpartition("@")[2].strip(".").split(".")
-    return next((index.hosts[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
-                 if d in index.hosts), None)
+    named = next((index.hosts[d] for d in (".".join(labels[i:]) for i in range(len(labels) - 1))
+                  if d in index.hosts), None)
+    if named is None and mistyped and len(labels) >= 2 and len(labels[-2]) >= 4:
+        domain = ".".join(labels[-2:])
+        from rapidfuzz.distance import OSA
+
+        near = [known for known in index.hosts if known.count(".") == 1 and known.endswith("." + labels[-1])
+                and OSA.distance(domain, known) <= 1]
+        named = index.hosts[near[0]] if len(near) == 1 else None
+    return named
+
+
+# "překlep v názvu serveru smtp.seznma.cz", "napsal jsem smtp.sezam.cz a nejde to": a question
+# that says the host is mistyped, or that something fails, is about the host as typed (not
+# found), not the provider it nearly names.
+_TYPO = frozenset(["typo", "typos", "preklep", "preklepu", "preklepy", "misspelled", "misspelt", "misspelling"])
+
+
+def _reads_mistyped_hosts(tokens: list[str]) -> bool:
+    folded = [fold(word) for word in tokens]
+    return _TYPO.isdisjoint(folded) and not trouble_words(folded)
 
 
 def named_providers(question: str, index: Index) -> set[str]:
     """The articles of the providers a question names by their word ("Seznam") or a host or
     address of theirs ("smtp.office365.com": provider-microsoft365)."""
     named = set()
-    for word in words_and_hosts(question):
-        key = _provider_word(word, index) if is_host(word) else fold(word)
+    tokens = words_and_hosts(question)
+    mistyped = _reads_mistyped_hosts(tokens)
+    for word in tokens:
+        key = _provider_word(word, index, mistyped) if is_host(word) else fold(word)
         if key in index.providers:
             named.add(index.providers[key])
     return named
