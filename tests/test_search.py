@@ -305,6 +305,14 @@ def test_a_provider_host_mistyped_by_a_letter_still_names_the_provider() -> None
     assert search.named_providers("smtp.mojedomena.cz port", index) == set()
 
 
+def test_a_mistyped_name_still_names() -> None:
+    """ "wsdos", "moiweb" are Wedos and Mioweb mistyped: the typo costs an ordinary word part of
+    its weight, not a name, which alone says whose article answers."""
+    for question, lang, expected in (("wsdos smtp údaje", "cs", "provider-wedos"),
+                                     ("moiweb mailbox smtp details", "en", "provider-mioweb")):
+        assert search.ask(question, lang).matches[0].article_id == expected, question
+
+
 def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_follows_the_dash() -> None:
     index = index_module.index_for()
     heads = {(d.article_id, d.lang): d.head_terms for d in index.docs}

@@ -409,8 +409,10 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
                 for number, value in per_doc.items():
                     if value > best.get(number, 0.0):
                         best[number] = value
-        factor = qword.weight * (FUZZY_PENALTY if qword.fuzzy else 1.0)
-        credit = qword.weight * (0.5 if qword.fuzzy else 1.0)
+        # A mistyped name ("wsdos", "moiweb") still names: only other words' typos cost.
+        fuzzy = qword.fuzzy and not any(t in index.providers or t in index.name_terms() for t in qword.terms)
+        factor = qword.weight * (FUZZY_PENALTY if fuzzy else 1.0)
+        credit = qword.weight * (0.5 if fuzzy else 1.0)
         stems = {stem(t) for t in qword.terms if not t.startswith(phrases.PREFIX) and not t.isdigit()}
         if STEM_MATCH and stems:
             best = dict(best)
