@@ -707,3 +707,23 @@ def test_ask_command_exit_codes_and_json(capsys) -> None:
     assert answer["confident"] and answer["matches"][0]["node"].startswith("smtp:")
     assert main(["ask", "--lang", "en", "bake a cake"]) == 1
     assert "guided check" in capsys.readouterr().out
+
+
+def test_from_capitalised_inside_a_sentence_is_the_sender_field() -> None:
+    """ "From" is a function word, but "what goes in From" asks about the sender (From) field."""
+    index = index_module.index_for()
+    assert "sender" in search.question_words("what goes in From then", index)
+    assert "sender" not in search.question_words("From the log: 535 failed", index)
+    result = search.ask("what goes in From then", "en")
+    assert result.matches[0].article_id == "field-sender"
+
+
+def test_english_contractions_typed_without_the_apostrophe_are_function_words() -> None:
+    """ "dont", "im", "wont" are "don't", "I'm", "won't": no subject a question is about (an
+    unknown word makes an answer less sure), yet "dont" still says something is wrong."""
+    from troubleshooter.knowledge.function_words import says_trouble
+
+    index = index_module.index_for()
+    for question in ("server dont offer starttls", "im not sure my login is right", "365 wont accept it"):
+        assert all(q.terms for q in search.analyse(question, index)), question
+    assert says_trouble(["server", "dont", "offer", "starttls"])

@@ -90,6 +90,8 @@ ENGLISH = {
         should would will shall may might must don doesn didn isn aren wasn weren won wouldn
         couldn shouldn haven hasn hadn ll ve re get gets got getting need needs want wants
         put cant
+        dont doesnt didnt isnt arent wasnt werent wont wouldnt couldnt shouldnt havent hasnt hadnt
+        im ive youre weve theyre whats thats theres
     """,
     "prepositions and conjunctions": """
         a an the and or but if then so of to in on at for from by with about into onto as than

@@ -185,7 +185,7 @@ def question_words(question: str, index: Index) -> list[str]:
     is the word that names the provider ("seznam"); any other is its domain's words the articles
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
-    tokens = words_and_hosts(question)
+    tokens = words_and_hosts(_FROM_FIELD.sub(r"\1sender", question))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
         if not is_host(word):
@@ -202,6 +202,9 @@ def question_words(question: str, index: Index) -> list[str]:
     return _joined(found, index)
 
 
+# "From" capitalised inside a sentence ("what goes in From", "the From field") is the name of
+# the sender field, not the preposition.
+_FROM_FIELD = re.compile(r"(\w[^\w.!?]*)\bFrom\b")
 _IS_BEFORE = frozenset(["what", "where", "who", "how", "that", "it", "there", "here"])
 
 
