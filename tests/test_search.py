@@ -727,3 +727,14 @@ def test_english_contractions_typed_without_the_apostrophe_are_function_words() 
     for question in ("server dont offer starttls", "im not sure my login is right", "365 wont accept it"):
         assert all(q.terms for q in search.analyse(question, index)), question
     assert says_trouble(["server", "dont", "offer", "starttls"])
+
+
+def test_a_letter_typed_twice_is_the_word_typed_right() -> None:
+    """ "mismattch" is "mismatch" as typed right (so it also says something is wrong), not a
+    typo's correction that counts for less; "adress" stays a typo of "address" (a letter
+    missing), not the Czech "adres" its "ss" typed once would make."""
+    index = index_module.index_for()
+    assert search.question_words("port and encryption mismattch, sttill", index)[-2:] == ["mismatch", "still"]
+    assert search.question_words("from adress", index) == ["from", "adress"]
+    assert not any(q.fuzzy for q in search.analyse("smtp swiitch is OFF", index))
+    assert search.ask("port and encryption mismattch", "en").matches[0].article_id == "error-tls-mismatch"

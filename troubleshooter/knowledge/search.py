@@ -189,7 +189,7 @@ def question_words(question: str, index: Index) -> list[str]:
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
         if not is_host(word):
-            found.append(word)
+            found.append(_undoubled(word, index))
             continue
         host = word.rpartition("@")[2].strip(".")
         labels = host.split(".")
@@ -200,6 +200,29 @@ def question_words(question: str, index: Index) -> list[str]:
             named = " ".join(known)
         found.extend(named.split() if named else [word])
     return _joined(found, index)
+
+
+def _undoubled(word: str, index: Index) -> str:
+    """A word no article has whose letter typed twice makes it one they have, or a function
+    word ("swiitch", "greeeting", "sttill", "mismattch"): that word, as if typed right, so the
+    phrases, titles and trouble words see it too (a typo's correction counts for less)."""
+    folded = fold(word)
+    if len(folded) < 4 or folded in index.surface or folded in index.postings or folded in FUNCTION_WORDS:
+        return word
+    for at in range(len(folded) - 1):
+        if folded[at] == folded[at + 1] and folded[at].isalpha():
+            single = folded[:at] + folded[at + 1:]
+            if single in index.surface or single in index.postings or single in FUNCTION_WORDS:
+                # Unless a known word one edit away keeps the pair: "adress" is "address",
+                # with a letter missing, not the Czech "adres".
+                from rapidfuzz.distance import OSA
+
+                pair_ = folded[at] * 2
+                if any(pair_ in known and OSA.distance(folded, known) <= 1
+                       for known in index.fuzzy_choices(len(folded), 1)):
+                    return word
+                return single
+    return word
 
 
 # "From" capitalised inside a sentence ("what goes in From", "the From field") is the name of
