@@ -738,3 +738,19 @@ def test_a_letter_typed_twice_is_the_word_typed_right() -> None:
     assert search.question_words("from adress", index) == ["from", "adress"]
     assert not any(q.fuzzy for q in search.analyse("smtp swiitch is OFF", index))
     assert search.ask("port and encryption mismattch", "en").matches[0].article_id == "error-tls-mismatch"
+
+
+def test_who_is_in_a_support_emails_story_is_not_its_subject() -> None:
+    """ "Our client asked me to …" is no question about a mail client or about asking the
+    provider (written as a frame around every English tuning question, hit@1 fell from 0.97 to
+    0.85); "who should I ask" and "mail client" keep their words. "Let me know if you need
+    anything else", "I'd appreciate some advice" are fillers too."""
+    index = index_module.index_for()
+    words_ = search.question_words("Our client asked me to sort this out: which port", index)
+    assert "client" not in words_ and "asked" not in words_
+    assert "ask" in search.question_words("who should I ask", index)
+    assert "client" in search.question_words("my mail client sends fine", index)
+    filler = "I'd appreciate some advice. Let me know if you need anything else."
+    assert {q.word for q in search.analyse(filler, index)} <= {"know"}
+    question = "Our client asked me to sort this out: what is the sender mailbox?"
+    assert search.ask(question, "en").matches[0].article_id == "field-sender"

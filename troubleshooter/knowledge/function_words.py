@@ -73,11 +73,13 @@ ENGLISH = {
         already yet ever never simply somehow probably apparently honestly exactly
         certainly totally kind sort like well oh okay so too either neither rather now then
         there here always sometimes many much lot lots quick quickly seem seems seemed sure
+        let lets else
     """,
     "greetings and politeness": """
         please hi hello hey thanks thank dear regards cheers sir madam morning afternoon
         evening help problem issue question wondering wonder good advance appreciate appreciated
         grateful sorry apologies apologise apologize kindly hope team folks guys pls plz
+        advice advise
     """,
     "pronouns": """
         i me my mine myself we us our ours ourselves you your yours yourself he him his she her

@@ -185,7 +185,7 @@ def question_words(question: str, index: Index) -> list[str]:
     is the word that names the provider ("seznam"); any other is its domain's words the articles
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
-    tokens = words_and_hosts(_FROM_FIELD.sub(r"\1sender", question))
+    tokens = _without_story_words(words_and_hosts(_FROM_FIELD.sub(r"\1sender", question)))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
         if not is_host(word):
@@ -223,6 +223,22 @@ def _undoubled(word: str, index: Index) -> str:
                     return word
                 return single
     return word
+
+
+# Who is in a support e-mail's story is not what it asks about: "our client asked me to …"
+# is no question about a mail client or about asking the provider.
+_ASKS = frozenset(["ask", "asks", "asked", "asking"])
+_ASKED = frozenset(["me", "us"])
+_CLIENTS = frozenset(["client", "clients"])
+_WHOSE = frozenset(["our", "my", "a", "one", "whose"])
+
+
+def _without_story_words(tokens: list[str]) -> list[str]:
+    """Without "asked" in "asked me", "asks us" (someone asked us; "who should I ask" stays)
+    and "client" in "our client", "a client" (a customer; "mail client" stays)."""
+    return [word for number, word in enumerate(tokens)
+            if not (word in _ASKS and number + 1 < len(tokens) and tokens[number + 1] in _ASKED)
+            and not (word in _CLIENTS and number > 0 and tokens[number - 1] in _WHOSE)]
 
 
 # "From" capitalised inside a sentence ("what goes in From", "the From field") is the name of
