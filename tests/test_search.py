@@ -754,3 +754,9 @@ def test_who_is_in_a_support_emails_story_is_not_its_subject() -> None:
     assert {q.word for q in search.analyse(filler, index)} <= {"know"}
     question = "Our client asked me to sort this out: what is the sender mailbox?"
     assert search.ask(question, "en").matches[0].article_id == "field-sender"
+
+
+def test_let_me_know_and_have_a_look_close_a_message_and_ask_nothing() -> None:
+    index = index_module.index_for()
+    assert search.analyse("Could you please have a look? Let me know, thanks.", index) == []
+    assert "know" in [q.word for q in search.analyse("how do I know it works", index)]

@@ -233,12 +233,19 @@ _CLIENTS = frozenset(["client", "clients"])
 _WHOSE = frozenset(["our", "my", "a", "one", "whose"])
 
 
+# A support e-mail's closing requests: "let me know", "have a look" ask nothing about SMTP.
+_CLOSING_REQUESTS = frozenset([("let", "me", "know"), ("let", "us", "know"), ("have", "a", "look"),
+                               ("take", "a", "look")])
+
+
 def _without_story_words(tokens: list[str]) -> list[str]:
-    """Without "asked" in "asked me", "asks us" (someone asked us; "who should I ask" stays)
-    and "client" in "our client", "a client" (a customer; "mail client" stays)."""
+    """Without "asked" in "asked me", "asks us" (someone asked us; "who should I ask" stays),
+    "client" in "our client", "a client" (a customer; "mail client" stays) and the last word
+    of "let me know", "have a look"."""
     return [word for number, word in enumerate(tokens)
             if not (word in _ASKS and number + 1 < len(tokens) and tokens[number + 1] in _ASKED)
-            and not (word in _CLIENTS and number > 0 and tokens[number - 1] in _WHOSE)]
+            and not (word in _CLIENTS and number > 0 and tokens[number - 1] in _WHOSE)
+            and not (number >= 2 and tuple(tokens[number - 2:number + 1]) in _CLOSING_REQUESTS)]
 
 
 # "From" capitalised inside a sentence ("what goes in From", "the From field") is the name of
