@@ -760,3 +760,9 @@ def test_let_me_know_and_have_a_look_close_a_message_and_ask_nothing() -> None:
     index = index_module.index_for()
     assert search.analyse("Could you please have a look? Let me know, thanks.", index) == []
     assert "know" in [q.word for q in search.analyse("how do I know it works", index)]
+
+
+def test_a_long_run_of_one_letter_is_no_word_typed_twice() -> None:
+    """A pasted megabyte of one letter is not tried letter by letter (that took minutes)."""
+    index = index_module.index_for()
+    assert search.question_words("x" * 200_000, index) == ["x" * 200_000]

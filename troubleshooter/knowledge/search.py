@@ -202,12 +202,16 @@ def question_words(question: str, index: Index) -> list[str]:
     return _joined(found, index)
 
 
+_LONGEST_WORD = 40  # longer is no word typed twice a letter ("x" * 999_000 pasted): not tried
+
+
 def _undoubled(word: str, index: Index) -> str:
     """A word no article has whose letter typed twice makes it one they have, or a function
     word ("swiitch", "greeeting", "sttill", "mismattch"): that word, as if typed right, so the
     phrases, titles and trouble words see it too (a typo's correction counts for less)."""
     folded = fold(word)
-    if len(folded) < 4 or folded in index.surface or folded in index.postings or folded in FUNCTION_WORDS:
+    if (not 4 <= len(folded) <= _LONGEST_WORD or folded in index.surface or folded in index.postings
+            or folded in FUNCTION_WORDS):
         return word
     for at in range(len(folded) - 1):
         if folded[at] == folded[at + 1] and folded[at].isalpha():
