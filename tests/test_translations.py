@@ -101,3 +101,25 @@ def test_the_shipped_content_is_fully_marked_and_current() -> None:
     findings, new = stale(texts, markers)
     assert findings == []
     assert new == 0, "new texts without a translation marker: run troubleshooter lint --mark-translated new"
+
+
+def test_texts_without_markers_cost_no_second_parse(content: Path, capsys, monkeypatch) -> None:
+    """Where a translation sits is asked only for a stale-translation finding: a flow full of new
+    texts is not parsed a second time for positions (on a 10,000-node flow that parse was most of
+    lint's time; docs/benchmarks.md, "Flow load + lint")."""
+    from troubleshooter import yamlio
+
+    recording: list[str] = []
+    parse = yamlio._parse
+
+    def counted(text: str, path: str, *, record: bool):
+        if record:
+            recording.append(path)
+        return parse(text, path, record=record)
+
+    monkeypatch.setattr(yamlio, "_parse", counted)
+    (content / "flows" / "smtp.translations.yaml").unlink()
+    code, out = lint(content, capsys)
+    assert code == 0 and out == ""
+    # (an article's front matter is read for positions by the articles' own checks)
+    assert not [path for path in recording if path.endswith(".yaml")]

@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,15 @@ class TrackedText:
     key: str  # the key in the sidecar
     item: str  # the id maintainers use: smtp:intro.text, kb:smtp-test, strings:app.quit
     texts: dict[str, str]  # language -> text
-    place: tuple[str, int, int]  # path, line, col of the translation (what needs the update)
     files: tuple[Path, ...]  # the files the text comes from
+    # Where the translation is, asked only for a finding: a flow's positions come from a second
+    # parse of the file, which lint of a file full of new texts would otherwise pay for nothing.
+    locate: Callable[[], tuple[str, int, int]] = field(repr=False, compare=False)
+
+    @property
+    def place(self) -> tuple[str, int, int]:
+        """path, line, col of the translation (what needs the update)"""
+        return self.locate()
 
 
 # -- finding the texts -------------------------------------------------------------------
@@ -107,10 +114,16 @@ def flow_texts(path: Path, display: str, markers: Markers) -> list[TrackedText]:
     for where, texts in _bilingual(doc.data, ()):
         key = _readable(doc.data, where)
         target = markers.target_lang(sidecar, key)
-        pos = doc.where((*where, target))
-        found.append(TrackedText(sidecar, key, f"{flow_id}:{key}", texts,
-                                 (display, pos.line, pos.col), (path,)))
+        found.append(TrackedText(sidecar, key, f"{flow_id}:{key}", texts, (path,),
+                                 _locator(doc, display, (*where, target))))
     return found
+
+
+def _locator(doc: yamlio.YamlDocument, display: str, key: tuple) -> Callable[[], tuple[str, int, int]]:
+    def locate() -> tuple[str, int, int]:
+        pos = doc.where(key)
+        return display, pos.line, pos.col
+    return locate
 
 
 def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]:
@@ -123,8 +136,9 @@ def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]
             continue  # a missing translation is the articles' own lint finding
         texts = {"cs": cs_file.read_text(encoding="utf-8"), "en": en_file.read_text(encoding="utf-8")}
         target_file = en_file if markers.target_lang(sidecar, article) == "en" else cs_file
-        found.append(TrackedText(sidecar, article, f"kb:{article}", texts,
-                                 (f"{display}/{target_file.name}", 1, 1), (cs_file, en_file)))
+        place = (f"{display}/{target_file.name}", 1, 1)
+        found.append(TrackedText(sidecar, article, f"kb:{article}", texts, (cs_file, en_file),
+                                 lambda place=place: place))
     return found
 
 
@@ -135,9 +149,9 @@ def string_texts(markers: Markers, folder: Path = STRINGS_DIR,
         doc = yamlio.load(file, f"strings/{file.name}")
         for key, value in (doc.data or {}).items():
             if next(_bilingual(value, ()), None) == ((), value):
-                pos = doc.where((key, markers.target_lang(sidecar, key)))
-                found.append(TrackedText(sidecar, key, f"strings:{key}", value,
-                                         (f"strings/{file.name}", pos.line, pos.col), (file,)))
+                found.append(TrackedText(sidecar, key, f"strings:{key}", value, (file,),
+                                         _locator(doc, f"strings/{file.name}",
+                                                  (key, markers.target_lang(sidecar, key)))))
     return found
 
 
