@@ -64,7 +64,11 @@ class Deadline(NamedTuple):  # the immutable records here are NamedTuples: see r
                 awaitable.close()
             raise DeadlineExceeded
         try:
-            return await asyncio.wait_for(awaitable, left)
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns the result when the
+            # awaited step completes in the same moment its task is cancelled, and the cancel
+            # (Ctrl+C, Esc) is lost - the check then ran on to its deadline
+            async with asyncio.timeout(left):
+                return await awaitable
         except TimeoutError:
             raise DeadlineExceeded from None
 
