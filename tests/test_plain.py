@@ -245,7 +245,10 @@ async def test_ctrl_c_during_a_check_cancels_the_check_not_the_conversation(tmp_
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "troubleshooter", "--plain", "--lang", "en", "--flows", str(ROOT / "flows"),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            cwd=tmp_path, env=env)
+            cwd=tmp_path, env=env,
+            # Ctrl+C as at a terminal, however the suite was started: a shell's background job
+            # (`… &`) ignores SIGINT, and a child inherits that, so the check would run on
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         process.stdin.write("".join(a + "\n" for a in answers).encode())
         await process.stdin.drain()
         seen = b""
