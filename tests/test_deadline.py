@@ -21,6 +21,18 @@ async def test_a_cancel_as_a_step_completes_is_kept() -> None:
         await stage
 
 
+async def test_a_cancel_the_step_itself_lost_is_kept() -> None:
+    """A step that waits with asyncio.wait_for inside (dnspython does) loses a cancel that meets
+    its reply; the stage still stops there."""
+    reply = asyncio.get_running_loop().create_future()
+    stage = asyncio.create_task(Deadline.after(5).run(asyncio.wait_for(reply, 5)))
+    await asyncio.sleep(0)
+    reply.set_result("220 ready")
+    stage.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stage
+
+
 async def test_a_step_past_its_deadline_is_deadline_exceeded() -> None:
     with pytest.raises(DeadlineExceeded):
         await Deadline.after(0.05).run(asyncio.sleep(5))

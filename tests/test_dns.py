@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from cancels import assert_every_cancel_is_kept
 from deadlines import longest
 from dns_server import dns_server
 
@@ -116,3 +117,8 @@ def test_parse_nameserver(text, expected):
 def test_parse_nameserver_rejects(text):
     with pytest.raises(ValueError):
         parse_nameserver(text)
+
+
+async def test_a_cancel_as_the_answer_arrives_is_kept(server):
+    """Ctrl+C or Esc pressed in the moment the DNS answer arrives stops the check there."""
+    await assert_every_cancel_is_kept(lambda: DnsClient(server.address).mx("example.test"))

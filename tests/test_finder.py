@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cancels import assert_every_cancel_is_kept
 from dns_server import dns_server
 from https_server import https_server
 from smtp_servers import practice_server
 
 from troubleshooter.cli import main
-from troubleshooter.probes.autoconfig import parse_outgoing
+from troubleshooter.probes.autoconfig import autoconfig_urls, fetch, parse_outgoing
 from troubleshooter.probes.find_settings import compare_entered
 from troubleshooter.probes.finder import parse_guess_ports, split_address
 from troubleshooter.probes.finder_card import card_lines
@@ -254,6 +255,18 @@ def test_parse_outgoing_refuses_entities_and_reads_only_smtp():
         parse_outgoing(bomb, "a@b.test")
     servers = parse_outgoing(_autoconfig_xml("smtp.%EMAILDOMAIN%", 465, "SSL"), "a@b.test")
     assert [(s.hostname, s.port, s.security) for s in servers] == [("smtp.b.test", 465, "tls")]
+
+
+async def test_a_cancel_as_the_autoconfig_file_arrives_is_kept(world):
+    """Ctrl+C or Esc pressed in the moment the autoconfig file arrives stops the search there."""
+    async def loopback(host: str) -> list[str]:
+        return ["127.0.0.1"]
+
+    url = autoconfig_urls("autoconf.test", world["https_port"])[0]
+    fetched = await fetch(url, "info@autoconf.test", resolve=loopback, ca_file=world["ca"], timeout=5)
+    assert fetched.status == "found"
+    await assert_every_cancel_is_kept(
+        lambda: fetch(url, "info@autoconf.test", resolve=loopback, ca_file=world["ca"], timeout=5))
 
 
 def test_small_parsers():

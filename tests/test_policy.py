@@ -7,6 +7,7 @@ connects anywhere: refusals happen before any connection, and the admitted probe
 from __future__ import annotations
 
 import pytest
+from cancels import assert_every_cancel_is_kept
 from dns_server import dns_server
 
 from troubleshooter.probes.policy import (
@@ -150,6 +151,14 @@ async def test_registry_reports_an_unresolvable_name_without_a_second_lookup(dns
     outcome = await STUB.run({"host": "missing.looks-public.test", "port": "587"}, policy=policy_via(dns))
     assert outcome.outcome == "dns-not-found" and outcome.stage == "dns"
     assert CALLS == []
+
+
+async def test_a_cancel_as_the_policy_or_the_probe_ends_is_kept(dns):
+    """Esc pressed in the moment the policy's answer or the probe's outcome arrives stops the check."""
+    refused = {"host": "smtp.looks-public.test", "port": "587"}
+    await assert_every_cancel_is_kept(lambda: STUB.run(refused, policy=policy_via(dns)))
+    admitted = policy_via(dns, allow_private=True)
+    await assert_every_cancel_is_kept(lambda: STUB.run(refused, policy=admitted))
 
 
 async def test_auth_attempts_are_capped_per_session(dns):

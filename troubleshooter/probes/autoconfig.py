@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from troubleshooter.probes.providers import OutgoingServer
+from troubleshooter.probes.smtp_session import Deadline, DeadlineExceeded
 
 MAX_BODY = 64 * 1024
 MAX_REDIRECTS = 2
@@ -91,8 +92,8 @@ async def fetch(url: str, address: str, *, resolve: Resolve, ca_file: str | None
                 ) -> AutoconfigFetch:
     """GET one autoconfig URL (same-host redirects followed); never raises."""
     try:
-        return await asyncio.wait_for(_fetch(url, address, resolve, ca_file), timeout=max(0.05, timeout))
-    except TimeoutError:
+        return await Deadline.after(max(0.05, timeout)).run(_fetch(url, address, resolve, ca_file))
+    except DeadlineExceeded:
         return AutoconfigFetch(url, "timeout", detail=f"no answer within {timeout:.1f} s")
 
 

@@ -23,6 +23,8 @@ import dns.rdatatype
 import dns.resolver
 import dns.rrset
 
+from troubleshooter.probes.smtp_session import Deadline, DeadlineExceeded
+
 DnsStatus = Literal["ok", "nxdomain", "nodata", "servfail", "timeout", "error"]
 
 # One try per nameserver should not eat the whole deadline; dnspython retries within lifetime.
@@ -158,14 +160,13 @@ class DnsClient:
         if budget <= 0:
             return DnsAnswer(qname, rdtype, "timeout", detail="deadline already spent")
         try:
-            answer = await asyncio.wait_for(
+            answer = await Deadline.after(budget + 0.1).run(
                 self.resolver.resolve(qname + ".", rdtype, lifetime=budget, raise_on_no_answer=False,
                                       search=False),
-                timeout=budget + 0.1,
             )
         except dns.resolver.NXDOMAIN:
             return DnsAnswer(qname, rdtype, "nxdomain", elapsed=time.monotonic() - started)
-        except (dns.exception.Timeout, TimeoutError):
+        except (dns.exception.Timeout, DeadlineExceeded):
             return DnsAnswer(qname, rdtype, "timeout", elapsed=time.monotonic() - started)
         except dns.resolver.NoNameservers as exc:
             return DnsAnswer(qname, rdtype, "servfail", elapsed=time.monotonic() - started,

@@ -81,7 +81,10 @@ class ProbeSpec(NamedTuple):
 
     async def _run(self, args: Mapping[str, str], deadline: float, on_stage: StageCallback | None,
                    policy: TargetPolicy | None) -> ProbeOutcome:
-        import asyncio  # here, not at the top: lint and the engine only read the declarations
+        # here, not at the top: lint and the engine only read the declarations
+        import asyncio
+
+        from troubleshooter.probes.smtp_session import Deadline, DeadlineExceeded
 
         started = time.monotonic()
         try:
@@ -91,7 +94,7 @@ class ProbeSpec(NamedTuple):
             elif policy is not None:
                 from troubleshooter.probes.policy import Admission, PolicyRefusal
 
-                admitted = await asyncio.wait_for(policy.admit(args), timeout=deadline)
+                admitted = await Deadline.after(deadline).run(policy.admit(args))
                 if isinstance(admitted, PolicyRefusal):
                     return ProbeOutcome(self.name, REFUSED_BY_POLICY, stage="policy",
                                         facts=admitted.facts(), elapsed=time.monotonic() - started)
@@ -108,10 +111,10 @@ class ProbeSpec(NamedTuple):
                     args = {**args, "ports": ",".join(allowed) or str(args.get("port") or 587)}
                 if policy.dns_server and self.param("nameserver") and not args.get("nameserver"):
                     args = {**args, "nameserver": policy.dns_server}  # served: the configured DNS only
-            return await asyncio.wait_for(
-                self.runner(dict(args), deadline=deadline, on_stage=on_stage, **extra), timeout=deadline + 0.5
+            return await Deadline.after(deadline + 0.5).run(
+                self.runner(dict(args), deadline=deadline, on_stage=on_stage, **extra)
             )
-        except TimeoutError:
+        except DeadlineExceeded:
             return ProbeOutcome(self.name, "deadline", elapsed=time.monotonic() - started)
         except asyncio.CancelledError:
             raise
