@@ -13,12 +13,16 @@ slower (weaker) floor, shown for reference. All run as whole processes, alternat
 run; every run gets a new flow (text never seen) and lint an empty cache directory, so no
 cache helps. Target: lint ≤ 2.5× the first floor.
 
-    python bench/bench_lint.py [--nodes 10000] [--runs 7]
+    python bench/bench_lint.py [--nodes 10000] [--runs 7] [--compare DIR]
+
+``--compare DIR`` also lints each flow with the package of another checkout (say, an export of
+an older commit: ``git archive main | tar -x -C DIR``), alternated with the others, for A/Bs.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import statistics
@@ -79,7 +83,7 @@ def generate_flow(nodes: int) -> str:
     return "".join(lines)
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def timed(command: list[str], env: dict[str, str], cwd: str | Path = ROOT) -> tuple[float, float, int]:
     """Wall time and CPU time (user + system) of one run of the child, and its exit code.
 
     CPU time and the fastest run are printed too because the machine is shared: under load
@@ -88,7 +92,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, done.returncode
@@ -106,10 +110,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--compare", metavar="DIR", help="another checkout whose lint runs alongside")
     args = parser.parse_args()
     compile_package()
     floor_name, listed_name, lint_name = "libyaml events (floor)", "events in a list", "troubleshooter lint"
+    compare_name = "lint of --compare"
     rows: dict[str, list[tuple[float, float, int]]] = {floor_name: [], listed_name: [], lint_name: []}
+    trees = {lint_name: str(ROOT)}
+    if args.compare:
+        trees[compare_name] = os.path.abspath(args.compare)
+        compileall.compile_dir(Path(trees[compare_name]) / "troubleshooter", quiet=1)
+        rows[compare_name] = []
     code = 0
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):  # alternated, so a slow spell of the machine hits both alike
@@ -117,16 +128,18 @@ def main() -> int:
             fresh.mkdir()
             flow = fresh / "bench.yaml"
             flow.write_text(new_flow(args.nodes, run), encoding="utf-8")
-            env = {**os.environ, "PYTHONPATH": str(ROOT),
-                   "TROUBLESHOOTER_CACHE": str(Path(tmp) / f"cache-{run}")}  # empty: nothing cached
             events = "yaml.parse(open(sys.argv[1], encoding='utf-8'), Loader=yaml.CSafeLoader)"
             floor = [sys.executable, "-c", f"import sys, yaml\nfor e in {events}: pass", str(flow)]
             listed = [sys.executable, "-c", f"import sys, yaml\n[e for e in {events}]", str(flow)]
             lint = [sys.executable, "-m", "troubleshooter", "lint", "--lang", "en",
                     "--kb", str(Path(tmp) / "no-kb"), str(fresh)]
-            order = ((floor_name, floor), (listed_name, listed), (lint_name, lint))
-            for name, command in order[:: 1 if run % 2 else -1]:
-                rows[name].append(timed(command, env))
+            order = [(floor_name, floor), (listed_name, listed)] + [(name, lint) for name in trees]
+            for name, command in order[run % len(order):] + order[:run % len(order)]:
+                tree = trees.get(name, str(ROOT))
+                run_env = {**os.environ, "PYTHONPATH": tree}
+                if name in trees:  # a cache directory of its own, empty: nothing cached
+                    run_env["TROUBLESHOOTER_CACHE"] = str(Path(tmp) / f"cache-{run}-{list(trees).index(name)}")
+                rows[name].append(timed(command, run_env, tree))
             code = max(code, *(row[-1][2] for row in rows.values()))
     print(f"nodes: {args.nodes}, runs: {args.runs}, exit codes: {code}, "
           f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -143,6 +156,11 @@ def main() -> int:
           f"{walls[lint_name] / walls[listed_name]:.2f}x")
     # On a shared machine the wall time queues for the cores; the CPU time much less so.
     print(f"ratio lint / floor (median CPU): {cpus[lint_name] / cpus[floor_name]:.2f}x")
+    if args.compare:
+        print(f"--compare {trees[compare_name]}: {walls[compare_name] / walls[floor_name]:.2f}x the floor "
+              f"(CPU {cpus[compare_name] / cpus[floor_name]:.2f}x); this tree / --compare: "
+              f"{walls[lint_name] / walls[compare_name]:.3f} wall, "
+              f"{cpus[lint_name] / cpus[compare_name]:.3f} CPU")
     return 0 if code == 0 else 1
 
 
