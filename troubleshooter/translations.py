@@ -22,10 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from troubleshooter import yamlio
 from troubleshooter.diagnostics import Diagnostic
@@ -56,8 +57,7 @@ def pair_fingerprint(texts: dict[str, str], source: str) -> str:
     return f"{fingerprint(texts[source])}/{fingerprint(texts[target])}"
 
 
-@dataclass(frozen=True, slots=True)
-class TrackedText:
+class TrackedText(Struct, frozen=True):
     """One bilingual text and where its marker lives."""
 
     sidecar: Path
@@ -65,65 +65,76 @@ class TrackedText:
     item: str  # the id maintainers use: smtp:intro.text, kb:smtp-test, strings:app.quit
     texts: dict[str, str]  # language -> text
     files: tuple[Path, ...]  # the files the text comes from
-    # Where the translation is, asked only for a finding: a flow's positions come from a second
-    # parse of the file, which lint of a file full of new texts would otherwise pay for nothing.
-    locate: Callable[[], tuple[str, int, int]] = field(repr=False, compare=False)
+    markers: Markers  # they say which language is the source, so which is the translation
+    doc: yamlio.YamlDocument | None  # the parsed file the text stands in; None: an article pair
+    where: Any  # the key of its {cs, en} mapping in ``doc``; of an article pair, the folder shown
 
     @property
     def place(self) -> tuple[str, int, int]:
-        """path, line, col of the translation (what needs the update)"""
-        return self.locate()
+        """path, line, col of the translation (what needs the update). A flow's positions come
+        from a second parse of the file, so lint asks only for a finding: a file full of new
+        texts does not pay for them."""
+        target = "en" if self.markers.marker(self.sidecar, self.key)[0] == "cs" else "cs"
+        if self.doc is None:  # an article pair: each language is a file of its own
+            return f"{self.where}/{self.files[0 if target == 'cs' else 1].name}", 1, 1
+        pos = self.doc.where((*self.where, target))
+        return self.doc.path, pos.line, pos.col
 
 
 # -- finding the texts -------------------------------------------------------------------
-def _bilingual(data: Any, path: tuple) -> Iterator[tuple[tuple, dict[str, str]]]:
-    if isinstance(data, dict):
-        if isinstance(data.get("cs"), str) and isinstance(data.get("en"), str):
-            yield path, data
-            return
-        for key, value in data.items():
-            yield from _bilingual(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _bilingual(value, (*path, index))
+def _is_bilingual(value: Any) -> bool:
+    return type(value) is dict and type(value.get("cs")) is str and type(value.get("en")) is str
 
 
-def _readable(data: Any, path: tuple) -> str:
-    """``("nodes", "intro", "choices", 0, "label")`` → ``intro.choices.setup.label``."""
-    parts: list[str] = []
-    here = data
-    for step in path:
-        item = here[step]
-        if isinstance(step, int):
-            parts.append(str(item.get("id", step)) if isinstance(item, dict) else str(step))
-        else:
-            parts.append(str(step))
-        here = item
-    if parts and parts[0] == "nodes":
-        parts = parts[1:]
-    return ".".join(parts)
+def _bilingual(data: Any) -> list[tuple[tuple, str, dict[str, str]]]:
+    """Every ``{cs: …, en: …}`` text in ``data``, in file order, with its key and the key
+    maintainers read: ``("nodes", "intro", "choices", 0, "label")`` → ``intro.choices.setup.label``
+    (a list item by its id when it has one; a flow's nodes without the ``nodes.`` prefix)."""
+    found: list[tuple[tuple, str, dict[str, str]]] = []
+    if _is_bilingual(data):
+        return [((), "", data)]
+
+    def walk(items: Iterable[tuple[Any, Any]], path: tuple, readable: str | None) -> None:
+        for step, value in items:
+            kind = type(value)
+            if kind is not dict and kind is not list:
+                continue
+            if type(step) is int:
+                name = str(value.get("id", step)) if kind is dict else str(step)
+            else:
+                name = str(step)
+            if readable is not None:
+                name = f"{readable}.{name}"
+            elif not path and name == "nodes":
+                name = None  # type: ignore[assignment]
+            if kind is dict:
+                cs, en = value.get("cs"), value.get("en")
+                if type(cs) is str and type(en) is str:
+                    found.append(((*path, step), name or "", value))
+                    continue
+                walk(value.items(), (*path, step), name)
+            else:
+                walk(enumerate(value), (*path, step), name)
+
+    if type(data) is dict:
+        walk(data.items(), (), None)
+    elif type(data) is list:
+        walk(enumerate(data), (), None)
+    return found
 
 
-def flow_texts(path: Path, display: str, markers: Markers) -> list[TrackedText]:
-    doc = yamlio.load(path, display)
+def flow_texts(path: Path, display: str, markers: Markers,
+               doc: yamlio.YamlDocument | None = None) -> list[TrackedText]:
+    """The bilingual texts of a flow file (``doc``: the file as already parsed, if it is)."""
+    if doc is None:
+        doc = yamlio.load(path, display)
     if not isinstance(doc.data, dict):
         return []
     flow_id = str(doc.data.get("id") or path.stem)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-    found = []
-    for where, texts in _bilingual(doc.data, ()):
-        key = _readable(doc.data, where)
-        target = markers.target_lang(sidecar, key)
-        found.append(TrackedText(sidecar, key, f"{flow_id}:{key}", texts, (path,),
-                                 _locator(doc, display, (*where, target))))
-    return found
-
-
-def _locator(doc: yamlio.YamlDocument, display: str, key: tuple) -> Callable[[], tuple[str, int, int]]:
-    def locate() -> tuple[str, int, int]:
-        pos = doc.where(key)
-        return display, pos.line, pos.col
-    return locate
+    files = (path,)
+    return [TrackedText(sidecar, key, f"{flow_id}:{key}", texts, files, markers, doc, where)
+            for where, key, texts in _bilingual(doc.data)]
 
 
 def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]:
@@ -135,10 +146,8 @@ def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]
         if not en_file.is_file():
             continue  # a missing translation is the articles' own lint finding
         texts = {"cs": cs_file.read_text(encoding="utf-8"), "en": en_file.read_text(encoding="utf-8")}
-        target_file = en_file if markers.target_lang(sidecar, article) == "en" else cs_file
-        place = (f"{display}/{target_file.name}", 1, 1)
-        found.append(TrackedText(sidecar, article, f"kb:{article}", texts, (cs_file, en_file),
-                                 lambda place=place: place))
+        found.append(TrackedText(sidecar, article, f"kb:{article}", texts, (cs_file, en_file), markers,
+                                 None, display))
     return found
 
 
@@ -148,10 +157,9 @@ def string_texts(markers: Markers, folder: Path = STRINGS_DIR,
     for file in sorted(folder.glob("*.yaml")):
         doc = yamlio.load(file, f"strings/{file.name}")
         for key, value in (doc.data or {}).items():
-            if next(_bilingual(value, ()), None) == ((), value):
-                found.append(TrackedText(sidecar, key, f"strings:{key}", value, (file,),
-                                         _locator(doc, f"strings/{file.name}",
-                                                  (key, markers.target_lang(sidecar, key)))))
+            if _is_bilingual(value):
+                found.append(TrackedText(sidecar, key, f"strings:{key}", value, (file,), markers, doc,
+                                         (key,)))
     return found
 
 
@@ -184,9 +192,6 @@ class Markers:
             return str(entry.get("source", data["source"])), entry.get("fingerprint")
         return str(data["source"]), (str(entry) if entry is not None else None)
 
-    def target_lang(self, sidecar: Path, key: str) -> str:
-        return "en" if self.marker(sidecar, key)[0] == "cs" else "cs"
-
 
 def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
     from troubleshooter.cache import write_atomic
@@ -204,12 +209,15 @@ def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
 
 
 # -- what lint and --mark-translated do --------------------------------------------------
-def all_texts(flow_files: Iterable[Path], kb: Path | None, markers: Markers, *, strings: bool,
-              display=str) -> list[TrackedText]:
+def all_texts(flow_files: Iterable[Path], kb: Path | None, markers: Markers, *, strings: bool, display=str,
+              parsed: Mapping[str, yamlio.YamlDocument] | None = None) -> list[TrackedText]:
+    """The texts of the flow files, the articles in ``kb`` and (``strings``) the UI strings.
+    ``parsed``: flow files the caller has parsed already, by their display path."""
     found: list[TrackedText] = []
     for path in flow_files:
+        shown = display(path)
         try:
-            found.extend(flow_texts(path, display(path), markers))
+            found.extend(flow_texts(path, shown, markers, parsed.get(shown) if parsed else None))
         except yamlio.YamlError:
             continue  # the loader reports a broken file
     if kb is not None and kb.is_dir():

@@ -39,15 +39,17 @@ def run(args: argparse.Namespace) -> int:
     return lint_flows(args)
 
 
-def _tracked_texts(args: argparse.Namespace, files, markers):
+def _tracked_texts(args: argparse.Namespace, files, markers, load=None):
     """The bilingual texts of the linted flows, and of the articles and UI strings when the
-    shipped content (or --kb) is linted as a whole."""
+    shipped content (or --kb) is linted as a whole. ``load``: the flows as lint loaded them
+    (their files are not read again)."""
     from troubleshooter.content import display_path, kb_dir
     from troubleshooter.translations import all_texts
 
     whole = not args.paths or args.kb is not None
+    parsed = {doc.path: doc for doc in load.documents.values()} if load is not None else None
     return all_texts(files, kb_dir(args.kb) if whole else None, markers, strings=not args.paths,
-                     display=display_path)
+                     display=display_path, parsed=parsed)
 
 
 def mark_translated(args: argparse.Namespace) -> int:
@@ -86,7 +88,7 @@ def lint_flows(args: argparse.Namespace) -> int:
     from troubleshooter.translations import Markers, stale
 
     markers = Markers()
-    stale_found, untracked = stale(_tracked_texts(args, files, markers), markers)
+    stale_found, untracked = stale(_tracked_texts(args, files, markers, load), markers)
     found = sorted([*found, *stale_found], key=lambda d: d.sort_key())
     errors = sum(d.severity == "error" for d in found)
     if args.format == "json":
