@@ -209,3 +209,22 @@ def test_a_line_break_inside_a_sentence_is_a_warning_and_bullets_are_not(tmp_pat
     assert [(d.line, d.col, d.severity, d.code) for d in found] == [
         (14, 11, "warning", "line-break-in-sentence")]
     assert "that you need to know" in found[0].message("en")
+
+
+def test_placeholders_outside_a_variant_are_checked_in_every_text_of_a_node(tmp_path: Path) -> None:
+    """A node's title, text and choice labels are each read for placeholders (a text without a
+    brace is skipped quickly, so each place a brace can stand in is tried here)."""
+    path = _flow(tmp_path, """\
+  a:
+    kind: question
+    title: {cs: "Nastavení {provider}", en: Settings}
+    text: {cs: Otázka, en: "Ask {nobody}"}
+    choices:
+      - {id: go, label: {cs: Dál, en: "On to {provider.servers}"}, next: done}
+      - {id: stay, label: {cs: Zůstat, en: Stay}, next: done}
+""" + END)
+    assert [(d.line, d.col, d.code, d.params["placeholder"]) for d in lint([path])] == [
+        (8, 17, "placeholder-without-provider", "{provider}"),
+        (9, 28, "unknown-placeholder", "{nobody}"),
+        (11, 39, "placeholder-without-provider", "{provider.servers}"),
+    ]

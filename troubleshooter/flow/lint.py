@@ -24,6 +24,7 @@ from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, PROVIDER_ARTICLE, Flow, Node
 from troubleshooter.flow.probes import REGISTRY
+from troubleshooter.i18n import Text
 from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument, yaml_files
 
@@ -241,45 +242,50 @@ class _Linter:
 
     def check_provider_words(self) -> None:
         """Texts that follow the provider: a known provider id in ``when``, placeholders we
-        know, only inside a variant that names the provider, and rules the data holds."""
+        know, only inside a variant that names the provider, and rules the data holds.
+
+        The provider data is read only when some node needs it, and a text is looked at
+        closely only when it holds a brace: most nodes of most flows need neither."""
         from troubleshooter.flow import provider_text
 
-        catalogue = provider_text.catalogue()
+        catalogue = provider_text.catalogue
         for flow in self.load.flows:
             for node in flow.nodes.values():
                 key = ("nodes", node.id)
-                plain = [((*key, "text"), node.text), ((*key, "title"), node.title)]
-                plain += [((*key, "choices", i, "label"), c.label) for i, c in enumerate(node.choices)]
-                for where, text in plain:
-                    self._placeholders(flow.id, where, text, None, catalogue)
+                for name, text in (("text", node.text), ("title", node.title)):
+                    if text is not None and ("{" in text.cs or "{" in text.en):
+                        self._placeholders(flow.id, (*key, name), text, None)
+                for i, choice in enumerate(node.choices):
+                    label = choice.label
+                    if "{" in label.cs or "{" in label.en:
+                        self._placeholders(flow.id, (*key, "choices", i, "label"), label, None)
                 if node.store and node.store.name == provider_text.PROVIDER_VALUE:
                     for i, choice in enumerate(node.choices):  # "other": none of the known ones
-                        if choice.id not in catalogue and choice.id != provider_text.OTHER:
+                        if choice.id not in catalogue() and choice.id != provider_text.OTHER:
                             self.report(flow.id, (*key, "choices", i, "id"), "unknown-provider", "warning",
-                                        provider=choice.id, known=", ".join(catalogue))
+                                        provider=choice.id, known=", ".join(catalogue()))
                 for i, variant in enumerate(node.variants):
                     vkey = (*key, "variants", i)
                     said = variant.when.get(provider_text.PROVIDER_VALUE)
-                    if said is not None and said != provider_text.ANY and said not in catalogue:
+                    if said is not None and said != provider_text.ANY and said not in catalogue():
                         self.report(flow.id, (*vkey, "when", provider_text.PROVIDER_VALUE), "unknown-provider",
-                                    provider=said, known=", ".join(catalogue))
+                                    provider=said, known=", ".join(catalogue()))
                     texts = [((*vkey, "text"), variant.text)]
                     texts += [((*vkey, "labels", cid), label) for cid, label in variant.labels.items()]
                     for where, text in texts:
-                        self._placeholders(flow.id, where, text, said, catalogue)
+                        if text is not None:
+                            self._placeholders(flow.id, where, text, said)
 
-    def _placeholders(self, flow_id: str, where: tuple, text: Any, said: str | None, catalogue: Any) -> None:
-        from troubleshooter.flow.provider_text import ANY, placeholders
+    def _placeholders(self, flow_id: str, where: tuple, text: Text, said: str | None) -> None:
+        from troubleshooter.flow.provider_text import ANY, catalogue, placeholders
 
-        if text is None:
-            return
         for lang in ("cs", "en"):
             for written, ours, rule_id in placeholders(text.get(lang)):
                 if not ours:
                     self.report(flow_id, (*where, lang), "unknown-placeholder", placeholder=written)
                 elif said is None:
                     self.report(flow_id, (*where, lang), "placeholder-without-provider", placeholder=written)
-                elif rule_id and not any(p.rule(rule_id) for pid, p in catalogue.items()
+                elif rule_id and not any(p.rule(rule_id) for pid, p in catalogue().items()
                                          if said in (ANY, pid)):
                     self.report(flow_id, (*where, lang), "unknown-provider-rule", rule=rule_id,
                                 provider=said)
