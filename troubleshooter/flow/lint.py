@@ -18,8 +18,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-
 from troubleshooter.diagnostics import Diagnostic
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, PROVIDER_ARTICLE, Flow, Node
@@ -28,33 +26,27 @@ from troubleshooter.i18n import Text
 from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument, yaml_files
 
-Key = tuple[str, str]  # (flow id, node id)
 _ARTICLE_SUFFIXES = (".cs.md", ".en.md")
 _TO_PERSON = -1  # a target that is the engine's "I need a person": a way out, not a node
-
-
-class _RawNode(Struct):
-    """A node as authored, whether or not the loader could build it."""
-
-    flow: str
-    id: str
-    kind: Any
-    edges: list[tuple[str, tuple]]  # (target as written, where in the node it is written)
 
 
 @dataclass(slots=True)
 class _Linter:
     """The checks that need every loaded flow at once; findings collect in ``found``.
 
-    The graph is walked by node number (``index``): a 10,000-node flow is walked three times,
-    and hashing (flow, node) pairs was most of what that cost.
+    The graph is walked by node number: a node's flow, id, kind and authored mapping sit at its
+    number in parallel lists, its resolved targets in ``edges``. A 10,000-node flow is walked
+    three times; hashing (flow, node) pairs, and an object per node and per target, were most
+    of what that cost.
     """
 
     load: FlowLoad
     incomplete: bool  # some flow file could not be built: unknown flow ids may live there
     found: list[Diagnostic] = field(default_factory=list)
-    nodes: list[_RawNode] = field(default_factory=list)
-    index: dict[Key, int] = field(default_factory=dict)  # (flow, node) -> position in ``nodes``
+    flow_of: list[str] = field(default_factory=list)  # by node number
+    id_of: list[str] = field(default_factory=list)
+    raw_of: list[Any] = field(default_factory=list)  # the node as authored, built or not
+    index: dict[str, dict[str, int]] = field(default_factory=dict)  # flow -> node -> number
 
     def report(self, flow_id: str, key: tuple, code: str, severity: str = "error", /, *,
                at_key: bool = False, **params: Any) -> None:
@@ -65,49 +57,63 @@ class _Linter:
     # -- the graph -------------------------------------------------------------------
 
     def read_graph(self) -> None:
-        nodes, index = self.nodes, self.index
+        flow_of, id_of, raw_of = self.flow_of, self.id_of, self.raw_of
         for flow in self.load.flows:
             raw_nodes = self.load.documents[flow.id].data.get("nodes")
             if not isinstance(raw_nodes, dict):
                 continue
+            numbers = self.index.setdefault(flow.id, {})
             for node_id, raw in raw_nodes.items():
                 if isinstance(node_id, str) and ID_PATTERN.match(node_id):
-                    index[(flow.id, node_id)] = len(nodes)
-                    nodes.append(_raw_node(flow.id, node_id, raw))
+                    numbers[node_id] = len(id_of)
+                    flow_of.append(flow.id)
+                    id_of.append(node_id)
+                    raw_of.append(raw)
 
     def resolve(self, target: str, flow_id: str) -> int | None:
         """``node`` or ``flow:node`` as a node number (:data:`_TO_PERSON` for the engine's
         "I need a person" of a known flow), or None when there is no such node."""
         flow, sep, node = target.partition(":")
-        key = (flow, node) if sep else (flow_id, target)
-        found = self.index.get(key)
+        if not sep:
+            flow, node = flow_id, target
+        found = self.index.get(flow, {}).get(node)
         if found is not None:
             return found
-        return _TO_PERSON if key[1] == ESCALATE_NODE and key[0] in self.load.flows else None
+        return _TO_PERSON if node == ESCALATE_NODE and flow in self.load.flows else None
 
-    def check_targets(self) -> list[list[int]]:
-        """Report dangling targets; return the resolved targets of every node, by number."""
+    def check_targets(self) -> tuple[list[list[int]], bytearray]:
+        """Report dangling targets. Return the resolved targets of every node, by number, and
+        for each node whether a target written in it is unknown (its way on is unknown)."""
         edges: list[list[int]] = []
-        index = self.index
-        for node in self.nodes:
+        unknown = bytearray(len(self.id_of))
+        for number, raw in enumerate(self.raw_of):
+            flow_id = self.flow_of[number]
+            local = self.index[flow_id]
             out: list[int] = []
-            for target, where in node.edges:
-                resolved = index.get((node.flow, target))  # the common case, resolved inline
+            for target in _targets(raw):
+                resolved = local.get(target)  # the common case, resolved inline
                 if resolved is None:
-                    resolved = self.resolve(target, node.flow)
-                if resolved is not None:
+                    resolved = self.resolve(target, flow_id)
+                if resolved is None:
+                    unknown[number] = 1
+                else:
                     out.append(resolved)
-                elif self._knowable(target, node.flow):
-                    self.report(node.flow, ("nodes", node.id, *where), "unknown-target",
-                                via=_via(self.load.documents[node.flow], node.id, where), target=target)
             edges.append(out)
+            if unknown[number]:
+                self._report_unknown_targets(flow_id, self.id_of[number], raw)
         for flow in self.load.flows:
             if self.resolve(flow.start, flow.id) is None:
                 self.report(flow.id, ("start",), "missing-start", target=flow.start)
             if flow.escalate and self.resolve(flow.escalate, flow.id) is None \
                     and self._knowable(flow.escalate, flow.id):
                 self.report(flow.id, ("escalate",), "unknown-target", via="escalate", target=flow.escalate)
-        return edges
+        return edges, unknown
+
+    def _report_unknown_targets(self, flow_id: str, node_id: str, raw: dict) -> None:
+        for target, where in _written_targets(raw):
+            if self.resolve(target, flow_id) is None and self._knowable(target, flow_id):
+                self.report(flow_id, ("nodes", node_id, *where), "unknown-target",
+                            via=_via(self.load.documents[flow_id], node_id, where), target=target)
 
     def _knowable(self, target: str, flow_id: str) -> bool:
         """False when the target names a flow that may sit in a file that failed to load."""
@@ -122,23 +128,26 @@ class _Linter:
                          if found is not None)
         seen = _walk(roots, edges)
         startless = {f.id for f in self.load.flows if self.resolve(f.start, f.id) is None}
-        for number, node in enumerate(self.nodes):
-            if not seen[number] and node.flow not in startless:  # missing-start says it all
-                self.report(node.flow, ("nodes", node.id), "unreachable-node", "warning",
-                            at_key=True, node=node.id)
+        for number, node_id in enumerate(self.id_of):
+            flow_id = self.flow_of[number]
+            if not seen[number] and flow_id not in startless:  # missing-start says it all
+                self.report(flow_id, ("nodes", node_id), "unreachable-node", "warning",
+                            at_key=True, node=node_id)
 
-    def check_exits(self, edges: list[list[int]]) -> None:
+    def check_exits(self, edges: list[list[int]], unknown: bytearray) -> None:
         """Dead ends, then nodes from which no end (nor an already reported problem) is reachable."""
         finishing: list[int] = []  # ends, dead ends, and nodes whose way on is unknown
-        reverse: list[list[int]] = [[] for _ in self.nodes]
-        for number, node in enumerate(self.nodes):
+        reverse: list[list[int]] = [[] for _ in self.id_of]
+        for number, raw in enumerate(self.raw_of):
             targets = edges[number]
-            if node.kind == "end" or node.kind not in NODE_KINDS:
+            kind = raw.get("kind") if type(raw) is dict else None
+            if kind == "end" or kind not in NODE_KINDS:
                 finishing.append(number)
-            elif not node.edges:
+            elif not targets and not unknown[number]:
                 finishing.append(number)
-                self.report(node.flow, ("nodes", node.id), "dead-end", at_key=True, node=node.id)
-            elif len(targets) < len(node.edges):
+                self.report(self.flow_of[number], ("nodes", self.id_of[number]), "dead-end", at_key=True,
+                            node=self.id_of[number])
+            elif unknown[number]:
                 finishing.append(number)  # a dangling target, reported already: its way on is unknown
             elif _TO_PERSON in targets:
                 finishing.append(number)
@@ -146,9 +155,9 @@ class _Linter:
                 if target != _TO_PERSON:
                     reverse[target].append(number)
         can_finish = _walk(finishing, reverse)
-        for number, node in enumerate(self.nodes):
+        for number, node_id in enumerate(self.id_of):
             if not can_finish[number]:
-                self.report(node.flow, ("nodes", node.id), "no-way-out", at_key=True, node=node.id)
+                self.report(self.flow_of[number], ("nodes", node_id), "no-way-out", at_key=True, node=node_id)
 
     # -- per node ----------------------------------------------------------------------
 
@@ -336,29 +345,47 @@ def _named(found: list[tuple[int, str]]) -> str:
     return ", ".join(dict.fromkeys(visible_line(char) for _, char in found))
 
 
-def _raw_node(flow_id: str, node_id: str, raw: Any) -> _RawNode:
-    """Every well-formed target written in a node, with where in the node it is written."""
+def _targets(raw: Any) -> list[str]:
+    """Every well-formed target written in a node, as written (the node's edges)."""
     if type(raw) is not dict:
-        return _RawNode(flow_id, node_id, None, [])
-    edges: list[tuple[str, tuple]] = []
+        return []
+    found: list[str] = []
     get = raw.get
     target = get("next")
     if target is not None and (target := _target_text(target)):
-        edges.append((target, ("next",)))
+        found.append(target)
     choices = get("choices")
     if type(choices) is list:
-        for i, choice in enumerate(choices):
+        for choice in choices:
             if type(choice) is dict and (target := _target_text(choice.get("next"))):
-                edges.append((target, ("choices", i, "next")))
+                found.append(target)
     outcomes = get("outcomes")
     if type(outcomes) is dict:
-        for outcome, value in outcomes.items():
+        for value in outcomes.values():
             if target := _target_text(value):
-                edges.append((target, ("outcomes", outcome)))
+                found.append(target)
     target = get("default")
     if target is not None and (target := _target_text(target)):
-        edges.append((target, ("default",)))
-    return _RawNode(flow_id, node_id, get("kind"), edges)
+        found.append(target)
+    return found
+
+
+def _written_targets(raw: dict) -> list[tuple[str, tuple]]:
+    """The targets of :func:`_targets`, each with where in the node it is written (for a report)."""
+    found: list[tuple[str, tuple]] = []
+    if (target := _target_text(raw.get("next"))):
+        found.append((target, ("next",)))
+    choices = raw.get("choices")
+    for i, choice in enumerate(choices if type(choices) is list else ()):
+        if type(choice) is dict and (target := _target_text(choice.get("next"))):
+            found.append((target, ("choices", i, "next")))
+    outcomes = raw.get("outcomes")
+    for outcome, value in outcomes.items() if type(outcomes) is dict else ():
+        if target := _target_text(value):
+            found.append((target, ("outcomes", outcome)))
+    if (target := _target_text(raw.get("default"))):
+        found.append((target, ("default",)))
+    return found
 
 
 def _via(doc: YamlDocument, node_id: str, where: tuple) -> str:
@@ -450,9 +477,9 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
     """
     linter = _Linter(load, incomplete)
     linter.read_graph()
-    edges = linter.check_targets()
+    edges, unknown = linter.check_targets()
     linter.check_reachability(edges)
-    linter.check_exits(edges)
+    linter.check_exits(edges, unknown)
     linter.check_probes()
     linter.check_control_characters()
     linter.check_line_breaks()
