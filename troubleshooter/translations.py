@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -124,17 +124,17 @@ def _bilingual(data: Any) -> list[tuple[tuple, str, dict[str, str]]]:
 
 
 def flow_texts(path: Path, display: str, markers: Markers,
-               doc: yamlio.YamlDocument | None = None) -> list[TrackedText]:
+               doc: yamlio.YamlDocument | None = None) -> Iterator[TrackedText]:
     """The bilingual texts of a flow file (``doc``: the file as already parsed, if it is)."""
     if doc is None:
         doc = yamlio.load(path, display)
     if not isinstance(doc.data, dict):
-        return []
+        return iter(())
     flow_id = str(doc.data.get("id") or path.stem)
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     files = (path,)
-    return [TrackedText(sidecar, key, f"{flow_id}:{key}", texts, files, markers, doc, where)
-            for where, key, texts in _bilingual(doc.data)]
+    return (TrackedText(sidecar, key, f"{flow_id}:{key}", texts, files, markers, doc, where)
+            for where, key, texts in _bilingual(doc.data))
 
 
 def article_texts(kb: Path, display: str, markers: Markers) -> list[TrackedText]:
@@ -210,21 +210,21 @@ def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
 
 # -- what lint and --mark-translated do --------------------------------------------------
 def all_texts(flow_files: Iterable[Path], kb: Path | None, markers: Markers, *, strings: bool, display=str,
-              parsed: Mapping[str, yamlio.YamlDocument] | None = None) -> list[TrackedText]:
-    """The texts of the flow files, the articles in ``kb`` and (``strings``) the UI strings.
-    ``parsed``: flow files the caller has parsed already, by their display path."""
-    found: list[TrackedText] = []
+              parsed: Mapping[str, yamlio.YamlDocument] | None = None) -> Iterator[TrackedText]:
+    """The texts of the flow files, the articles in ``kb`` and (``strings``) the UI strings, one
+    by one (a large flow's records need not all exist at once). ``parsed``: flow files the
+    caller has parsed already, by their display path."""
     for path in flow_files:
         shown = display(path)
         try:
-            found.extend(flow_texts(path, shown, markers, parsed.get(shown) if parsed else None))
+            texts = flow_texts(path, shown, markers, parsed.get(shown) if parsed else None)
         except yamlio.YamlError:
             continue  # the loader reports a broken file
+        yield from texts
     if kb is not None and kb.is_dir():
-        found.extend(article_texts(kb, display(kb), markers))
+        yield from article_texts(kb, display(kb), markers)
     if strings:
-        found.extend(string_texts(markers))
-    return found
+        yield from string_texts(markers)
 
 
 def _excerpt(text: str, words: int = 6) -> str:
