@@ -88,8 +88,11 @@ def store_cached(prefix: str, key: str, data: Any, *, prune: bool = True) -> Non
     folder = cache_dir()
     try:
         os.makedirs(folder, exist_ok=True)
-        write_atomic(os.path.join(folder, f"{prefix}-{key}.json"),
-                     json.dumps(data, ensure_ascii=False, separators=(",", ":")), durable=False)
+        # ASCII out (non-ASCII letters as \u escapes): the text then goes to the file as it is,
+        # where encoding a large text full of Czech letters to UTF-8 cost as much again as the
+        # JSON itself. Parsed data has no cycles to look for.
+        text = json.dumps(data, separators=(",", ":"), check_circular=False)
+        write_atomic(os.path.join(folder, f"{prefix}-{key}.json"), text, durable=False)
     except OSError:
         return
     if prune:
