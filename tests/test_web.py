@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession, CookieJar, FormData
 from aiohttp.test_utils import TestClient, TestServer
+from cancels import assert_every_cancel_is_kept
 
 from troubleshooter.probes.policy import AuthLedger, TargetPolicy
 from troubleshooter.ui.conversation import load_content
+from troubleshooter.ui.web.checks import CheckRun
 from troubleshooter.ui.web.server import COOKIE, SCRIPT_HEADER, WebApp, WebConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,6 +252,18 @@ async def test_a_live_check_without_javascript_waits_and_shows_the_card(served, 
     await visitor.choose("green")
     html = await visitor.choose("yes")
     assert visitor.at() == "resolved" and "verdict-resolved" in html
+
+
+async def test_a_page_cancelled_as_its_check_ends_stops_there(served, smtp_server):
+    """A form post that awaits a check run is cancelled (the server shuts down) in the moment the
+    run ends: the cancel is kept. (At the offer to check, a run ends at once: no check to run.)"""
+    client, webapp, visitor = await at_offer_check(served, smtp_server)
+    (current,) = webapp.store._sessions.values()
+
+    async def await_a_check() -> bool:
+        return await CheckRun(current, webapp.slots, webapp.recipients, 1).wait(10)
+
+    await assert_every_cancel_is_kept(await_a_check)
 
 
 async def test_check_progress_arrives_live_over_sse(served, smtp_server):

@@ -21,6 +21,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from troubleshooter.practice.certs import INTERCEPTOR, PracticeCertificates
+from troubleshooter.probes.smtp_session import Deadline, DeadlineExceeded
 
 # fault -> the outcome ``diagnose`` should name for it (with the matching options)
 FAULTS: dict[str, str] = {
@@ -206,8 +207,8 @@ class PracticeServer:
         for server in self._servers:
             server.close()
         for server in self._servers:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(server.wait_closed(), 1.0)
+            with contextlib.suppress(DeadlineExceeded):
+                await Deadline.after(1.0).run(server.wait_closed())
         self._servers.clear()
 
     # -- sync use: a background thread with its own loop ------------------------------------

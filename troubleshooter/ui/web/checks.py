@@ -20,6 +20,7 @@ from troubleshooter.flow.probes import probe_spec
 from troubleshooter.i18n import LANGS, text
 from troubleshooter.probes import registry
 from troubleshooter.probes.outcome import ProbeOutcome, StageResult
+from troubleshooter.probes.smtp_session import Deadline, DeadlineExceeded
 
 if TYPE_CHECKING:
     from troubleshooter.ui.web.store import RecipientLedger, WebSession
@@ -49,8 +50,8 @@ class CheckRun:
     # -- watching ---------------------------------------------------------------------------
     async def wait(self, timeout: float) -> bool:
         """Await the end of the run (True), or give up after ``timeout`` seconds (False)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(self.task), timeout)
+        with contextlib.suppress(DeadlineExceeded):
+            await Deadline.after(timeout).run(asyncio.shield(self.task))
         return self.done
 
     async def stream(self) -> AsyncIterator[dict[str, Any]]:
