@@ -228,3 +228,26 @@ def test_placeholders_outside_a_variant_are_checked_in_every_text_of_a_node(tmp_
         (9, 28, "unknown-placeholder", "{nobody}"),
         (11, 39, "placeholder-without-provider", "{provider.servers}"),
     ]
+
+
+def test_a_line_break_inside_a_sentence_of_a_variant_or_of_a_node_the_loader_dropped(tmp_path: Path) -> None:
+    path = _flow(tmp_path, """\
+  a:
+    kind: info
+    text: {cs: Dobrý den., en: Hello.}
+    variants:
+      - when: {site: wordpress}
+        text:
+          cs: Dobrý den.
+          en: "Open the plugin\\nsettings."
+    next: b
+  b:
+    kind: info
+    text:
+      cs: "Zkuste to\\nznovu."
+    next: done
+""" + END)
+    found = [(d.line, d.code, d.params.get("after")) for d in lint([path])
+             if d.code == "line-break-in-sentence"]
+    assert found == [(13, "line-break-in-sentence", "Open the plugin"),
+                     (18, "line-break-in-sentence", "Zkuste to")]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from troubleshooter.diagnostics import Diagnostic
+from troubleshooter.flow import provider_text
 from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, PROVIDER_ARTICLE, Flow, Node
 from troubleshooter.flow.probes import REGISTRY
@@ -218,25 +219,6 @@ class _Linter:
                 if found := control_characters(value):
                     self.report(flow_id, key, "control-character", chars=_named(found))
 
-    def check_line_breaks(self) -> None:
-        """A line break inside a sentence of a node's text: every front end keeps the author's
-        breaks (they separate bullets), so the sentence would break at the author's width, not
-        the reader's. Each sentence and each bullet belongs on one source line."""
-        for flow_id, doc in self.load.documents.items():
-            raw_nodes = doc.data.get("nodes") if isinstance(doc.data, dict) else None
-            for node_id, raw in raw_nodes.items() if isinstance(raw_nodes, dict) else ():
-                if not isinstance(raw, dict):
-                    continue
-                texts = [(("nodes", node_id, "text"), raw.get("text"))]
-                variants = raw.get("variants")
-                for number, variant in enumerate(variants if isinstance(variants, list) else ()):
-                    if isinstance(variant, dict):
-                        texts.append((("nodes", node_id, "variants", number, "text"), variant.get("text")))
-                for key, text in texts:
-                    for lang, value in text.items() if isinstance(text, dict) else ():
-                        if isinstance(value, str) and "\n" in value and (cut := _break_inside_sentence(value)):
-                            self.report(flow_id, (*key, lang), "line-break-in-sentence", "warning", after=cut)
-
     def check_articles(self, article_ids: set[str]) -> None:
         for flow in self.load.flows:
             for node in flow.nodes.values():
@@ -249,59 +231,91 @@ class _Linter:
                         self.report(flow.id, ("nodes", node.id, "variants", i, "article"), "unknown-article",
                                     article=variant.article)
 
-    def check_provider_words(self) -> None:
+    def check_texts(self) -> None:
+        """The nodes' texts in one walk: line breaks inside a sentence in every node as written
+        (built or not), and the provider's words in every node the loader built."""
+        for flow in self.load.flows:
+            raw_nodes = self.load.documents[flow.id].data.get("nodes")
+            built = flow.nodes
+            for node_id, raw in raw_nodes.items() if type(raw_nodes) is dict else ():
+                if type(raw) is dict and ("variants" in raw or _has_break(raw.get("text"))):
+                    self._line_breaks(flow.id, node_id, raw)
+                node = built.get(node_id)
+                if node is not None:
+                    self._provider_words(flow.id, node)
+
+    def _line_breaks(self, flow_id: str, node_id: str, raw: dict) -> None:
+        """A line break inside a sentence of a node's text: every front end keeps the author's
+        breaks (they separate bullets), so the sentence would break at the author's width, not
+        the reader's. Each sentence and each bullet belongs on one source line."""
+        texts = [(("nodes", node_id, "text"), raw.get("text"))]
+        variants = raw.get("variants")
+        for number, variant in enumerate(variants if type(variants) is list else ()):
+            if type(variant) is dict:
+                texts.append((("nodes", node_id, "variants", number, "text"), variant.get("text")))
+        for key, text in texts:
+            for lang, value in text.items() if _has_break(text) else ():
+                if type(value) is str and "\n" in value and (cut := _break_inside_sentence(value)):
+                    self.report(flow_id, (*key, lang), "line-break-in-sentence", "warning", after=cut)
+
+    def _provider_words(self, flow_id: str, node: Node) -> None:
         """Texts that follow the provider: a known provider id in ``when``, placeholders we
         know, only inside a variant that names the provider, and rules the data holds.
 
         The provider data is read only when some node needs it, and a text is looked at
         closely only when it holds a brace: most nodes of most flows need neither."""
-        from troubleshooter.flow import provider_text
-
         catalogue = provider_text.catalogue
-        for flow in self.load.flows:
-            for node in flow.nodes.values():
-                key = ("nodes", node.id)
-                for name, text in (("text", node.text), ("title", node.title)):
-                    if text is not None and ("{" in text.cs or "{" in text.en):
-                        self._placeholders(flow.id, (*key, name), text, None)
-                for i, choice in enumerate(node.choices):
-                    label = choice.label
-                    if "{" in label.cs or "{" in label.en:
-                        self._placeholders(flow.id, (*key, "choices", i, "label"), label, None)
-                if node.store and node.store.name == provider_text.PROVIDER_VALUE:
-                    for i, choice in enumerate(node.choices):  # "other": none of the known ones
-                        if choice.id not in catalogue() and choice.id != provider_text.OTHER:
-                            self.report(flow.id, (*key, "choices", i, "id"), "unknown-provider", "warning",
-                                        provider=choice.id, known=", ".join(catalogue()))
-                for i, variant in enumerate(node.variants):
-                    vkey = (*key, "variants", i)
-                    said = variant.when.get(provider_text.PROVIDER_VALUE)
-                    if said is not None and said != provider_text.ANY and said not in catalogue():
-                        self.report(flow.id, (*vkey, "when", provider_text.PROVIDER_VALUE), "unknown-provider",
-                                    provider=said, known=", ".join(catalogue()))
-                    texts = [((*vkey, "text"), variant.text)]
-                    texts += [((*vkey, "labels", cid), label) for cid, label in variant.labels.items()]
-                    for where, text in texts:
-                        if text is not None:
-                            self._placeholders(flow.id, where, text, said)
+        key = ("nodes", node.id)
+        text, title = node.text, node.title
+        if text is not None and ("{" in text.cs or "{" in text.en):
+            self._placeholders(flow_id, (*key, "text"), text, None)
+        if title is not None and ("{" in title.cs or "{" in title.en):
+            self._placeholders(flow_id, (*key, "title"), title, None)
+        for i, choice in enumerate(node.choices):
+            label = choice.label
+            if "{" in label.cs or "{" in label.en:
+                self._placeholders(flow_id, (*key, "choices", i, "label"), label, None)
+        if node.store and node.store.name == provider_text.PROVIDER_VALUE:
+            for i, choice in enumerate(node.choices):  # "other": none of the known ones
+                if choice.id not in catalogue() and choice.id != provider_text.OTHER:
+                    self.report(flow_id, (*key, "choices", i, "id"), "unknown-provider", "warning",
+                                provider=choice.id, known=", ".join(catalogue()))
+        for i, variant in enumerate(node.variants):
+            vkey = (*key, "variants", i)
+            said = variant.when.get(provider_text.PROVIDER_VALUE)
+            if said is not None and said != provider_text.ANY and said not in catalogue():
+                self.report(flow_id, (*vkey, "when", provider_text.PROVIDER_VALUE), "unknown-provider",
+                            provider=said, known=", ".join(catalogue()))
+            texts = [((*vkey, "text"), variant.text)]
+            texts += [((*vkey, "labels", cid), label) for cid, label in variant.labels.items()]
+            for where, text in texts:
+                if text is not None:
+                    self._placeholders(flow_id, where, text, said)
 
     def _placeholders(self, flow_id: str, where: tuple, text: Text, said: str | None) -> None:
-        from troubleshooter.flow.provider_text import ANY, catalogue, placeholders
-
         for lang in ("cs", "en"):
-            for written, ours, rule_id in placeholders(text.get(lang)):
+            for written, ours, rule_id in provider_text.placeholders(text.get(lang)):
                 if not ours:
                     self.report(flow_id, (*where, lang), "unknown-placeholder", placeholder=written)
                 elif said is None:
                     self.report(flow_id, (*where, lang), "placeholder-without-provider", placeholder=written)
-                elif rule_id and not any(p.rule(rule_id) for pid, p in catalogue().items()
-                                         if said in (ANY, pid)):
+                elif rule_id and not any(p.rule(rule_id) for pid, p in provider_text.catalogue().items()
+                                         if said in (provider_text.ANY, pid)):
                     self.report(flow_id, (*where, lang), "unknown-provider-rule", rule=rule_id,
                                 provider=said)
 
 
 _BULLETS = ("•", "-", "–", "*")
 _SENTENCE_ENDS = (".", ":", "!", "?", ")", "…")
+
+
+def _has_break(text: Any) -> bool:
+    """Whether an authored text ({cs, en}) has a line break in some language."""
+    if type(text) is dict:
+        for value in text.values():
+            if type(value) is str and "\n" in value:
+                return True
+    return False
 
 
 def _break_inside_sentence(text: str) -> str | None:
@@ -482,8 +496,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
     linter.check_exits(edges, unknown)
     linter.check_probes()
     linter.check_control_characters()
-    linter.check_line_breaks()
-    linter.check_provider_words()
+    linter.check_texts()
     found = [*load.diagnostics, *linter.found]
     if kb_dir is not None:
         ids = article_ids(kb_dir)
