@@ -91,35 +91,33 @@ def _bilingual(data: Any) -> list[tuple[tuple, str, dict[str, str]]]:
     maintainers read: ``("nodes", "intro", "choices", 0, "label")`` → ``intro.choices.setup.label``
     (a list item by its id when it has one; a flow's nodes without the ``nodes.`` prefix)."""
     found: list[tuple[tuple, str, dict[str, str]]] = []
-    if _is_bilingual(data):
-        return [((), "", data)]
 
-    def walk(items: Iterable[tuple[Any, Any]], path: tuple, readable: str | None) -> None:
-        for step, value in items:
-            kind = type(value)
-            if kind is not dict and kind is not list:
-                continue
-            if type(step) is int:
-                name = str(value.get("id", step)) if kind is dict else str(step)
-            else:
-                name = str(step)
-            if readable is not None:
-                name = f"{readable}.{name}"
-            elif not path and name == "nodes":
-                name = None  # type: ignore[assignment]
+    def visit(value: Any, path: tuple, name: str | None) -> None:
+        """A mapping or a list at ``path``; ``name``: its readable key, None while no part of
+        the path counts (the top, a flow's ``nodes``)."""
+        if type(value) is dict:
+            if type(value.get("cs")) is str and type(value.get("en")) is str:
+                found.append((path, name or "", value))
+                return
+            items: Iterable[tuple[Any, Any]] = value.items()
+        else:
+            items = enumerate(value)
+        for step, item in items:
+            kind = type(item)
             if kind is dict:
-                cs, en = value.get("cs"), value.get("en")
-                if type(cs) is str and type(en) is str:
-                    found.append(((*path, step), name or "", value))
-                    continue
-                walk(value.items(), (*path, step), name)
+                part = str(item.get("id", step)) if type(step) is int else step
+            elif kind is list:
+                part = str(step)
             else:
-                walk(enumerate(value), (*path, step), name)
+                continue
+            if name is not None:
+                part = f"{name}.{part}"
+            elif not path and part == "nodes":
+                part = None
+            visit(item, (*path, step), part)
 
-    if type(data) is dict:
-        walk(data.items(), (), None)
-    elif type(data) is list:
-        walk(enumerate(data), (), None)
+    if type(data) is dict or type(data) is list:
+        visit(data, (), None)
     return found
 
 
