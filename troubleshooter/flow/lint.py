@@ -24,6 +24,7 @@ from troubleshooter.flow.loader import ID_PATTERN, FlowLoad, load_flows
 from troubleshooter.flow.model import ESCALATE_NODE, NODE_KINDS, PROVIDER_ARTICLE, Flow, Node
 from troubleshooter.flow.probes import REGISTRY
 from troubleshooter.i18n import Text
+from troubleshooter.probes.registry import ProbeParam
 from troubleshooter.safe_text import control_characters, visible_line
 from troubleshooter.yamlio import YamlDocument, yaml_files
 
@@ -164,12 +165,14 @@ class _Linter:
 
     def check_probes(self) -> None:
         stored, secret = _stored_values(self.load.flows)
+        declared = {spec.name: {param.name: param for param in spec.params} for spec in REGISTRY.values()}
         for flow in self.load.flows:
             for node in flow.nodes.values():
                 if node.probe is not None:
-                    self._check_probe(flow, node, stored, secret)
+                    self._check_probe(flow, node, stored, secret, declared.get(node.probe.name, {}))
 
-    def _check_probe(self, flow: Flow, node: Node, stored: set[str], secret: set[str]) -> None:
+    def _check_probe(self, flow: Flow, node: Node, stored: set[str], secret: set[str],
+                     params: dict[str, ProbeParam]) -> None:
         call, base = node.probe, ("nodes", node.id)
         assert call is not None
         spec = REGISTRY.get(call.name)
@@ -181,13 +184,12 @@ class _Linter:
             if outcome not in spec.outcomes:
                 self.report(flow.id, (*base, "outcomes", outcome), "unknown-outcome", "warning",
                             at_key=True, probe=spec.name, outcome=outcome)
-        unhandled = spec.outcomes - call.outcomes.keys()
-        if call.default is None and unhandled:
+        if call.default is None and (unhandled := spec.outcomes - call.outcomes.keys()):
             where = (*base, "outcomes") if call.outcomes else (*base, "probe")
             self.report(flow.id, where, "unhandled-outcome", at_key=True, probe=spec.name,
                         outcomes=", ".join(sorted(unhandled)))
         for param, value in call.args.items():
-            declared = spec.param(param)
+            declared = params.get(param)
             if declared is None:
                 self.report(flow.id, (*base, "args", param), "unknown-param", at_key=True,
                             probe=spec.name, param=param)
