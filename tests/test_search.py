@@ -766,3 +766,19 @@ def test_a_long_run_of_one_letter_is_no_word_typed_twice() -> None:
     """A pasted megabyte of one letter is not tried letter by letter (that took minutes)."""
     index = index_module.index_for()
     assert search.question_words("x" * 200_000, index) == ["x" * 200_000]
+
+
+def test_a_discourse_marker_and_a_reminding_again_ask_nothing() -> None:
+    """ "wait, what is smtp again", "ok I saved it, and now?": the opening marker keeps a chat
+    going and the "again" asks to be reminded; "wait" pointed at the time-limit article and
+    "again" at "try again later". "how long should I wait", "the right port", "421 again" and
+    a question that says something is wrong keep their words."""
+    index = index_module.index_for()
+    assert search.question_words("wait, what is smtp again", index) == ["what", "is", "smtp"]
+    assert search.question_words("Hmm. OK, so I saved it", index) == ["so", "i", "saved", "it"]
+    assert "wait" in search.question_words("how long should I wait", index)
+    assert "right" in search.question_words("right port for gmail", index)
+    assert "again" in search.question_words("421 again and again", index)
+    assert "again" in search.question_words("why does it fail again", index)
+    assert search.ask("wait, what is smtp again", "en").matches[0].article_id == "what-is-smtp"
+    assert search.ask("ok I saved it, and now?", "en").matches[0].article_id == "smtp-test"

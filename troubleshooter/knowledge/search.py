@@ -185,7 +185,8 @@ def question_words(question: str, index: Index) -> list[str]:
     is the word that names the provider ("seznam"); any other is its domain's words the articles
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
-    tokens = _without_story_words(words_and_hosts(_FROM_FIELD.sub(r"\1sender", question)))
+    text = _DISCOURSE.sub(" ", _FROM_FIELD.sub(r"\1sender", question))
+    tokens = _without_recollecting_again(_without_story_words(words_and_hosts(text)))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
         if not is_host(word):
@@ -255,6 +256,26 @@ def _without_story_words(tokens: list[str]) -> list[str]:
 # "From" capitalised inside a sentence ("what goes in From", "the From field") is the name of
 # the sender field, not the preposition.
 _FROM_FIELD = re.compile(r"(\w[^\w.!?]*)\bFrom\b")
+# A spoken reply opens with a discourse marker ("ok I saved it, and now?", "wait, what is smtp
+# again", "hmm it says …"): it keeps the conversation going and says nothing about SMTP. Only at
+# the start of the question or of a sentence; "wait" and "right" only before a comma or a dash
+# ("how long should I wait", "the right port" stay).
+_DISCOURSE = re.compile(
+    r"(?:^|(?<=[.!?]))\s*(?:(?:ok|okay|okey|oki|hmm*|hm|oh|ah|btw|alright|um+|uh+|anyway)\b[\s,.!…:;–-]*"
+    r"|(?:wait|right)\s*[,…–-]+\s*)+", re.IGNORECASE)
+# "What is SMTP again?", "where is that setting again": a question that asks to be reminded.
+# Its "again" is no repeat of a failure ("421 again and again", "red again") nor "try again".
+_ASKING = frozenset(["what", "whats", "where", "wheres", "which", "who", "how", "when"])
+
+
+def _without_recollecting_again(tokens: list[str]) -> list[str]:
+    """Without "again" in a question that starts with a question word and says nothing is wrong."""
+    folded = [fold(word) for word in tokens]
+    if "again" not in folded or not folded or folded[0] not in _ASKING or trouble_words(folded):
+        return tokens
+    return [word for word, low in zip(tokens, folded, strict=True) if low != "again"]
+
+
 _IS_BEFORE = frozenset(["what", "where", "who", "how", "that", "it", "there", "here"])
 
 
