@@ -782,3 +782,26 @@ def test_a_discourse_marker_and_a_reminding_again_ask_nothing() -> None:
     assert "again" in search.question_words("why does it fail again", index)
     assert search.ask("wait, what is smtp again", "en").matches[0].article_id == "what-is-smtp"
     assert search.ask("ok I saved it, and now?", "en").matches[0].article_id == "smtp-test"
+
+
+def test_a_question_that_wants_a_way_around_gets_the_article_offering_one() -> None:
+    """ "if I don't want an app password", "our admin won't enable SMTP AUTH … another way",
+    "jinak než heslem": the article whose title offers a way around it ("… instead of an app
+    password", "… without SMTP AUTH") answers, not the one about the thing itself. Words that
+    do not ask for a way around ("with the spaces or without", "won't log in") leave it alone."""
+    index = index_module.index_for()
+
+    def sought(question: str) -> set[str]:
+        return search._alternative_sought(search.question_words(question, index), index)
+
+    assert "password" in sought("if I don't want an app password")
+    assert not sought("type the app password with the spaces or without") and not sought("smtp won't log in")
+    for question, lang, expected in (
+            ("and if I don't want an app password for gmail?", "en", "oauth-google"),
+            ("Our admin won't enable SMTP AUTH on our Microsoft 365 tenant, so we need another way to "
+             "send mail from WordPress.", "en", "oauth-microsoft365"),
+            ("Správce nám SMTP AUTH povolit nechce. Dá se ve WordPressu přihlásit přes Microsoft 365 "
+             "jinak než heslem?", "cs", "oauth-microsoft365")):
+        assert search.ask(question, lang).matches[0].article_id == expected, question
+    assert search.ask("do I type the app password with the spaces or without", "en").matches[0].article_id == (
+        "app-passwords")

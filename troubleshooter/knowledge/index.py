@@ -79,6 +79,7 @@ class Index:
     _names: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
     _title_lemmas: dict[int, frozenset[str]] | None = field(default=None, repr=False)
+    _alternatives: dict[int, frozenset[str]] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -117,6 +118,24 @@ class Index:
         if self._name_terms is None:
             self._name_terms = frozenset().union(*self.names().values())
         return self._name_terms
+
+    def alternatives(self) -> dict[int, frozenset[str]]:
+        """Per document, what its title offers a way around (folded words and their lemmas, no
+        function word, none of the words in nearly every document): "… (OAuth) instead of an
+        app password" → app, password; "… bez SMTP AUTH" → auth."""
+        if self._alternatives is None:
+            from troubleshooter.knowledge.function_words import FUNCTION_WORDS
+
+            found: dict[int, frozenset[str]] = {}
+            for number, doc in enumerate(self.docs):
+                folded = {fold(w) for aside in _INSTEAD_OF.findall(doc.title)
+                          if fold(words(aside)[0]) not in FUNCTION_WORDS - _ARTICLES  # "bez něj": no subject
+                          for w in words(aside)[:3]}
+                terms = folded.union(*(self.surface.get(w, ()) for w in folded)) - FUNCTION_WORDS - self.common
+                if terms:
+                    found[number] = frozenset(terms)
+            self._alternatives = found
+        return self._alternatives
 
     def troubled(self) -> frozenset[int]:
         """Documents whose title head says something is wrong (see function_words.says_trouble)."""
@@ -234,6 +253,8 @@ def article_fields(article: Article) -> dict[str, list[str]]:
 
 _WORD = re.compile(r"\w+")
 _ASIDE = re.compile(r"\([^)]*\)")
+_ARTICLES = frozenset(["a", "an", "the"])
+_INSTEAD_OF = re.compile(r"\b(?:instead of|without|místo|bez)\s+([^–—,;:()]+)", re.IGNORECASE)
 _HEAD_END = re.compile(r"\s[–—-]\s|:\s")
 _LONG_ASIDE = re.compile(r"\((?:[^)]*\d[^)]*|(?:[^)\s]+\s+){3,}[^)]*)\)")
 
