@@ -805,3 +805,14 @@ def test_a_question_that_wants_a_way_around_gets_the_article_offering_one() -> N
         assert search.ask(question, lang).matches[0].article_id == expected, question
     assert search.ask("do I type the app password with the spaces or without", "en").matches[0].article_id == (
         "app-passwords")
+
+
+def test_where_a_switch_is_moved_from_is_no_state_the_question_is_in() -> None:
+    """ "how do I turn SMTP from OFF to ON" is no "SMTP off" (the phrase of the switched-off red
+    message): it asks how to switch it on. "switched off on my website" keeps its "off"."""
+    index = index_module.index_for()
+    assert "off" not in [fold(w) for w in search.question_words("how do I turn SMTP from OFF to ON", index)]
+    assert "off" not in [fold(w) for w in search.question_words("přepnout z OFF na ON", index)]
+    assert "off" in search.question_words("SMTP seems switched off on my website", index)
+    for question in ("how do I turn SMTP from OFF to ON", "How do I get the SMTP switch from OFF to ON?"):
+        assert search.ask(question, "en").matches[0].article_id == "switch-smtp-on", question

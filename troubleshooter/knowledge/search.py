@@ -189,7 +189,7 @@ def question_words(question: str, index: Index) -> list[str]:
     is the word that names the provider ("seznam"); any other is its domain's words the articles
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
-    text = _DISCOURSE.sub(" ", _FROM_FIELD.sub(r"\1sender", question))
+    text = _MOVED_FROM.sub(" ", _DISCOURSE.sub(" ", _FROM_FIELD.sub(r"\1sender", question)))
     tokens = _without_recollecting_again(_without_story_words(words_and_hosts(text)))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
@@ -267,6 +267,10 @@ _FROM_FIELD = re.compile(r"(\w[^\w.!?]*)\bFrom\b")
 _DISCOURSE = re.compile(
     r"(?:^|(?<=[.!?]))\s*(?:(?:ok|okay|okey|oki|hmm*|hm|oh|ah|btw|alright|um+|uh+|anyway)\b[\s,.!…:;–-]*"
     r"|(?:wait|right)\s*[,…–-]+\s*)+", re.IGNORECASE)
+# "from OFF to ON", "OFF → ON", "z OFF na ON": where a switch is moved from is no state the
+# question is in ("SMTP from OFF" is no "SMTP off"), only where it goes.
+_MOVED_FROM = re.compile(r"\b(?:(?:from|z)\s+)?off(?=\s*(?:→|->|=>|\bto\b|\bna\b|\binto\b)\s*on\b)",
+                         re.IGNORECASE)
 # "What is SMTP again?", "where is that setting again": a question that asks to be reminded.
 # Its "again" is no repeat of a failure ("421 again and again", "red again") nor "try again".
 _ASKING = frozenset(["what", "whats", "where", "wheres", "which", "who", "how", "when"])
