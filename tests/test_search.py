@@ -816,3 +816,12 @@ def test_where_a_switch_is_moved_from_is_no_state_the_question_is_in() -> None:
     assert "off" in search.question_words("SMTP seems switched off on my website", index)
     for question in ("how do I turn SMTP from OFF to ON", "How do I get the SMTP switch from OFF to ON?"):
         assert search.ask(question, "en").matches[0].article_id == "switch-smtp-on", question
+
+
+def test_a_determiner_between_two_words_keeps_them_apart() -> None:
+    """ "send my mailbox password" is no "sending mailbox" (the sender-address phrase): "my"
+    starts a noun phrase of its own. "SMTP is off" still bridges its auxiliary."""
+    index = index_module.index_for()
+    assert "~sender-address" not in {t for q in search.analyse("should I send my mailbox password", index)
+                                     for t in q.terms}
+    assert ("~smtp-off",) in [q.terms for q in search.analyse("my SMTP is off", index)]

@@ -123,6 +123,10 @@ def find(positions: Sequence[set[str]], function: Sequence[bool], table: list[tu
 
 
 GAP = 2
+# A determiner or possessive starts a noun phrase of its own: "send my mailbox password" is no
+# "sending mailbox", "app for the password" no "app password"; "SMTP is off" keeps its gap.
+UNBRIDGED = frozenset(["my", "your", "our", "their", "his", "her", "its", "the", "a", "an", "this", "that",
+                       "these", "those", "some", "any"])
 
 
 def _match(positions: Sequence[set[str]], function: Sequence[bool], start: int, sequence: Sequence_) -> int:
@@ -130,7 +134,8 @@ def _match(positions: Sequence[set[str]], function: Sequence[bool], start: int, 
     at = start + 1
     for term in sequence[1:]:
         skipped = 0
-        while at < len(positions) and term not in positions[at] and function[at] and skipped < GAP:
+        while (at < len(positions) and term not in positions[at] and function[at] and skipped < GAP
+               and positions[at].isdisjoint(UNBRIDGED)):
             at += 1
             skipped += 1
         if at >= len(positions) or term not in positions[at]:
