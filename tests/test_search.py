@@ -825,3 +825,15 @@ def test_a_determiner_between_two_words_keeps_them_apart() -> None:
     assert "~sender-address" not in {t for q in search.analyse("should I send my mailbox password", index)
                                      for t in q.terms}
     assert ("~smtp-off",) in [q.terms for q in search.analyse("my SMTP is off", index)]
+
+
+def test_whom_a_message_greets_is_not_its_subject() -> None:
+    """ "Hello support, …", "Dear support team, …": the addressee is no question about support
+    ("support" is also "doesn't support STARTTLS"); support asked about keeps the word."""
+    index = index_module.index_for()
+    assert "support" not in search.question_words("Dear support team, which encryption should I pick", index)
+    assert "support" not in search.question_words("Hello Mioweb support! the box for server what i put", index)
+    assert "support" in search.question_words("what should I send to support", index)
+    assert "support" in search.question_words("Hello, server does not support STARTTLS", index)
+    assert search.ask("Hello support, which encryption should I pick", "en").matches[0].article_id == (
+        "field-encryption")

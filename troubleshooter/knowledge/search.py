@@ -190,6 +190,7 @@ def question_words(question: str, index: Index) -> list[str]:
     use ("zen.spamhaus.org": "spamhaus"), or else one token that matches nothing; never "cz"."""
     found: list[str] = []
     text = _MOVED_FROM.sub(" ", _DISCOURSE.sub(" ", _FROM_FIELD.sub(r"\1sender", question)))
+    text = _GREETED.sub(lambda found: found.group().replace(found.group(1), " "), text)
     tokens = _without_recollecting_again(_without_story_words(words_and_hosts(text)))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
@@ -267,6 +268,10 @@ _FROM_FIELD = re.compile(r"(\w[^\w.!?]*)\bFrom\b")
 _DISCOURSE = re.compile(
     r"(?:^|(?<=[.!?]))\s*(?:(?:ok|okay|okey|oki|hmm*|hm|oh|ah|btw|alright|um+|uh+|anyway)\b[\s,.!…:;–-]*"
     r"|(?:wait|right)\s*[,…–-]+\s*)+", re.IGNORECASE)
+# "Hello support,", "Dear support team,", "Hi Mioweb support –": whom a message greets is no
+# subject of it ("support" is also "doesn't support STARTTLS", "Basic authentication is not supported").
+_GREETED = re.compile(r"^\s*(?:hello|hi|hey|dear|good\s+(?:morning|afternoon|evening|day))\s+(?:\w+\s+)?"
+                      r"(support|helpdesk|help\s*desk)(?:\s+team)?\s*[,!:–-]", re.IGNORECASE)
 # "from OFF to ON", "OFF → ON", "z OFF na ON": where a switch is moved from is no state the
 # question is in ("SMTP from OFF" is no "SMTP off"), only where it goes.
 _MOVED_FROM = re.compile(r"\b(?:(?:from|z)\s+)?off(?=\s*(?:→|->|=>|\bto\b|\bna\b|\binto\b)\s*on\b)",
