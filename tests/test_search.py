@@ -837,3 +837,24 @@ def test_whom_a_message_greets_is_not_its_subject() -> None:
     assert "support" in search.question_words("Hello, server does not support STARTTLS", index)
     assert search.ask("Hello support, which encryption should I pick", "en").matches[0].article_id == (
         "field-encryption")
+
+
+def test_the_story_around_an_english_question_counts_less() -> None:
+    """ "Hi, I run a small online shop. Which port do I use for Gmail?": the story sentence's
+    words ("shop" is what-breaks-without-SMTP's word) count at half their weight; a sentence
+    that names a provider or says something is wrong is no story, nor a label ("szenam – 465?")."""
+    index = index_module.index_for()
+
+    def weights(question: str) -> dict[str, float]:
+        words_ = search.question_words(question, index)
+        query = search.analyse(question, index, words_)
+        return {q.word: q.weight for q in search._in_story(query, question, index)}
+
+    told = weights("Hi, I run a small online shop. Which port do I use for Gmail?")
+    assert told["shop"] == told["small"] == search.STORY and told["port"] == told["gmail"] == 1.0
+    assert weights("We host mail at Seznam and sending stopped. Which port?")["sending"] == 1.0
+    assert weights("our web shop sends no orders")["shop"] == 1.0  # one sentence: all of it asks
+    for question, expected in (
+            ("Hi, I run a small online shop. Host not found?", "error-host-not-found"),
+            ("We sell bikes online in our little shop. How do I turn SMTP on?", "switch-smtp-on")):
+        assert search.ask(question, "en").matches[0].article_id == expected, question

@@ -389,6 +389,39 @@ def analyse(question: str, index: Index, tokens: list[str] | None = None) -> lis
     return found
 
 
+# An English message that asks in one sentence and tells a story in another ("Hi, I run a small
+# online shop. Which port do I use?"): the words only the story has count at STORY of their
+# weight ("shop" is what-breaks-without-SMTP's word). Czech messages are left whole: their asking
+# sentence often opens with "nevím, …" or a greeting, and the story carries the provider.
+STORY = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s+[–—]\s+")
+_ASKS_FIRST = frozenset(["what", "whats", "which", "where", "how", "why", "who", "when", "can", "could",
+                         "should", "do", "does", "is", "are", "will", "would"])
+_STORY_WORDS = 4  # fewer is a label ("szenam – 465 or 587?"), no story
+
+
+def _in_story(query: list[QueryWord], question: str, index: Index) -> list[QueryWord]:
+    """The query with the words only a story sentence has at ``STORY`` of their weight: a
+    sentence of four words or more that does not ask ("?", a question word first), says
+    nothing is wrong and names nothing (a provider, a name some title gives, a host, a number)."""
+    sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
+    if len(sentences) < 2:
+        return query
+    story: set[str] = set()
+    asking: set[str] = set()
+    for sentence in sentences:
+        folded = [fold(w) for w in words_and_hosts(sentence)]
+        asks = "?" in sentence or folded[:1] and folded[0] in _ASKS_FIRST
+        plain = (not asks and len(folded) >= _STORY_WORDS and not trouble_words(folded)
+                 and not any(is_host(w) or w.isdigit() or w in index.providers or w in index.name_terms()
+                             for w in folded))
+        (story if plain else asking).update(folded)
+    if not asking:
+        return query
+    story -= asking
+    return [replace(q, weight=q.weight * STORY) if fold(q.word) in story else q for q in query]
+
+
 def _declined(folded: str, index: Index) -> set[str]:
     """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``, ``nalezen`` → ``nenalezen``:
     a known word under a Czech case ending or negation."""
@@ -472,6 +505,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     question = without_signature(question)
     asked_words = _without_denied_names(question_words(question, index), index)
     query = analyse(question, index, asked_words)
+    if lang == "en":
+        query = _in_story(query, question, index)
     if not query:
         return []
     scores: dict[int, float] = defaultdict(float)
