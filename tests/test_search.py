@@ -853,7 +853,7 @@ def test_the_story_around_an_english_question_counts_less() -> None:
     told = weights("Hi, I run a small online shop. Which port do I use for Gmail?")
     assert told["shop"] == told["small"] == search.STORY and told["port"] == told["gmail"] == 1.0
     assert weights("We host mail at Seznam and sending stopped. Which port?")["sending"] == 1.0
-    assert weights("our web shop sends no orders")["shop"] == 1.0  # one sentence: all of it asks
+    assert weights("our little shop sends no orders")["shop"] == 1.0  # one sentence: all of it asks
     for question, expected in (
             ("Hi, I run a small online shop. Host not found?", "error-host-not-found"),
             ("We sell bikes online in our little shop. How do I turn SMTP on?", "switch-smtp-on")):
