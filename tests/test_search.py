@@ -818,7 +818,7 @@ def test_where_a_switch_is_moved_from_is_no_state_the_question_is_in() -> None:
         assert search.ask(question, "en").matches[0].article_id == "switch-smtp-on", question
 
 
-def test_a_determiner_between_two_words_keeps_them_apart() -> None:
+def test_a_possessive_between_two_words_keeps_them_apart() -> None:
     """ "send my mailbox password" is no "sending mailbox" (the sender-address phrase): "my"
     starts a noun phrase of its own. "SMTP is off" still bridges its auxiliary."""
     index = index_module.index_for()
