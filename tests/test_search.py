@@ -858,3 +858,13 @@ def test_the_story_around_an_english_question_counts_less() -> None:
             ("Hi, I run a small online shop. Host not found?", "error-host-not-found"),
             ("We sell bikes online in our little shop. How do I turn SMTP on?", "switch-smtp-on")):
         assert search.ask(question, "en").matches[0].article_id == expected, question
+
+
+def test_english_keywords_weigh_more_than_czech_ones() -> None:
+    """English readers' words stand in the English keyword lists more than in the bodies, which
+    follow the Czech source: a website that stopped sending through Office 365 though the
+    password is unchanged is error-m365-basic-auth's, not the provider article's."""
+    czech = index_module.FIELDS["keywords"][0]
+    assert czech < index_module.ENGLISH_KEYWORDS
+    question = "office 365 stopped sending from the website, password unchanged"
+    assert search.ask(question, "en").matches[0].article_id == "error-m365-basic-auth"
