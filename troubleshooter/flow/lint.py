@@ -506,7 +506,7 @@ def lint_load(load: FlowLoad, *, incomplete: bool = False,
             linter.found = []
             linter.check_articles(ids)
             found.extend(linter.found)
-        if kb_checks:
+        if kb_checks and os.path.isdir(kb_dir):  # no folder, no articles to read
             found.extend(_article_findings(kb_dir, load))
         if kb_checks and ids:  # the content as a whole: its provider facts and its vocabulary
             found.extend(_provider_findings(kb_dir))
