@@ -231,6 +231,8 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
     collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     alias_event, document_start, stream_end = yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     words, numbers, no_key, str_tag = _WORDS, _number_resolvers(), _NO_KEY, _STR
+    number_starts = "".join(numbers)  # the characters a number can start with
+    anchored = "&" in text  # an anchor is written &name: without one, no event has one
     # Only libyaml's scanner and parser are used (events); scalars are resolved above.
     loader = yaml.CBaseLoader(text)
     get_event = loader.get_event
@@ -243,15 +245,13 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                 tag = event.tag
                 if tag is None or tag == "!":
                     if event.implicit[0]:  # plain: YAML 1.2 core schema implicit types
-                        if value in words:
+                        if value in words:  # "" too
                             value = words[value]
-                        else:
-                            candidates = numbers.get(value[:1])
-                            if candidates:
-                                for candidate, regexp in candidates:
-                                    if regexp.match(value):
-                                        value = _convert(candidate, value)
-                                        break
+                        elif value[0] in number_starts:
+                            for candidate, regexp in numbers[value[0]]:
+                                if regexp.match(value):
+                                    value = _convert(candidate, value)
+                                    break
                 elif tag != str_tag:  # explicit tags (a merge key << too) are checked there
                     value = _scalar(tag, value, event.start_mark, path)
                 opens = False
@@ -286,7 +286,7 @@ def _parse(text: str, path: str, *, record: bool) -> tuple[Any, dict, dict]:
                 break
             else:
                 continue
-            if event.anchor is not None and kind is not alias_event:
+            if anchored and event.anchor is not None and kind is not alias_event:
                 anchors[event.anchor] = value
             vpath: PathKey = ()
             if key is not no_key:  # a mapping value
