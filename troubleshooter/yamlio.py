@@ -378,7 +378,8 @@ _NO_KEY = object()
 def loads(text: str, path: str = "<string>") -> YamlDocument:
     """Parse one YAML document; raise :class:`YamlError` with file:line:col on any problem."""
     data, _, _ = _parse(text, path, record=False)
-    return YamlDocument(path=path, data=data, first_line=text.split("\n", 1)[0], source=text)
+    end = text.find("\n")  # (not split: that would copy the rest of the text too)
+    return YamlDocument(path=path, data=data, first_line=text if end < 0 else text[:end], source=text)
 
 
 def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
