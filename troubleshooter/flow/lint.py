@@ -65,8 +65,9 @@ class _Linter:
             if not isinstance(raw_nodes, dict):
                 continue
             numbers = self.index.setdefault(flow.id, {})
+            built = flow.nodes  # their ids are well-formed: the loader built them
             for node_id, raw in raw_nodes.items():
-                if isinstance(node_id, str) and ID_PATTERN.match(node_id):
+                if node_id in built or (isinstance(node_id, str) and ID_PATTERN.match(node_id)):
                     numbers[node_id] = len(id_of)
                     flow_of.append(flow.id)
                     id_of.append(node_id)

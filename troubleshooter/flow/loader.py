@@ -168,8 +168,8 @@ def _choices(reader: _Reader, raw: Any, key: tuple) -> tuple[Choice, ...]:
             continue
         if cid and label and target:
             seen.add(cid)
-            built.append(Choice(cid, label, target, adopt=table.get("adopt") is True,
-                                given=_given(reader, table.get("given"), (*ckey, "given"))))
+            given = _given(reader, table["given"], (*ckey, "given")) if "given" in table else {}
+            built.append(Choice(cid, label, target, adopt=table.get("adopt") is True, given=given))
     return tuple(built)
 
 
