@@ -841,7 +841,7 @@ def test_whom_a_message_greets_is_not_its_subject() -> None:
 
 def test_the_story_around_an_english_question_counts_less() -> None:
     """ "Hi, I run a small online shop. Which port do I use for Gmail?": the story sentence's
-    words ("shop" is what-breaks-without-SMTP's word) count at half their weight; a sentence
+    words ("shop" is what-breaks-without-SMTP's word) count at a quarter of their weight; a sentence
     that names a provider or says something is wrong is no story, nor a label ("szenam – 465?")."""
     index = index_module.index_for()
 
@@ -856,7 +856,11 @@ def test_the_story_around_an_english_question_counts_less() -> None:
     assert weights("our little shop sends no orders")["shop"] == 1.0  # one sentence: all of it asks
     for question, expected in (
             ("Hi, I run a small online shop. Host not found?", "error-host-not-found"),
-            ("We sell bikes online in our little shop. How do I turn SMTP on?", "switch-smtp-on")):
+            ("We sell bikes online in our little shop. How do I turn SMTP on?", "switch-smtp-on"),
+            # at half weight "shop" still outweighed these questions
+            ("We sell bikes in a small online shop. Which password goes into the SMTP form?", "field-password"),
+            ("Hi, I run a little online shop. The test is OK but the customer never got the e-mail.",
+             "green-not-delivered")):
         assert search.ask(question, "en").matches[0].article_id == expected, question
 
 
