@@ -313,6 +313,25 @@ def test_a_mistyped_name_still_names() -> None:
         assert search.ask(question, lang).matches[0].article_id == expected, question
 
 
+def test_a_correctly_spelled_word_no_article_uses_is_no_typo() -> None:
+    """Everyday English words were read as typos of known ones: "What is the solution?" alone
+    answered the name-resolution error confidently. A correction keeps the first letter (one
+    edit may swap the first two or drop a letter typed before the word), two edits keep the
+    first three letters and the length, and an English question's word is no Czech one."""
+    index = index_module.index_for()
+    for word, not_read_as in (("solution", "resolution"), ("pending", "send"), ("informed", "form"),
+                              ("regarding", "read"), ("regarding", "record"), ("marketing", "mark")):
+        assert not_read_as not in search.analyse(word, index)[0].terms, word
+    words = {q.word: q.terms for q in search.analyse("How do I resend it and solve this?", index)}
+    assert "reseni" not in words["resend"] and "slovo" not in words["solve"]
+    result = search.ask("What is the solution?", "en")
+    assert not (result.confident and result.matches[0].article_id == "error-dns-failed")
+    # typos are still typos
+    for typed, meant in (("mstp", "smtp"), ("wstarttls", "starttls"), ("encription", "encryption"),
+                         ("autentication", "authentication")):
+        assert search.analyse(typed, index)[0].terms == (meant,), typed
+
+
 def test_a_title_that_names_a_message_alike_in_both_languages_is_about_what_follows_the_dash() -> None:
     index = index_module.index_for()
     heads = {(d.article_id, d.lang): d.head_terms for d in index.docs}

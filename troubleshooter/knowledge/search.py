@@ -29,16 +29,19 @@ from typing import Any
 from troubleshooter.i18n import Lang
 from troubleshooter.knowledge import phrases
 from troubleshooter.knowledge.function_words import (
+    CZECH,
     DENIED_SPAN,
     DENYING,
+    ENGLISH,
     FILL_IN,
     FUNCTION_WORDS,
     LIGHT_WEIGHT,
     LIGHT_WORDS,
+    NEGATED,
     POLITENESS,
     trouble_words,
 )
-from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
+from troubleshooter.knowledge.index import STEM, Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
     SHORT_WORD,
@@ -161,8 +164,9 @@ class QueryWord:
     weight: float = 1.0
 
 
-def _word_terms(word: str, index: Index) -> QueryWord | None:
-    """The index terms a question's word stands for; None when it is a mistyped function word."""
+def _word_terms(word: str, index: Index, lang: Lang | None = None) -> QueryWord | None:
+    """The index terms a question's word stands for; None when it is a mistyped function word.
+    ``lang``: the question's language if its function words tell it (for the typo fallback)."""
     folded = fold(word)
     terms = set(index.surface.get(folded, ()))
     if folded in index.postings:
@@ -183,7 +187,7 @@ def _word_terms(word: str, index: Index) -> QueryWord | None:
         if known or base in LIGHT_WORDS:
             light = base in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(known)
             return QueryWord(word, tuple(sorted(known)), weight=LIGHT_WEIGHT if light else 1.0)
-    guess = _typo(folded, index)
+    guess = _typo(folded, index, lang)
     if guess is None:
         return None
     return QueryWord(word, guess, fuzzy=bool(guess))
@@ -367,13 +371,15 @@ def analyse(question: str, index: Index, tokens: list[str] | None = None) -> lis
     words when the caller has them already (:func:`question_words`)."""
     slots: list[QueryWord | None] = []  # None: a function word (kept for phrases)
     positions: list[set[str]] = []
-    for word in question_words(question, index) if tokens is None else tokens:
+    tokens = question_words(question, index) if tokens is None else tokens
+    lang = _question_lang(tokens)
+    for word in tokens:
         folded = fold(word)
         if folded in FUNCTION_WORDS or (len(folded) < 2 and not folded.isdigit()):
             slots.append(None)
             positions.append({folded})
             continue
-        qword = QueryWord(word, ()) if is_host(word) else _word_terms(word, index)
+        qword = QueryWord(word, ()) if is_host(word) else _word_terms(word, index, lang)
         slots.append(qword)
         if qword is None:
             positions.append({folded})
@@ -455,9 +461,10 @@ def _english_bases(folded: str) -> list[str]:
     return []
 
 
-def _typo(folded: str, index: Index) -> tuple[str, ...] | None:
+def _typo(folded: str, index: Index, lang: Lang | None = None) -> tuple[str, ...] | None:
     """The known words a mistyped word stands for (the nearest by edit distance), or None when
-    it is nearest to a function word ("vubce" is "vubec")."""
+    it is nearest to a function word ("vubce" is "vubec"). ``lang``: the question's language
+    when its function words tell it (:func:`_question_lang`)."""
     if len(folded) < 4 or folded.isdigit():
         return ()
     from rapidfuzz import process
@@ -465,7 +472,8 @@ def _typo(folded: str, index: Index) -> tuple[str, ...] | None:
 
     limit = 1 if len(folded) < 8 else 2
     choices = index.fuzzy_choices(len(folded), limit) + _function_choices(len(folded), limit)
-    candidates = process.extract(folded, choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
+    candidates = [c for c in process.extract(folded, choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
+                  if _typo_like(folded, c[0], c[1]) and (c[0] in FUNCTION_WORDS or _speaks(c[0], index, lang))]
     # A short word the dictionaries know ("bake", "pert"; index.short_words) is a word, not a
     # typo: it only forgives swapped letters (smpt → smtp), so "bake" never becomes "make". One
     # they don't know ("heso", "huslo", "wdos") is a typo of the nearest known word.
@@ -483,6 +491,52 @@ def _typo(folded: str, index: Index) -> tuple[str, ...] | None:
     if choice in index.postings:
         terms.add(choice)
     return tuple(sorted(terms - FUNCTION_WORDS))
+
+
+# Two slips in one word are rare (Damerau 1964: four misspellings in five are one slip); a
+# correction two edits away keeps the word's first letters, where slips are rarest.
+_TWO_SLIPS_AFTER = 3
+
+
+def _typo_like(typed: str, known: str, distance: int) -> bool:
+    """Whether ``typed`` can be ``known`` mistyped. A correctly spelled word no article uses
+    ("pending", "solution", "regarding") is often an edit or two from one they do ("sending",
+    "resolution", "recording"), but misspellings rarely get the first letter wrong (Yannakoudakis
+    and Fawthrop 1983; Pollock and Zamora 1984): one edit may swap the first two letters ("mstp")
+    or drop a letter typed before the word ("wstarttls", Czech "otestuju" → "testuju"), never
+    change the first. Two edits keep the first three letters, and both letters left out or both
+    added is another word, not a slip ("marketing" → "marking")."""
+    known = known.removeprefix(STEM)  # a word's own first letters ("kliknu" → "§kliknu")
+    if distance > 1:
+        return abs(len(known) - len(typed)) < 2 and known[:_TWO_SLIPS_AFTER] == typed[:_TWO_SLIPS_AFTER]
+    return known[:1] == typed[:1] or known[:2] == typed[1::-1] or known == typed[1:]
+
+
+def _speaks(known: str, index: Index, lang: Lang | None) -> bool:
+    """Whether the articles of ``lang`` use ``known`` (any language when ``lang`` is None): an
+    English question's "solve" or "resend" is no Czech "slově" or "řešení" mistyped."""
+    if lang is None:
+        return True
+    lemmas = {*index.surface.get(known, ()), *([known] if known in index.postings else [])}
+    used_in = {index.docs[number].lang for lemma in lemmas for number in index.postings.get(lemma, ())}
+    return not used_in or lang in used_in
+
+
+_CZECH_FUNCTION = frozenset(" ".join(CZECH.values()).split()) | NEGATED
+_ENGLISH_FUNCTION = frozenset(" ".join(ENGLISH.values()).split())
+_CZECH_ONLY = _CZECH_FUNCTION - _ENGLISH_FUNCTION
+_ENGLISH_ONLY = _ENGLISH_FUNCTION - _CZECH_FUNCTION
+# One function word is no language: Czech questions name English fields ("odesílací adresa from").
+_LANG_MARGIN = 2
+
+
+def _question_lang(tokens: list[str]) -> Lang | None:
+    """The question's language by its function words (``_LANG_MARGIN`` more of one language's
+    than of the other's), or None."""
+    folded = [fold(token) for token in tokens]
+    czech = sum(word in _CZECH_ONLY for word in folded)
+    english = sum(word in _ENGLISH_ONLY for word in folded)
+    return "cs" if czech >= english + _LANG_MARGIN else "en" if english >= czech + _LANG_MARGIN else None
 
 
 _FUNCTION_BY_LENGTH: dict[int, list[str]] = {}
