@@ -93,7 +93,7 @@ class _Linter:
             flow_id = self.flow_of[number]
             local = self.index[flow_id]
             out: list[int] = []
-            for target in _targets(raw):
+            for target, _ in _written_targets(raw):
                 resolved = local.get(target)  # the common case, resolved inline
                 if resolved is None:
                     resolved = self.resolve(target, flow_id)
@@ -362,34 +362,11 @@ def _named(found: list[tuple[int, str]]) -> str:
     return ", ".join(dict.fromkeys(visible_line(char) for _, char in found))
 
 
-def _targets(raw: Any) -> list[str]:
-    """Every well-formed target written in a node, as written (the node's edges)."""
-    if type(raw) is not dict:
-        return []
-    found: list[str] = []
-    get = raw.get
-    target = get("next")
-    if target is not None and (target := _target_text(target)):
-        found.append(target)
-    choices = get("choices")
-    if type(choices) is list:
-        for choice in choices:
-            if type(choice) is dict and (target := _target_text(choice.get("next"))):
-                found.append(target)
-    outcomes = get("outcomes")
-    if type(outcomes) is dict:
-        for value in outcomes.values():
-            if target := _target_text(value):
-                found.append(target)
-    target = get("default")
-    if target is not None and (target := _target_text(target)):
-        found.append(target)
-    return found
-
-
-def _written_targets(raw: dict) -> list[tuple[str, tuple]]:
-    """The targets of :func:`_targets`, each with where in the node it is written (for a report)."""
+def _written_targets(raw: Any) -> list[tuple[str, tuple]]:
+    """Every well-formed target written in a node (its edges), with where in the node it is written."""
     found: list[tuple[str, tuple]] = []
+    if type(raw) is not dict:
+        return found
     if (target := _target_text(raw.get("next"))):
         found.append((target, ("next",)))
     choices = raw.get("choices")
