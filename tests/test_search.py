@@ -904,3 +904,12 @@ def test_an_english_head_word_that_is_no_name_names_less() -> None:
             ("why would the greeting show the server name of my hosting company?", "error-intercepted")):
         assert search.ask(question, "en").matches[0].article_id == expected, question
     assert search.ask("forpsi smtp", "en").matches[0].article_id == "provider-forpsi"
+
+
+def test_where_the_switch_should_go_is_the_switching_on_guide() -> None:
+    """"OFF, how do I put it ON": the reader knows the state and asks for the way on, which the
+    guide answers; the red message's article ("SMTP is switched off") comes second."""
+    index = index_module.index_for()
+    assert ("~switch-on",) in [q.terms for q in search.analyse("how do I put it ON", index)]
+    for question in ("smtp switch is OFF how to put ON", "the switch says OFF, how do I turn it on"):
+        assert search.ask(question, "en").matches[0].article_id == "switch-smtp-on", question

@@ -60,6 +60,13 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("smtp vypnuté", "smtp vypnuto", "smtp off", "vypnuté smtp", "smtp není zapnuté",
                "smtp nemám zapnuté"),
     },
+    # Where the reader wants the switch to go ("how do I put it ON", "turn SMTP on"): the
+    # switching-on guide, beside a question that also says SMTP is off now.
+    "switch-on": {
+        "en": ("switch on", "turn on", "put on", "set to on", "switch smtp on", "turn smtp on", "put smtp on",
+               "set smtp to on"),
+        "cs": ("zapnout smtp", "smtp zapnout", "přepnout na on", "dát na on"),
+    },
     "smtp-auth": {
         "en": ("smtp auth", "smtp authentication", "smtp client authentication", "authenticated smtp",
                "smtpclientauthentication"),
