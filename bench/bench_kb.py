@@ -6,7 +6,7 @@ Prints medians beside a named baseline in one run:
 - index build for the shipped KB (cold: simplemma loads its dictionaries; warm: loaded),
 - index build for a generated KB of N bilingual articles (sentences of the shipped ones
   reshuffled, plus a few words unique to each article), and the JSON cache load of it,
-- median query latency (wall and CPU) over tests/data/questions.yaml on both indexes
+- median query latency (wall and CPU) over kb/questions.yaml on both indexes
   (target < 5 ms at 2,000),
 - ``troubleshooter ask`` as a process (index cached / cache empty; a word only the typo
   fallback finds) beside ``python -c pass``.
@@ -33,7 +33,7 @@ from installed import compile_package  # noqa: E402  (bench/installed.py)
 from troubleshooter.knowledge import index as kb_index  # noqa: E402
 from troubleshooter.knowledge import search, text  # noqa: E402
 from troubleshooter.knowledge.articles import load_articles  # noqa: E402
-from troubleshooter.knowledge.evaluate import load_questions  # noqa: E402
+from troubleshooter.knowledge.asked import load_questions  # noqa: E402
 
 
 def timed(func, *args):

@@ -442,10 +442,12 @@ def article_ids(kb_dir: str | os.PathLike[str]) -> set[str]:
 
 
 def _article_findings(kb_dir: str | os.PathLike[str], load: FlowLoad) -> list[Diagnostic]:
-    """The knowledge base's own checks: front matter, languages, links into the flows."""
+    """The knowledge base's own checks: front matter, languages, links into the flows, and the
+    readers' questions (kb/questions.yaml) each labelled with articles that exist."""
     from troubleshooter.flow.lint_articles import lint_articles
+    from troubleshooter.knowledge.asked import lint_questions
 
-    return lint_articles(kb_dir, load.flows)
+    return [*lint_articles(kb_dir, load.flows), *lint_questions(kb_dir, article_ids(kb_dir))]
 
 
 def _provider_findings(kb_dir: str | os.PathLike[str]) -> list[Diagnostic]:

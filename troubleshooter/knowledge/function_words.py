@@ -57,7 +57,7 @@ CZECH = {
         by bych bys bychom byste aby abych abys abychom abyste kdyby kdybych kdybychom mam mas ma
         mame mate maji mel mela melo meli mely mit muzu mohu muzes muze muzeme muzete mohou muzou
         mohl mohla mohli moci musim musis musi musime musite museji muset musel musela smim smi
-        lze dat dam dame davat dal dala dali delat udelat udelal udelala chce sem
+        lze dat dam dame davat dal dala dali delat udelat udelal udelala chce sem stoji
         neni nejsou nejsem nebyl nebyla nebylo nebyli nebyly
     """,
     "prepositions and conjunctions": """

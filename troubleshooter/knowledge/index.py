@@ -17,6 +17,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 from troubleshooter.i18n import Lang
 from troubleshooter.knowledge import phrases
 from troubleshooter.knowledge.articles import Article, ArticleSet
+from troubleshooter.knowledge.asked import Question, asked_by_article, indexed_questions, questions_file
 from troubleshooter.knowledge.function_words import says_trouble
 from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
@@ -39,7 +41,10 @@ from troubleshooter.knowledge.text import (
 # BM25F: (weight, length normalisation) per field. Keyword terms count once each, so a
 # keyword list that repeats "heslo" in ten spellings does not drown the rest.
 FIELDS = {"title": (4.0, 0.3), "keywords": (2.5, 0.3), "summary": (1.5, 0.5), "lead": (1.0, 0.5),
-          "headings": (1.0, 0.3), "body": (0.3, 0.75)}
+          "headings": (1.0, 0.3), "body": (0.3, 0.75), "asked": (2.0, 0.75)}
+# "asked": readers' questions the article answers (kb/questions.yaml, :mod:`.asked`), in their
+# words. Weight chosen on three fresh blocks nobody tuned on (two English, one Czech; 2.0-4.0
+# alike, 1.0 less): see docs/benchmarks.md, "Readers' questions in the index".
 # English keywords weigh more than Czech ones: English readers' questions were answered from the
 # keyword lists, written in their words, more than from the bodies, which follow the Czech source
 # (two fresh English blocks nobody tuned on: +3 of 322; Czech keywords as heavy cost Czech
@@ -228,7 +233,7 @@ def _plain(markdown: str) -> str:
     return _MARKUP.sub(" ", markdown)
 
 
-def article_fields(article: Article) -> dict[str, list[str]]:
+def article_fields(article: Article, asked: Sequence[str] = ()) -> dict[str, list[str]]:
     """The article's texts per field; each item is matched for phrases on its own.
 
     ``lead`` is what the article says it is about: the text before its first section and a
@@ -253,7 +258,8 @@ def article_fields(article: Article) -> dict[str, list[str]]:
             continue
         (lead if in_lead or _ABOUT_LINE.match(text) else body).append(_plain(text))
     return {"title": [article.title], "keywords": list(article.keywords), "summary": [article.summary],
-            "lead": lead, "headings": [_plain(h) for h in headings], "body": [_plain(b) for b in body]}
+            "lead": lead, "headings": [_plain(h) for h in headings], "body": [_plain(b) for b in body],
+            "asked": list(asked)}
 
 
 _WORD = re.compile(r"\w+")
@@ -305,7 +311,26 @@ def _field_terms(texts: list[str], lang: Lang, table: list[tuple[str, tuple[str,
     return terms
 
 
-def build_index(articles: ArticleSet) -> Index:
+def _scratch() -> dict[str, Any]:
+    return {"surface": {}, "lemmas": set(), "unknown": None}
+
+
+def _known_asked(counts: list[dict[str, dict[str, int]]], totals: dict[str, float]) -> None:
+    """Keep of the readers' questions only the terms the articles have. Their typos, inflections
+    and asides ("ebook", "autenticate") stay out of the vocabulary, so the question analyser reads
+    a word as before (the typo fallback, the Czech negation); the questions only add weight to
+    an article's words in readers' phrasing (judged on three fresh blocks: the same hit@1 within
+    a question, see docs/benchmarks.md)."""
+    vocabulary = {t for fields in counts for name, terms in fields.items() if name != "asked" for t in terms}
+    for fields in counts:
+        kept = {t: c for t, c in fields.get("asked", {}).items() if t in vocabulary}
+        fields["asked"] = kept
+        totals["asked"] = totals.get("asked", 0.0) + sum(kept.values())
+
+
+def build_index(articles: ArticleSet, questions: Iterable[Question] = ()) -> Index:
+    """The index of the articles; ``questions`` (readers', labelled) add each article's ``asked`` field."""
+    asked = asked_by_article(questions)
     table = phrases.phrase_table(lambda text, lang: [term for term, _ in lemma_sequence(text, lang)])
     docs: list[Doc] = []
     counts: list[dict[str, dict[str, int]]] = []  # per doc: field -> term -> count
@@ -320,7 +345,10 @@ def build_index(articles: ArticleSet) -> Index:
         collect = {"surface": surface, "lemmas": lemmas[article.lang],
                    "unknown": unknown if article.lang == "cs" else None}
         fields: dict[str, dict[str, int]] = {}
-        for name, texts in article_fields(article).items():
+        for name, texts in article_fields(article, asked.get((article.id, article.lang), ())).items():
+            if name == "asked":  # readers' words teach the analyser nothing: see _known_asked
+                fields[name] = dict(Counter(_field_terms(texts, article.lang, table, _scratch())))
+                continue
             terms = _field_terms(texts, article.lang, table, collect, pairs=name in PAIRED_FIELDS)
             if name == "keywords":
                 terms = sorted(set(terms))
@@ -336,11 +364,13 @@ def build_index(articles: ArticleSet) -> Index:
         defines = any(_ABOUT_LINE.match(line) for line in article.body.split("\n"))
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.related, links,
                         frozenset(head), defines))
+    _known_asked(counts, totals)
     for lang, found in lemmas.items():
         add_inflections(surface, found, lang)  # type: ignore[arg-type]
     n = max(len(docs), 1)
     average = {name: max(totals[name] / n, 1.0) for name in FIELDS}
     frequencies: dict[str, dict[int, float]] = defaultdict(dict)
+    asked_frequencies: dict[str, dict[int, float]] = defaultdict(dict)  # kept apart: see `common` below
     for number, fields in enumerate(counts):
         for name, terms in fields.items():
             weight, b = FIELDS[name]
@@ -348,14 +378,19 @@ def build_index(articles: ArticleSet) -> Index:
                 weight = ENGLISH_KEYWORDS
             length = sum(terms.values())
             norm = 1 - b + b * length / average[name]
+            into = asked_frequencies if name == "asked" else frequencies
             for term, count in terms.items():
-                frequencies[term][number] = frequencies[term].get(number, 0.0) + weight * count / norm
+                into[term][number] = into[term].get(number, 0.0) + weight * count / norm
     known = {fold(raw) for raw in lemmas["cs"] if is_known(raw, "cs")}
     joined = _join_declined_loanwords(frequencies, surface, unknown, known)
     for token in [t for t in frequencies if PAIR in t and any(part in joined for part in t.split(PAIR))]:
         first, second = (joined.get(part, part) for part in token.split(PAIR))
         merged = frequencies.setdefault(pair(first, second), {})
         for number, tf in frequencies.pop(token).items():
+            merged[number] = merged.get(number, 0.0) + tf
+    for term in [t for t in asked_frequencies if t in joined]:
+        merged = asked_frequencies.setdefault(joined[term], {})
+        for number, tf in asked_frequencies.pop(term).items():
             merged[number] = merged.get(number, 0.0) + tf
     docs = [replace(d, head_terms=frozenset(joined.get(t, t) for t in d.head_terms)) for d in docs]
     # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
@@ -364,10 +399,16 @@ def build_index(articles: ArticleSet) -> Index:
     common: list[str] = []
     for term, per_doc in frequencies.items():
         # A word is judged against the documents of its language(s): "website" in 36 of 51
-        # English articles is nearly everywhere, not a word of a third of the KB.
+        # English articles is nearly everywhere, not a word of a third of the KB. Readers'
+        # questions lower the weight of a word they use about many articles, but only the
+        # articles' own text makes a word common (skipped when scoring): readers mention the
+        # server in most articles' questions, yet "server" still picks the server field.
         among = sum(per_lang[lang] for lang in {docs[d].lang for d in per_doc})
-        idf = math.log(1 + (among - len(per_doc) + 0.5) / (len(per_doc) + 0.5))
-        postings[term] = {d: idf * tf * (K1 + 1) / (tf + K1) for d, tf in per_doc.items()}
+        with_asked = dict(per_doc)
+        for d, tf in asked_frequencies.get(term, {}).items():
+            with_asked[d] = with_asked.get(d, 0.0) + tf
+        idf = math.log(1 + (among - len(with_asked) + 0.5) / (len(with_asked) + 0.5))
+        postings[term] = {d: idf * tf * (K1 + 1) / (tf + K1) for d, tf in with_asked.items()}
         if len(per_doc) > among * COMMON_SHARE:
             common.append(term)
     vocabulary = set(postings)
@@ -439,8 +480,9 @@ def kb_fingerprint(kb_dir: os.PathLike[str] | str) -> str:
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(PROVIDERS_FILE.read_bytes())  # Index.hosts
     digest.update(Path(__file__).read_bytes())
-    for path in article_files(kb_dir):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in [*article_files(kb_dir), questions_file(kb_dir)]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 
@@ -461,7 +503,7 @@ def index_for(kb_dir: os.PathLike[str] | str | None = None, *, use_cache: bool =
         except (ValueError, KeyError, TypeError):
             index = None
     if index is None:
-        index = build_index(load_articles(folder))
+        index = build_index(load_articles(folder), indexed_questions(folder))
         if use_cache:
             cache.store_cached("kb-index", key, index.to_json())
     _MEMORY[key] = index

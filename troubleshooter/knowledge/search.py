@@ -409,9 +409,10 @@ def _declined(folded: str, index: Index) -> set[str]:
     a known word under a Czech case ending or negation."""
     # Czech negation moves between words: "nebyl nalezen" is the articles' "nenalezen".
     candidates = [folded[2:]] if folded.startswith("ne") and len(folded) > 5 else [f"ne{folded}"]
-    # "Googlem" is "Google": the ending may replace a final -e.
+    # "Googlem" is "Google": the ending may replace a final -e; "kolonky", "kolonku" are "kolonka",
+    # a word the dictionary lacks: or a final -a.
     candidates += [base for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4
-                   for base in (folded[: -len(e)], folded[: -len(e)] + "e")]
+                   for base in (folded[: -len(e)], folded[: -len(e)] + "e", folded[: -len(e)] + "a")]
     for candidate in candidates:
         terms = set(index.surface.get(candidate, ()))
         if candidate in index.postings:
@@ -766,15 +767,16 @@ def _match(index: Index, article_id: str, lang: Lang, score: float) -> Match | N
 
 
 def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None, limit: int = 3,
-        context: SearchContext | None = None) -> AskResult:
+        context: SearchContext | None = None, index: Index | None = None) -> AskResult:
     """The best articles for a question, with their two-line answer and the node to start from.
 
     When two articles fit about equally, ``close`` is True and neither is confident: callers
     ask "Did you mean …?" with both. When nothing fits well, ``confident`` is False and
     ``offer_flow`` names the guided flow's start, so callers offer the walk-through rather
-    than a random article. ``context`` (the current node, the provider) breaks ties.
+    than a random article. ``context`` (the current node, the provider) breaks ties. ``index``:
+    one built elsewhere than from ``kb_dir`` (the evaluation's cross-validation).
     """
-    index = index_for(kb_dir)
+    index = index_for(kb_dir) if index is None else index
     question = without_signature(question)
     hits = rank(question, lang, index, limit=max(limit, 5), context=context)
     matches = [Match(h.article_id, h.doc.title if h.doc.lang == lang else _title(index, h, lang),
