@@ -922,3 +922,10 @@ def test_a_declined_word_the_dictionary_lacks_finds_its_form_in_a() -> None:
     index = index_module.index_for()
     for word in ("kolonky", "kolonku", "kolonkou"):
         assert [q.terms for q in search.analyse(word, index)] == [("kolonka",)], word
+
+
+def test_readers_shorthand_for_password_is_password() -> None:
+    index = index_module.index_for()
+    for word in ("pw", "PWD", "passwd"):
+        assert [q.terms for q in search.analyse(f"which {word}", index)] == [("password",)], word
+    assert index_terms("gmail app pw", "en") == index_terms("gmail app password", "en")

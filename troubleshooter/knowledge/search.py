@@ -41,6 +41,7 @@ from troubleshooter.knowledge.function_words import (
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
+    SHORTHAND,
     fold,
     is_host,
     without_signature,
@@ -164,7 +165,7 @@ class QueryWord:
 def _word_terms(word: str, index: Index, lang: Lang | None = None) -> QueryWord | None:
     """The index terms a question's word stands for; None when it is a mistyped function word.
     ``lang``: the question's language if its function words tell it (for the typo fallback)."""
-    folded = fold(word)
+    folded = SHORTHAND.get(fold(word), fold(word))
     terms = set(index.surface.get(folded, ()))
     if folded in index.postings:
         terms.add(folded)

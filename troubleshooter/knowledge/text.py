@@ -98,6 +98,11 @@ def is_known(word: str, lang: Lang) -> bool:
 CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove")
 
 
+# Readers' shorthand for a word the articles spell out ("which pw?", "gmail app pwd"): read as
+# that word in questions and in the readers' questions the index holds alike.
+SHORTHAND = {"pw": "password", "pwd": "password", "passwd": "password", "pword": "password"}
+
+
 def lemma_sequence(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
                    lemmas: set[str] | None = None, unknown: set[str] | None = None) -> list[tuple[str, bool]]:
     """Every word of ``text`` as (folded lemma, is a content word); function words keep their
@@ -112,7 +117,7 @@ def lemma_sequence(text: str, lang: Lang, surface: dict[str, set[str]] | None = 
         if folded_word in FUNCTION_WORDS:
             sequence.append((folded_word, False))
             continue
-        raw = lemma(word, lang) if not word.isdigit() else word
+        raw = SHORTHAND.get(folded_word) or (lemma(word, lang) if not word.isdigit() else word)
         term = fold(raw)
         if term in FUNCTION_WORDS:
             sequence.append((term, False))
