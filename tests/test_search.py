@@ -929,3 +929,14 @@ def test_readers_shorthand_for_password_is_password() -> None:
     for word in ("pw", "PWD", "passwd"):
         assert [q.terms for q in search.analyse(f"which {word}", index)] == [("password",)], word
     assert index_terms("gmail app pw", "en") == index_terms("gmail app password", "en")
+
+
+def test_the_websites_admin_login_is_not_a_microsoft_365_admin() -> None:
+    """"my WordPress admin password" is the website's own login (the password field's "not this
+    one"), not the Microsoft 365 administrator of the OAuth article."""
+    index = index_module.index_for()
+    assert ("~site-admin",) in [q.terms for q in search.analyse("is it my wordpress admin password", index)]
+    for question in ("which pw, my wp admin one?",
+                     "Is the key the one for my WordPress admin or the one for my mailbox?"):
+        assert search.ask(question, "en").matches[0].article_id == "field-password", question
+

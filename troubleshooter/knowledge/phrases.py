@@ -67,6 +67,14 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
                "set smtp to on"),
         "cs": ("zapnout smtp", "smtp zapnout", "přepnout na on", "dát na on"),
     },
+    # The website's own admin login ("my WordPress admin password"), which is not the mailbox's:
+    # not a Microsoft 365 admin, who allows SMTP login.
+    "site-admin": {
+        "en": ("website admin", "site admin", "wordpress admin", "wp admin", "mioweb admin", "web admin",
+               "admin login", "admin password"),
+        "cs": ("administrace webu", "administrace wordpressu", "administrace miowebu", "heslo do administrace",
+               "přihlášení do administrace", "admin webu"),
+    },
     "smtp-auth": {
         "en": ("smtp auth", "smtp authentication", "smtp client authentication", "authenticated smtp",
                "smtpclientauthentication"),
