@@ -940,3 +940,10 @@ def test_the_websites_admin_login_is_not_a_microsoft_365_admin() -> None:
                      "Is the key the one for my WordPress admin or the one for my mailbox?"):
         assert search.ask(question, "en").matches[0].article_id == "field-password", question
 
+
+def test_what_info_is_information_and_just_info_a_mailbox() -> None:
+    index = index_module.index_for()
+    assert search.question_words("what info do you need from me", index)[1] == "information"
+    assert "info" in search.question_words("username is it just info or info@domain", index)
+    assert search.ask("what info do you guys need from me to fix this", "en").matches[0].article_id == \
+        "contact-support"

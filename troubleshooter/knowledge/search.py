@@ -198,7 +198,7 @@ def question_words(question: str, index: Index) -> list[str]:
     found: list[str] = []
     text = _MOVED_FROM.sub(" ", _DISCOURSE.sub(" ", _FROM_FIELD.sub(r"\1sender", question)))
     text = _GREETED.sub(lambda found: found.group().replace(found.group(1), " "), text)
-    tokens = _without_recollecting_again(_without_story_words(words_and_hosts(text)))
+    tokens = _information(_without_recollecting_again(_without_story_words(words_and_hosts(text))))
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
         if not is_host(word):
@@ -267,6 +267,17 @@ def _without_recollecting_again(tokens: list[str]) -> list[str]:
     if "again" not in folded or not folded or folded[0] not in _ASKING or trouble_words(folded):
         return tokens
     return [word for word, low in zip(tokens, folded, strict=True) if low != "again"]
+
+
+# "What info do you need", "more info": information. The articles' "info" is a mailbox's name
+# ("not just info", info@…), which a question writes after "just" or as an address.
+_INFO_AFTER = frozenset(["what", "which", "more", "any", "some", "the", "all", "this", "that", "your", "my",
+                         "enough", "need", "needs", "other", "extra", "further"])
+
+
+def _information(tokens: list[str]) -> list[str]:
+    return [("information" if fold(word) == "info" and number and fold(tokens[number - 1]) in _INFO_AFTER
+             else word) for number, word in enumerate(tokens)]
 
 
 _IS_BEFORE = frozenset(["what", "where", "who", "how", "that", "it", "there", "here"])
