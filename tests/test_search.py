@@ -947,12 +947,3 @@ def test_what_info_is_information_and_just_info_a_mailbox() -> None:
     assert "info" in search.question_words("username is it just info or info@domain", index)
     assert search.ask("what info do you guys need from me to fix this", "en").matches[0].article_id == \
         "contact-support"
-
-
-def test_again_and_again_is_no_try_again_later() -> None:
-    index = index_module.index_for()
-    words = search.question_words("the login fails again and again with the right password", index)
-    assert "again" not in [fold(w) for w in words]
-    assert "again" in [fold(w) for w in search.question_words("it says try again later", index)]
-    question = "could not authenticate again and again, I tried 3 different passwords already"
-    assert search.ask(question, "en").matches[0].article_id == "could-not-authenticate"

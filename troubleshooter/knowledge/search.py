@@ -262,15 +262,9 @@ _ASKING = frozenset(["what", "whats", "where", "wheres", "which", "who", "how", 
 
 
 def _without_recollecting_again(tokens: list[str]) -> list[str]:
-    """Without "again" in a question that starts with a question word and says nothing is wrong,
-    and in "again and again" (it keeps failing, which is no "try again later")."""
+    """Without "again" in a question that starts with a question word and says nothing is wrong."""
     folded = [fold(word) for word in tokens]
-    if "again" not in folded or not folded:
-        return tokens
-    repeated = {at for at in range(len(folded) - 2) if folded[at:at + 3] == ["again", "and", "again"]}
-    if repeated:
-        return [word for at, word in enumerate(tokens) if at not in repeated and at - 2 not in repeated]
-    if folded[0] not in _ASKING or trouble_words(folded):
+    if "again" not in folded or not folded or folded[0] not in _ASKING or trouble_words(folded):
         return tokens
     return [word for word, low in zip(tokens, folded, strict=True) if low != "again"]
 
