@@ -385,13 +385,9 @@ def build_index(articles: ArticleSet, questions: Iterable[Question] = ()) -> Ind
     joined = _join_declined_loanwords(frequencies, surface, unknown, known)
     for token in [t for t in frequencies if PAIR in t and any(part in joined for part in t.split(PAIR))]:
         first, second = (joined.get(part, part) for part in token.split(PAIR))
-        merged = frequencies.setdefault(pair(first, second), {})
-        for number, tf in frequencies.pop(token).items():
-            merged[number] = merged.get(number, 0.0) + tf
+        _move(frequencies, token, pair(first, second))
     for term in [t for t in asked_frequencies if t in joined]:
-        merged = asked_frequencies.setdefault(joined[term], {})
-        for number, tf in asked_frequencies.pop(term).items():
-            merged[number] = merged.get(number, 0.0) + tf
+        _move(asked_frequencies, term, joined[term])
     docs = [replace(d, head_terms=frozenset(joined.get(t, t) for t in d.head_terms)) for d in docs]
     # Store each (term, doc) BM25 contribution, so a query only adds numbers up.
     per_lang = Counter(d.lang for d in docs)
@@ -438,6 +434,13 @@ def provider_words(vocabulary: set[str], articles: set[str]) -> tuple[dict[str, 
     return hosts, articles_by_word
 
 
+def _move(frequencies: dict[str, dict[int, float]], term: str, into: str) -> None:
+    """Add a term's frequencies to another term's and drop the first."""
+    merged = frequencies.setdefault(into, {})
+    for number, tf in frequencies.pop(term).items():
+        merged[number] = merged.get(number, 0.0) + tf
+
+
 def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: dict[str, set[str]],
                              unknown: set[str], known: set[str]) -> dict[str, str]:
     """``webu`` → ``web``, ``googlem`` → ``google`` when simplemma does not know the word and the
@@ -452,8 +455,7 @@ def _join_declined_loanwords(frequencies: dict[str, dict[int, float]], surface: 
                  for base in (term[: -len(ending)], term[: -len(ending)] + "e")]
         for stem in bases:
             if stem in frequencies and stem != term:
-                for number, tf in frequencies.pop(term).items():
-                    frequencies[stem][number] = frequencies[stem].get(number, 0.0) + tf
+                _move(frequencies, term, stem)
                 for targets in surface.values():
                     if term in targets:
                         targets.discard(term)
