@@ -522,7 +522,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     # A provider the question names by its word ("Seznam", "smtp.seznam.cz"), though a title has
     # the word in lowercase too ("seznam" is also a list): its article, as NAMED.
     providers = named_providers(question, index)
-    named.update((n, NAMED) for n, doc in enumerate(index.docs) if doc.article_id in providers)
+    if providers:  # most questions name none: no walk over every document
+        named.update((n, NAMED) for n, doc in enumerate(index.docs) if doc.article_id in providers)
     for number, boost in named.items():
         if number in scores:
             scores[number] *= 1 + boost
