@@ -218,6 +218,13 @@ def test_an_english_ing_or_ed_form_is_its_word_not_a_typo() -> None:
     assert search.ask(question, "en").matches[0].article_id == "field-host"
 
 
+def test_supposed_to_is_a_frame_not_a_typo_of_support() -> None:
+    """ "what am I supposed to enter": the typo fallback read "supposed" as "supported" (two
+    edits), which pulled the articles about a server that does not support something."""
+    index = index_module.index_for()
+    assert [q.word for q in search.analyse("where am I supposed to get the port", index)] == ["port"]
+
+
 def test_two_words_typed_apart_that_the_articles_write_as_one_are_one() -> None:
     """Phone typing splits compounds ("pass word", "e mail"); a verb and its particle stay two
     ("set up" is no "setup", the set-up guide's noun)."""

@@ -73,7 +73,7 @@ ENGLISH = {
         already yet ever never simply somehow probably apparently honestly exactly
         certainly totally kind sort like well oh okay so too either neither rather now then
         there here always sometimes many much lot lots quick quickly seem seems seemed sure
-        let lets else
+        let lets else suppose supposed
     """,
     "greetings and politeness": """
         please hi hello hey thanks thank dear regards cheers sir madam morning afternoon
