@@ -611,6 +611,17 @@ def test_a_word_no_article_has_asks_for_a_clearer_lead() -> None:
     assert light.confident and light.matches[0].article_id == "field-port"
 
 
+def test_a_weak_lead_must_stand_further_clear() -> None:
+    """A first article that covers under 0.8 of the question and has hardly any of its words in
+    its title is confident only when the second scores below 0.6 of it, not 0.75."""
+    doc = index_module.index_for().docs[0]
+    weak = search.Hit("a", doc, 10.0, 0.7, in_title=0.1)
+    assert search.is_close([weak, search.Hit("b", doc, 6.5, 0.7)])
+    assert not search.is_close([weak, search.Hit("b", doc, 5.5, 0.7)])
+    titled = search.Hit("a", doc, 10.0, 0.7, in_title=0.5)  # its title says it: the usual margin
+    assert not search.is_close([titled, search.Hit("b", doc, 6.5, 0.7)])
+
+
 def test_a_question_of_the_first_titles_words_is_no_tie() -> None:
     """Every word of "co je smtp" stands in what-is-smtp's title and not in the next one's: that
     article answers it, though other titles with "co" and "smtp" score close behind."""

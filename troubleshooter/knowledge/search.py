@@ -67,6 +67,11 @@ COVERAGE_LEAD = 0.6
 # A word of the question that no article has (a misspelt name, "weds", an unknown host) may be
 # what the question is about: for each, the first must stand further clear of the second.
 UNKNOWN_WORD = 0.15
+# A first article that covers little of the question and whose title has few of its words is a
+# weak lead: it stands clear of the second only below WEAK_CLOSE of its score.
+WEAK_COVERAGE = 0.8
+WEAK_TITLE = 0.2
+WEAK_CLOSE = 0.6
 COMMON_SHARE = 0.85
 WIDESPREAD_SHARE = 1.0
 WIDESPREAD = 1.0  # a word in nearly every document (smtp) barely ranks; skip its postings
@@ -694,6 +699,8 @@ def is_close(hits: list[Hit]) -> bool:
     if first.in_title == 1.0 > second.in_title:
         return second.score >= first.score
     margin = CLOSE + COVERAGE_LEAD * (first.coverage - second.coverage) - UNKNOWN_WORD * first.unknown
+    if first.coverage < WEAK_COVERAGE and first.in_title <= WEAK_TITLE:
+        margin = min(margin, WEAK_CLOSE)
     return second.score >= margin * first.score
 
 
