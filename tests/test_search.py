@@ -225,6 +225,16 @@ def test_supposed_to_is_a_frame_not_a_typo_of_support() -> None:
     assert [q.word for q in search.analyse("where am I supposed to get the port", index)] == ["port"]
 
 
+def test_a_czech_verb_in_the_first_person_is_its_infinitive() -> None:
+    """ "zapínám" is "zapínat" (the dictionary's "zapnout"), not a typo of "zapíná"."""
+    index = index_module.index_for()
+    for word, lemma in (("zapínám", "zapnout"), ("odesílám", "odeslat")):
+        [read] = search.analyse(word, index)
+        assert lemma in read.terms and not read.fuzzy, word
+    answer = search.ask("co všechno musím vyplnit, když zapínám smtp", "cs")
+    assert answer.matches[0].article_id == "switch-smtp-on"
+
+
 def test_two_words_typed_apart_that_the_articles_write_as_one_are_one() -> None:
     """Phone typing splits compounds ("pass word", "e mail"); a verb and its particle stay two
     ("set up" is no "setup", the set-up guide's noun)."""

@@ -421,6 +421,10 @@ def _in_story(query: list[QueryWord], question: str, index: Index) -> list[Query
     return [replace(q, weight=q.weight * STORY) if fold(q.word) in story else q for q in query]
 
 
+CZECH_PERSON_ENDINGS = (("uju", ("ovat",)), ("uji", ("ovat",)), ("ujeme", ("ovat",)), ("am", ("at",)),
+                        ("ame", ("at",)), ("im", ("it", "et")), ("ime", ("it", "et")))
+
+
 def _declined(folded: str, index: Index) -> set[str]:
     """``formularem`` → ``formular``, ``neodchazi`` → ``odchazet``, ``nalezen`` → ``nenalezen``:
     a known word under a Czech case ending or negation."""
@@ -430,6 +434,9 @@ def _declined(folded: str, index: Index) -> set[str]:
     # a word the dictionary lacks: or a final -a.
     candidates += [base for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4
                    for base in (folded[: -len(e)], folded[: -len(e)] + "e", folded[: -len(e)] + "a")]
+    # A verb in the first person ("zapínám", "vyplním", "nastavuju") is its infinitive.
+    candidates += [folded[: -len(e)] + base for e, bases in CZECH_PERSON_ENDINGS
+                   if folded.endswith(e) and len(folded) - len(e) >= 4 for base in bases]
     for candidate in candidates:
         terms = set(index.surface.get(candidate, ()))
         if candidate in index.postings:
