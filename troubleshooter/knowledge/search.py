@@ -41,6 +41,7 @@ from troubleshooter.knowledge.function_words import (
 from troubleshooter.knowledge.index import Doc, Index, index_for, pair, stem
 from troubleshooter.knowledge.text import (
     CZECH_ENDINGS,
+    CZECH_PERSON_ENDINGS,
     SHORTHAND,
     fold,
     is_host,
@@ -419,10 +420,6 @@ def _in_story(query: list[QueryWord], question: str, index: Index) -> list[Query
         return query
     story -= asking
     return [replace(q, weight=q.weight * STORY) if fold(q.word) in story else q for q in query]
-
-
-CZECH_PERSON_ENDINGS = (("uju", ("ovat",)), ("uji", ("ovat",)), ("ujeme", ("ovat",)), ("am", ("at",)),
-                        ("ame", ("at",)), ("im", ("it", "et")), ("ime", ("it", "et")))
 
 
 def _declined(folded: str, index: Index) -> set[str]:
