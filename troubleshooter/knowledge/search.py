@@ -431,7 +431,8 @@ def _declined(folded: str, index: Index) -> set[str]:
     # a word the dictionary lacks: or a final -a.
     candidates += [base for e in CZECH_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4
                    for base in (folded[: -len(e)], folded[: -len(e)] + "e", folded[: -len(e)] + "a")]
-    # A verb in the first person ("zapínám", "vyplním", "nastavuju") is its infinitive.
+    # A verb in the first person that the dictionary does not list ("zapínám", "odesílám") is its
+    # infinitive, not a typo of a nearby form ("zapíná").
     candidates += [folded[: -len(e)] + base for e, bases in CZECH_PERSON_ENDINGS
                    if folded.endswith(e) and len(folded) - len(e) >= 4 for base in bases]
     for candidate in candidates:
