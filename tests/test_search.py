@@ -975,3 +975,20 @@ def test_what_info_is_information_and_just_info_a_mailbox() -> None:
     assert "info" in search.question_words("username is it just info or info@domain", index)
     assert search.ask("what info do you guys need from me to fix this", "en").matches[0].article_id == \
         "contact-support"
+
+
+def test_the_article_that_covers_the_question_comes_first_and_the_answer_stays_open() -> None:
+    """"how do I know if the email setting works now": the Mioweb setting's article scores a
+    little more on "email setting", the test's article covers every word. It comes first, and,
+    scoring below the other, is offered as "Did you mean …?" rather than confidently."""
+    result = search.ask("How do I know if the email setting works now", "en")
+    assert [m.article_id for m in result.matches[:2]] == ["smtp-test", "mioweb-smtp-setting"]
+    assert result.close and not result.confident
+
+
+def test_did_you_mean_offers_only_articles_that_each_answer_most_of_the_question() -> None:
+    index = index_module.index_for()
+    hits = search.rank("kolik stojí hosting na rok", "cs", index)
+    assert hits[1].coverage < search.MIN_COVERAGE  # the second answers "hosting" alone
+    result = search.ask("kolik stojí hosting na rok", "cs")
+    assert not result.close and result.offer_flow == search.START
