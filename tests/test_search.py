@@ -992,3 +992,22 @@ def test_did_you_mean_offers_only_articles_that_each_answer_most_of_the_question
     assert hits[1].coverage < search.MIN_COVERAGE  # the second answers "hosting" alone
     result = search.ask("kolik stojí hosting na rok", "cs")
     assert not result.close and result.offer_flow == search.START
+
+
+def test_spoken_czech_is_read_as_written_czech() -> None:
+    """"spravnej", "novej" are "správný", "nový" (not typos at a penalty); "bejt" is "být", a
+    function word, not a word of the question nothing matches."""
+    index = index_module.index_for()
+    for spoken, written in (("spravnej", "spravny"), ("novej", "novy"), ("zelenej", "zeleny")):
+        [word] = search.analyse(spoken, index)
+        assert written in word.terms and not word.fuzzy, spoken
+    assert search.analyse("muze to bejt ono", index) == []
+
+
+def test_an_incoming_server_given_as_the_smtp_server_is_that_mix_up() -> None:
+    """"imap.seznam.cz" names Seznam, and an IMAP server where the SMTP server belongs."""
+    index = index_module.index_for()
+    assert search.question_words("dal jsem imap.seznam.cz jako smtp server", index)[2:4] == ["seznam", "imap"]
+    assert search.question_words("smtp.seznam.cz", index) == ["seznam"]
+    assert search.ask("zadal jsem imap.seznam.cz jako server pro odesílání, je to dobře?", "cs").matches[0] \
+        .article_id == "error-protocol"

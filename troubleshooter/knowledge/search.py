@@ -45,6 +45,7 @@ from troubleshooter.knowledge.text import (
     SHORTHAND,
     fold,
     is_host,
+    spoken_czech,
     without_signature,
     words_and_hosts,
 )
@@ -180,6 +181,8 @@ def _word_terms(word: str, index: Index, lang: Lang | None = None) -> QueryWord 
     if folded in index.postings:
         terms.add(folded)
     if not terms and not word.isdigit():
+        if any(form in FUNCTION_WORDS for form in spoken_czech(folded)):  # "bejt": být
+            return None
         terms = _declined(folded, index)
     if terms:
         light = folded in LIGHT_WORDS or not LIGHT_WORDS.isdisjoint(terms)
@@ -222,7 +225,14 @@ def question_words(question: str, index: Index) -> list[str]:
             known = [label for label in domain if label in index.postings or label in index.surface]
             named = " ".join(known)
         found.extend(named.split() if named else [word])
+        if labels[0] in _INCOMING and len(labels) > 2:  # "imap.seznam.cz" as the SMTP server: Seznam, and IMAP
+            found.append(labels[0])
     return _joined(found, index)
+
+
+# A host's first label that names a server for incoming mail: a question that gives one as the
+# SMTP server is about that mix-up as much as about the provider.
+_INCOMING = frozenset(["imap", "pop", "pop3", "imap4"])
 
 
 # Who is in a support e-mail's story is not what it asks about: "our client asked me to …"
@@ -439,6 +449,7 @@ def _declined(folded: str, index: Index) -> set[str]:
     # infinitive, not a typo of a nearby form ("zapíná").
     candidates += [folded[: -len(e)] + base for e, bases in CZECH_PERSON_ENDINGS
                    if folded.endswith(e) and len(folded) - len(e) >= 4 for base in bases]
+    candidates += spoken_czech(folded)
     for candidate in candidates:
         terms = set(index.surface.get(candidate, ()))
         if candidate in index.postings:

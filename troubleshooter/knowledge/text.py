@@ -102,6 +102,16 @@ CZECH_PERSON_ENDINGS = (("uju", ("ovat",)), ("uji", ("ovat",)), ("ujeme", ("ovat
                         ("ame", ("at",)), ("im", ("it", "et")), ("ime", ("it", "et")))
 
 
+
+def spoken_czech(folded: str) -> list[str]:
+    """The written forms of a spoken-Czech word (folded): "-ej" for "-ý" ("spravnej", "novej")
+    and "ej" for "ý" in a stem ("bejt")."""
+    if "ej" not in folded[1:] or len(folded) < 4:
+        return []
+    forms = [folded[:-2] + "y"] if folded.endswith("ej") else []
+    inner = folded.replace("ej", "y", 1)
+    return forms + [inner] if inner not in forms else forms
+
 # Readers' shorthand for a word the articles spell out ("which pw?", "gmail app pwd"): read as
 # that word in questions and in the readers' questions the index holds alike.
 SHORTHAND = {"pw": "password", "pwd": "password", "passwd": "password", "pword": "password"}
