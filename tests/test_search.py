@@ -1011,3 +1011,20 @@ def test_an_incoming_server_given_as_the_smtp_server_is_that_mix_up() -> None:
     assert search.question_words("smtp.seznam.cz", index) == ["seznam"]
     assert search.ask("zadal jsem imap.seznam.cz jako server pro odesílání, je to dobře?", "cs").matches[0] \
         .article_id == "error-protocol"
+
+
+def test_an_article_whose_title_names_the_provider_competes_on_its_subject() -> None:
+    """"gmail won't take my password": the app-password article's title names Gmail too, so on
+    its subject it comes before Gmail's general article; a Gmail host still asks for Gmail's
+    settings, confidently. "Odesílající server na seznamu blokovaných" names no provider."""
+    index = index_module.index_for()
+
+    def titled(provider: str) -> set[str]:
+        return {index.docs[n].article_id for n in index.provider_titles()[provider]}
+
+    assert {"provider-gmail", "app-passwords", "oauth-google"} <= titled("provider-gmail")
+    assert "ip-blocklisted" not in titled("provider-seznam")
+    assert search.ask("gmail won't take my password in the website smtp", "en").matches[0].article_id == \
+        "app-passwords"
+    settings = search.ask("smtp.gmail.com settings", "en")
+    assert settings.confident and settings.matches[0].article_id == "provider-gmail"

@@ -90,6 +90,7 @@ class Index:
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
     _title_lemmas: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _alternatives: dict[int, frozenset[str]] | None = field(default=None, repr=False)
+    _provider_titles: dict[str, list[int]] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -122,6 +123,20 @@ class Index:
             found = frozenset(folded.union(*(self.surface.get(w, ()) for w in folded)))
             self._title_lemmas[number] = found
         return found
+
+    def provider_titles(self) -> dict[str, list[int]]:
+        """Per provider article, the documents whose title names that provider capitalised
+        ("App passwords – Gmail …", "Přihlášení do Gmailu …"; "na seznamu" is a list)."""
+        if self._provider_titles is None:
+            found: dict[str, list[int]] = defaultdict(list)
+            for number, doc in enumerate(self.docs):
+                folded = {fold(w) for w in _WORD.findall(doc.title) if w[:1].isupper() or w[:1].isdigit()}
+                terms = folded.union(*(self.surface.get(w, ()) for w in folded))
+                for word, article in self.providers.items():
+                    if terms.issuperset(word.split()):
+                        found[article].append(number)
+            self._provider_titles = dict(found)
+        return self._provider_titles
 
     def name_terms(self) -> frozenset[str]:
         """Every name some title gives (see :meth:`names`)."""

@@ -103,6 +103,9 @@ NAMED = 0.3
 # "error", "setting", "once") that stand in one head each. Judged on two fresh English blocks
 # nobody tuned on (+3 of 322 at 0.1, +5 at 0) and the tuning set (+4 at 0.1, +3 at 0).
 HEAD_WORD_EN = 0.1
+# An article whose title names a provider the question names, beside the provider's own article
+# (NAMED): swept 0.1-0.3 on the tuning set; above 0.1 "smtp.gmail.com settings" loses confidence.
+NAMED_IN_TITLE = 0.1
 FILL_IN_DEFINES = 0.3  # "what goes in the X field": the articles that say what a field is, +30 %
 # A question that says nothing is wrong (no negation, failure, refusal or reply code) asks what
 # to do or enter: an article whose title says something is wrong ("Sender rejected") yields
@@ -354,13 +357,15 @@ def _reads_mistyped_hosts(tokens: list[str]) -> bool:
     return _TYPO.isdisjoint(folded) and not trouble_words(folded)
 
 
-def named_providers(question: str, index: Index) -> set[str]:
-    """The articles of the providers a question names by their word ("Seznam") or a host or
-    address of theirs ("smtp.office365.com": provider-microsoft365)."""
+def named_providers(question: str, index: Index, hosts: bool = True) -> set[str]:
+    """The articles of the providers a question names by their word ("Seznam") or, with
+    ``hosts``, a host or address of theirs ("smtp.office365.com": provider-microsoft365)."""
     named = set()
     tokens = words_and_hosts(question)
     mistyped = _reads_mistyped_hosts(tokens)
     for word in tokens:
+        if is_host(word) and not hosts:
+            continue
         key = _provider_word(word, index, mistyped) if is_host(word) else fold(word)
         if key in index.providers:
             named.add(index.providers[key])
@@ -552,10 +557,17 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number in index.named_by(term):
             named[number] = max(named.get(number, 0.0), boost)
     # A provider the question names by its word ("Seznam", "smtp.seznam.cz"), though a title has
-    # the word in lowercase too ("seznam" is also a list): its article, as NAMED.
+    # the word in lowercase too ("seznam" is also a list): its article, as NAMED, and each other
+    # article whose title names it ("App passwords – Gmail …"), NAMED_IN_TITLE: on its subject
+    # ("gmail won't take my password") such an article still comes before the provider's.
     providers = named_providers(question, index)
-    if providers:  # most questions name none: no walk over every document
-        named.update((n, NAMED) for n, doc in enumerate(index.docs) if doc.article_id in providers)
+    if providers:  # most questions name none
+        by_word = named_providers(question, index, hosts=False)
+        for provider in providers:
+            named.update((n, NAMED) for n, doc in enumerate(index.docs) if doc.article_id == provider)
+            if provider in by_word:
+                named.update((n, NAMED_IN_TITLE) for n in index.provider_titles().get(provider, ())
+                             if index.docs[n].article_id != provider)
     for number, boost in named.items():
         if number in scores:
             scores[number] *= 1 + boost
