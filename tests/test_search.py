@@ -1028,3 +1028,17 @@ def test_an_article_whose_title_names_the_provider_competes_on_its_subject() -> 
         "app-passwords"
     settings = search.ask("smtp.gmail.com settings", "en")
     assert settings.confident and settings.matches[0].article_id == "provider-gmail"
+
+
+def test_where_values_come_from_is_asking_the_provider() -> None:
+    """"where do I get the server and port from": every word but the fields' names is a function
+    word; together they ask who gives the values (the provider), not what a field means."""
+    index = index_module.index_for()
+    def terms(question: str) -> list[tuple[str, ...]]:
+        return [q.terms for q in search.analyse(question, index)]
+
+    assert ("~values-source",) in terms("where do i get the smtp port")
+    assert ("~values-source",) not in terms("where do i find the smtp setting")
+    for question, lang in (("where do i get the smtp server and port from", "en"),
+                           ("kde vezmu smtp server a port", "cs")):
+        assert search.ask(question, lang).matches[0].article_id == "ask-your-provider", question

@@ -87,6 +87,13 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("k čemu", "proč potřebuji", "proč potřebuju", "proč potřebovat", "proč musím",
                "proč je potřeba"),
     },
+    # Where values come from ("where do I get the server and port", "kdo mi dá hodnoty"): who
+    # gives them, not what a field means. Not "find": "where do I find the SMTP setting" asks
+    # where a switch is.
+    "values-source": {
+        "en": ("where get", "where obtain", "who gives", "who give", "who provides"),
+        "cs": ("kde vzít", "kde seženu", "kde sehnat", "od koho", "kdo dá", "kdo mi dá", "kde zjistit"),
+    },
     # What follows from a state ("what happens if SMTP is off"): the article on what breaks
     # without SMTP, rather than the one on the state's red message.
     "what-happens": {"en": ("what happens", "what will happen", "what breaks"), "cs": ("co se stane",)},
