@@ -1042,3 +1042,11 @@ def test_where_values_come_from_is_asking_the_provider() -> None:
     for question, lang in (("where do i get the smtp server and port from", "en"),
                            ("kde vezmu smtp server a port", "cs")):
         assert search.ask(question, lang).matches[0].article_id == "ask-your-provider", question
+
+
+def test_a_question_addressed_to_the_help_desk_asks_what_to_send_support() -> None:
+    """"should I send you my password": what support needs (and that it never needs the
+    password), not what the password field is."""
+    for question, lang in (("should I send you my mailbox password so you can check it?", "en"),
+                           ("mám vám do tiketu poslat i heslo od schránky?", "cs")):
+        assert search.ask(question, lang).matches[0].article_id == "contact-support", question

@@ -94,6 +94,13 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "en": ("where get", "where obtain", "who gives", "who give", "who provides"),
         "cs": ("kde vzít", "kde seženu", "kde sehnat", "od koho", "kdo dá", "kdo mi dá", "kde zjistit"),
     },
+    # Addressed to the help desk ("should I send you my password", "mám vám poslat heslo"): what
+    # to send support, not what the password field is. Not "tell you": articles say what a
+    # provider will tell you.
+    "to-support": {
+        "en": ("send you", "give you", "share with you", "email you", "send it to you", "send them to you"),
+        "cs": ("poslat vám", "vám poslat", "napsat vám", "dát vám", "do tiketu", "do zprávy pro vás"),
+    },
     # What follows from a state ("what happens if SMTP is off"): the article on what breaks
     # without SMTP, rather than the one on the state's red message.
     "what-happens": {"en": ("what happens", "what will happen", "what breaks"), "cs": ("co se stane",)},
