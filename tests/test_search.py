@@ -311,6 +311,17 @@ def test_a_provider_named_by_its_host_is_named_though_its_name_is_two_words() ->
         assert search.ask(question, lang).matches[0].article_id == "provider-microsoft365", question
 
 
+def test_a_declined_provider_name_names_the_provider() -> None:
+    """"u Wedosu", "v Gmailu", "na Seznamu" name the provider; "na seznamu blokovaných" is a
+    list (a title writes "seznamu" in lowercase), so that word names Seznam only capitalised."""
+    index = index_module.index_for()
+    for question, provider in (("schránku mám u Wedosu", "provider-wedos"),
+                               ("heslo v gmailu", "provider-gmail"),
+                               ("e-maily máme na Seznamu", "provider-seznam")):
+        assert search.named_providers(question, index) == {provider}, question
+    assert search.named_providers("IP je na seznamu blokovaných", index) == set()
+
+
 def test_a_provider_host_mistyped_by_a_letter_still_names_the_provider() -> None:
     """ "sseznam.cz", "smtp.websuport.sk" are Seznam's and Websupport's, as phones type them; but
     not when the question says the host is mistyped or that something fails: then the host as

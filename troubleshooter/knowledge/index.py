@@ -91,6 +91,7 @@ class Index:
     _title_lemmas: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _alternatives: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _provider_titles: dict[str, list[int]] | None = field(default=None, repr=False)
+    _lowercase: frozenset[str] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -103,12 +104,8 @@ class Index:
             titles = [_WORD.findall(_ASIDE.sub(" ", doc.title)) for doc in self.docs]
             capitalised = {fold(w) for title in titles for w in title[1:]
                            if w[:1].isupper() and not w.isupper()}
-            lowercase = {fold(w) for title in titles for w in title if w.islower()}
-
-            def lemmas(folded: set[str]) -> set[str]:
-                return {t for word in folded for t in self.surface.get(word, [word])}
-
-            terms = lemmas(capitalised) - lemmas(lowercase)
+            terms = {t for word in capitalised for t in self.surface.get(word, [word])}
+            terms -= self.lowercase_title_terms()
             self._names = {number: found for number, doc in enumerate(self.docs)
                            if (found := frozenset(t for t in doc.head_terms if t in terms or t.isdigit()))}
         return self._names
@@ -123,6 +120,15 @@ class Index:
             found = frozenset(folded.union(*(self.surface.get(w, ()) for w in folded)))
             self._title_lemmas[number] = found
         return found
+
+    def lowercase_title_terms(self) -> frozenset[str]:
+        """The lemmas of the words some title writes in lowercase ("seznam": a list, "na seznamu
+        blokovaných"): as a name, such a word counts only capitalised."""
+        if self._lowercase is None:
+            folded = {fold(w) for doc in self.docs for w in _WORD.findall(_ASIDE.sub(" ", doc.title))
+                      if w.islower()}
+            self._lowercase = frozenset(t for word in folded for t in self.surface.get(word, [word]))
+        return self._lowercase
 
     def provider_titles(self) -> dict[str, list[int]]:
         """Per provider article, the documents whose title names that provider capitalised

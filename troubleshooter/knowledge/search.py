@@ -363,13 +363,31 @@ def named_providers(question: str, index: Index, hosts: bool = True) -> set[str]
     named = set()
     tokens = words_and_hosts(question)
     mistyped = _reads_mistyped_hosts(tokens)
+    capitalised = {fold(word) for word in _CAPITALISED.findall(question)}
     for word in tokens:
         if is_host(word) and not hosts:
             continue
-        key = _provider_word(word, index, mistyped) if is_host(word) else fold(word)
+        key = (_provider_word(word, index, mistyped) if is_host(word)
+               else _provider_key(word, index, capitalised))
         if key in index.providers:
             named.add(index.providers[key])
     return named
+
+
+_CAPITALISED = re.compile(r"\b[^\W\d_a-zà-ž]\w*")
+
+
+def _provider_key(word: str, index: Index, capitalised: set[str]) -> str:
+    """A question's word as a provider's key: itself, or the name it declines ("u Wedosu",
+    "Gmailu"); a declined word some title also writes in lowercase only when ``capitalised``
+    ("na Seznamu", not "na seznamu blokovaných")."""
+    folded = fold(word)
+    if folded in index.providers:
+        return folded
+    for lemma in index.surface.get(folded, ()):
+        if lemma in index.providers and (folded in capitalised or lemma not in index.lowercase_title_terms()):
+            return lemma
+    return folded
 
 
 def analyse(question: str, index: Index, tokens: list[str] | None = None) -> list[QueryWord]:
