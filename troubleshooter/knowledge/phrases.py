@@ -99,7 +99,8 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
     # provider will tell you.
     "to-support": {
         "en": ("send you", "give you", "share with you", "email you", "send it to you", "send them to you"),
-        "cs": ("poslat vám", "vám poslat", "napsat vám", "dát vám", "do tiketu", "do zprávy pro vás"),
+        "cs": ("poslat vám", "vám poslat", "napsat vám", "vám napsat", "dát vám", "do tiketu",
+               "do zprávy pro vás"),
     },
     # What follows from a state ("what happens if SMTP is off"): the article on what breaks
     # without SMTP, rather than the one on the state's red message.
