@@ -1061,3 +1061,9 @@ def test_a_question_addressed_to_the_help_desk_asks_what_to_send_support() -> No
     for question, lang in (("should I send you my mailbox password so you can check it?", "en"),
                            ("mám vám do tiketu poslat i heslo od schránky?", "cs")):
         assert search.ask(question, lang).matches[0].article_id == "contact-support", question
+
+
+def test_logging_in_is_no_log() -> None:
+    index = index_module.index_for()
+    assert ("~log-in",) in [q.terms for q in search.analyse("it logs in fine", index)]
+    assert ("~log-in",) not in [q.terms for q in search.analyse("the log says 535", index)]

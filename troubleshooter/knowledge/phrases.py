@@ -2,11 +2,11 @@
 
 Word by word, "what is my server name" shares "name" with every article about name
 resolution and "Name or service not known"; "heslo pro aplikace" shares "heslo" with every
-password article. Each term below has its Czech and English spellings; wherever one occurs
-in an article or a question (compared as folded lemmas, function words included, so
-"from address" keeps its "from"), it counts as one token of its own (``~server-name``),
-the same in both languages. In a question the phrase's words then stop counting one by one
-(see ``PHRASE_PART`` in :mod:`.search`).
+password article. Each term below has its Czech and English spellings (English only where
+Czech says it in one word); wherever one occurs in an article or a question (compared as
+folded lemmas, function words included, so "from address" keeps its "from"), it counts as
+one token of its own (``~server-name``), the same in both languages. In a question the
+phrase's words then stop counting one by one (see ``PHRASE_PART`` in :mod:`.search`).
 """
 
 from __future__ import annotations
@@ -102,6 +102,9 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("poslat vám", "vám poslat", "napsat vám", "vám napsat", "dát vám", "do tiketu",
                "do zprávy pro vás"),
     },
+    # Signing in ("it logs in fine", "I logged in to Gmail"): not a log to read. Czech says it in
+    # one word ("přihlásit"), unlike "log" ("záznam").
+    "log-in": {"en": ("log in", "log into", "log on", "sign in", "sign into")},
     # What follows from a state ("what happens if SMTP is off"): the article on what breaks
     # without SMTP, rather than the one on the state's red message.
     "what-happens": {"en": ("what happens", "what will happen", "what breaks"), "cs": ("co se stane",)},
