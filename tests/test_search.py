@@ -1067,3 +1067,14 @@ def test_logging_in_is_no_log() -> None:
     index = index_module.index_for()
     assert ("~log-in",) in [q.terms for q in search.analyse("it logs in fine", index)]
     assert ("~log-in",) not in [q.terms for q in search.analyse("the log says 535", index)]
+
+
+def test_a_retold_question_is_no_question_about_asking_the_provider() -> None:
+    """"the customer asks what SMTP is", "zákazník se ptá": the help desk retells a question;
+    "asks" says nothing about asking the provider ("who should I ask" still does)."""
+    index = index_module.index_for()
+    assert "asks" not in search.question_words("the customer asks what smtp is", index)
+    assert "ptá" not in search.question_words("zákazník se ptá, co je smtp", index)
+    assert "ask" in search.question_words("who should I ask for the smtp values", index)
+    retold = search.ask("a customer asks what smtp even is and why his shop needs it", "en")
+    assert retold.matches[0].article_id == "what-is-smtp"

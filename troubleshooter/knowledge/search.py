@@ -240,8 +240,11 @@ _INCOMING = frozenset(["imap", "pop", "pop3", "imap4"])
 
 # Who is in a support e-mail's story is not what it asks about: "our client asked me to …"
 # is no question about a mail client or about asking the provider.
-_ASKS = frozenset(["ask", "asks", "asked", "asking"])
+_ASKS = frozenset(["ask", "asks", "asked", "asking", "pta", "ptal", "ptala", "ptaji", "ptali"])
 _ASKED = frozenset(["me", "us"])
+# "the customer asks what SMTP is", "zákazník se ptá": a help desk retelling a question
+_ASKING_PERSON = frozenset(["customer", "client", "user", "she", "he", "they", "someone", "somebody",
+                            "zakaznik", "zakaznice", "klient", "klientka", "uzivatel", "uzivatelka"])
 _CLIENTS = frozenset(["client", "clients"])
 _WHOSE = frozenset(["our", "my", "a", "one", "whose"])
 
@@ -252,11 +255,14 @@ _CLOSING_REQUESTS = frozenset([("let", "me", "know"), ("let", "us", "know"), ("h
 
 
 def _without_story_words(tokens: list[str]) -> list[str]:
-    """Without "asked" in "asked me", "asks us" (someone asked us; "who should I ask" stays),
-    "client" in "our client", "a client" (a customer; "mail client" stays) and the last word
-    of "let me know", "have a look"."""
+    """Without "asked" in "asked me", "asks us" and after a person ("the customer asks", "zákazník
+    se ptá"; "who should I ask" stays), "client" in "our client", "a client" (a customer; "mail
+    client" stays) and the last word of "let me know", "have a look"."""
+    folded = [fold(word) for word in tokens]
     return [word for number, word in enumerate(tokens)
             if not (word in _ASKS and number + 1 < len(tokens) and tokens[number + 1] in _ASKED)
+            and not (folded[number] in _ASKS
+                     and not _ASKING_PERSON.isdisjoint(folded[max(0, number - 2):number]))
             and not (word in _CLIENTS and number > 0 and tokens[number - 1] in _WHOSE)
             and not (number >= 2 and tuple(tokens[number - 2:number + 1]) in _CLOSING_REQUESTS)]
 
