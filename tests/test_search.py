@@ -1078,3 +1078,9 @@ def test_a_retold_question_is_no_question_about_asking_the_provider() -> None:
     assert "ask" in search.question_words("who should I ask for the smtp values", index)
     retold = search.ask("a customer asks what smtp even is and why his shop needs it", "en")
     assert retold.matches[0].article_id == "what-is-smtp"
+
+
+def test_the_from_line_is_the_sender_field() -> None:
+    for question, lang in (("what do I write in the from line?", "en"),
+                           ("From email v nastavení, co tam patří?", "cs")):
+        assert search.ask(question, lang).matches[0].article_id == "field-sender", question

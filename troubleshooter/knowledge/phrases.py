@@ -35,9 +35,9 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
     },
     "sender-address": {
         "en": ("sender address", "from address", "sender e-mail", "sender mailbox", "from field",
-               "sending address", "sending mailbox"),
+               "from line", "from box", "from email", "from e-mail", "sending address", "sending mailbox"),
         "cs": ("adresa odesílatele", "e-mail odesílatele", "odesílací adresa", "odesílací schránka",
-               "schránka odesílatele", "adresa odesílací schránky"),
+               "schránka odesílatele", "adresa odesílací schránky", "from email", "from e-mail"),
     },
     "user-name": {
         "en": ("user name", "username", "login name"),
