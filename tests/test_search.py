@@ -1051,7 +1051,8 @@ def test_where_values_come_from_is_asking_the_provider() -> None:
     assert ("~values-source",) in terms("where do i get the smtp port")
     assert ("~values-source",) not in terms("where do i find the smtp setting")
     for question, lang in (("where do i get the smtp server and port from", "en"),
-                           ("kde vezmu smtp server a port", "cs")):
+                           ("kde vezmu smtp server a port", "cs"),
+                           ("jak mám napsat na podporu, aby mi poslali údaje k SMTP?", "cs")):
         assert search.ask(question, lang).matches[0].article_id == "ask-your-provider", question
 
 

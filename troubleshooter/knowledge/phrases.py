@@ -87,12 +87,13 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
         "cs": ("k čemu", "proč potřebuji", "proč potřebuju", "proč potřebovat", "proč musím",
                "proč je potřeba"),
     },
-    # Where values come from ("where do I get the server and port", "kdo mi dá hodnoty"): who
-    # gives them, not what a field means. Not "find": "where do I find the SMTP setting" asks
-    # where a switch is.
+    # Where values come from ("where do I get the server and port", "kdo mi dá hodnoty", "aby mi
+    # poslali údaje"): who gives them, not what a field means. Not "find": "where do I find the
+    # SMTP setting" asks where a switch is.
     "values-source": {
         "en": ("where get", "where obtain", "who gives", "who give", "who provides"),
-        "cs": ("kde vzít", "kde seženu", "kde sehnat", "od koho", "kdo dá", "kdo mi dá", "kde zjistit"),
+        "cs": ("kde vzít", "kde seženu", "kde sehnat", "od koho", "kdo dá", "kdo mi dá", "kde zjistit",
+               "mi poslat", "poslat mi"),
     },
     # Addressed to the help desk ("should I send you my password", "mám vám poslat heslo"): what
     # to send support, not what the password field is. Not "tell you": articles say what a
