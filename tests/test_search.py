@@ -1013,6 +1013,7 @@ def test_spoken_czech_is_read_as_written_czech() -> None:
         [word] = search.analyse(spoken, index)
         assert written in word.terms and not word.fuzzy, spoken
     assert search.analyse("muze to bejt ono", index) == []
+    assert "prijimat" in search.analyse("gmail nebere heslo", index)[1].terms  # "nepřijímá"
 
 
 def test_an_incoming_server_given_as_the_smtp_server_is_that_mix_up() -> None:

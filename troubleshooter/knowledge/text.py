@@ -114,7 +114,10 @@ def spoken_czech(folded: str) -> list[str]:
 
 # Readers' shorthand for a word the articles spell out ("which pw?", "gmail app pwd"): read as
 # that word in questions and in the readers' questions the index holds alike.
-SHORTHAND = {"pw": "password", "pwd": "password", "passwd": "password", "pword": "password"}
+SHORTHAND = {"pw": "password", "pwd": "password", "passwd": "password", "pword": "password",
+             # spoken Czech "nebere" (does not take) is the articles' "nepřijímá" (does not accept)
+             **dict.fromkeys(["nebere", "neberou", "nebral", "nebrala", "nebralo", "nebrali"], "neprijima"),
+             **dict.fromkeys(["bere", "berou"], "prijima")}
 
 
 def lemma_sequence(text: str, lang: Lang, surface: dict[str, set[str]] | None = None,
