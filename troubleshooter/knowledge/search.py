@@ -817,7 +817,8 @@ def _jsonable(value: Any) -> Any:
 
 _ERROR_SHAPE = re.compile(
     r"\b[45]\d\d[ -]|\b[245]\.\d{1,3}\.\d{1,3}\b|errno|error:|exception|smtp error|could not|couldn't"
-    r"|unable to|refused|denied|timed? ?out|certificate|ssl|getaddrinfo|authentication|not accepted",
+    r"|unable to|refused|denied|timed? ?out|certificate|ssl|getaddrinfo|authentication|not accepted"
+    r"|connect\(\)",
     re.IGNORECASE,
 )
 
@@ -834,10 +835,8 @@ def _explain(text: str) -> Any:
     from troubleshooter.explain import explain
 
     explanation = explain(text)
-    if explanation.outcome == "unknown":
+    if explanation.outcome == "unknown" or explanation.confidence == "none":
         return None
-    if explanation.confidence in ("none", "low"):
-        return None  # a weak guess must not push the articles that match the words aside
     return explanation
 
 
@@ -870,6 +869,15 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
     # "Did you mean …?" only offers two articles that each answer most of the question
     close = (not confident and not generic and is_close(hits) and max(h.score for h in hits[:2]) >= MIN_SCORE
              and min(h.coverage for h in hits[:2]) >= MIN_COVERAGE)
+    if explanation is not None and explanation.confidence == "low":
+        # A weak reading ("SMTP connect() failed": many causes) must not push aside the articles
+        # that match the words; where they offer its article too, it comes first, and the
+        # answer stays open ("Did you mean …?").
+        weak = next((m for m in matches[:3] if m.article_id == explanation.article), None)
+        if weak is not None and weak is not matches[0]:
+            matches = [weak] + [m for m in matches if m is not weak]
+            confident, close = False, True
+        explanation = None
     if explanation is not None:
         article = getattr(explanation, "article", None)
         top = max((m.score for m in matches), default=0.0) + 1.0  # ranks first, stays valid JSON
