@@ -1101,3 +1101,10 @@ def test_a_generic_red_message_in_the_question_puts_its_article_first_but_not_fo
         assert result.explanation is None
         assert result.confident or result.close  # sure only where the words say so too
         assert result.close or lang == "cs"  # the English words alone offer the test's article first
+
+
+def test_an_asking_sentence_without_a_subject_asks_about_the_story() -> None:
+    """"… through their own server. How can I tell?": the question has no subject of its own, so
+    the sentence before it is no story told around the question, but what it asks about."""
+    result = search.ask("My host may be sending my mail through their own server. How can I tell?", "en")
+    assert result.matches[0].article_id == "error-intercepted"

@@ -459,9 +459,13 @@ def _in_story(query: list[QueryWord], question: str, index: Index) -> list[Query
                  and not any(is_host(w) or w.isdigit() or w in index.providers or w in index.name_terms()
                              for w in folded))
         (story if plain else asking).update(folded)
-    if not asking:
-        return query
     story -= asking
+    # "… I wrote just 'petra'. Is that right?": asking sentences with less than two words of a
+    # subject of their own ask about the story, which then counts in full. That something is
+    # wrong is a subject ("… online shop. Host not found?").
+    subjects = [q for q in query if q.terms and q.weight == 1.0 and fold(q.word) not in story]
+    if len(subjects) + bool(trouble_words(list(asking))) < 2:
+        return query
     return [replace(q, weight=q.weight * STORY) if fold(q.word) in story else q for q in query]
 
 
