@@ -1021,7 +1021,7 @@ def test_an_incoming_server_given_as_the_smtp_server_is_that_mix_up() -> None:
     index = index_module.index_for()
     assert search.question_words("dal jsem imap.seznam.cz jako smtp server", index)[2:4] == ["seznam", "imap"]
     assert search.question_words("smtp.seznam.cz", index) == ["seznam"]
-    assert search.ask("zadal jsem imap.seznam.cz jako server pro odesílání, je to dobře?", "cs").matches[0] \
+    assert search.ask("napsal jsem imap.seznam.cz jako smtp server, je to dobře?", "cs").matches[0] \
         .article_id == "error-protocol"
 
 
@@ -1108,3 +1108,12 @@ def test_an_asking_sentence_without_a_subject_asks_about_the_story() -> None:
     the sentence before it is no story told around the question, but what it asks about."""
     result = search.ask("My host may be sending my mail through their own server. How can I tell?", "en")
     assert result.matches[0].article_id == "error-intercepted"
+
+
+def test_a_keyword_the_question_says_word_for_word_counts_though_its_words_are_function_words() -> None:
+    """what-is-smtp lists "co to vůbec je": every word a function word, the phrase a question."""
+    index = index_module.index_for()
+    assert "co to vubec je" in next(d for d in index.docs if d.article_id == "what-is-smtp"
+                                    and d.lang == "cs").sayings
+    assert search.ask("co to vůbec je to SMTP a proč bych to měl nastavovat?", "cs").matches[0].article_id == \
+        "what-is-smtp"

@@ -64,6 +64,8 @@ class Doc:
     links: tuple[str, ...]  # articles its body links to (kb:id)
     head_terms: frozenset[str]  # folded lemmas and phrase tokens of the title's head (see title_head)
     defines: bool  # it says what a thing is ("What it is:"): a form field's article
+    # its keywords of several words, folded, function words kept ("co to vubec je", "what is smtp for")
+    sayings: tuple[str, ...] = ()
 
     @property
     def node(self) -> str | None:
@@ -92,6 +94,7 @@ class Index:
     _alternatives: dict[int, frozenset[str]] | None = field(default=None, repr=False)
     _provider_titles: dict[str, list[int]] | None = field(default=None, repr=False)
     _lowercase: frozenset[str] | None = field(default=None, repr=False)
+    _sayings: dict[str, list[int]] | None = field(default=None, repr=False)
 
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
@@ -129,6 +132,16 @@ class Index:
                       if w.islower()}
             self._lowercase = frozenset(t for word in folded for t in self.surface.get(word, [word]))
         return self._lowercase
+
+    def saying_postings(self) -> dict[str, list[int]]:
+        """Each keyword of several words (see Doc.sayings) -> the documents that list it."""
+        if self._sayings is None:
+            found: dict[str, list[int]] = defaultdict(list)
+            for number, doc in enumerate(self.docs):
+                for saying in doc.sayings:
+                    found[saying].append(number)
+            self._sayings = dict(found)
+        return self._sayings
 
     def provider_titles(self) -> dict[str, list[int]]:
         """Per provider article, the documents whose title names that provider capitalised
@@ -208,7 +221,7 @@ class Index:
     def to_json(self) -> dict[str, Any]:
         return {
             "docs": [[d.article_id, d.lang, d.title, d.summary, list(d.related), list(d.links),
-                      sorted(d.head_terms), d.defines] for d in self.docs],
+                      sorted(d.head_terms), d.defines, list(d.sayings)] for d in self.docs],
             "postings": {t: [[d, tf] for d, tf in p.items()] for t, p in self.postings.items()},
             "surface": self.surface,
             "phrases": [[token, list(sequence)] for token, sequence in self.phrases],
@@ -220,9 +233,10 @@ class Index:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Index:
+        docs = [Doc(a, lang, title, summary, tuple(related), tuple(links), frozenset(head), is_def, tuple(said))
+                for a, lang, title, summary, related, links, head, is_def, said in data["docs"]]
         return cls(
-            [Doc(a, lang, title, summary, tuple(related), tuple(links), frozenset(terms), defines)
-             for a, lang, title, summary, related, links, terms, defines in data["docs"]],
+            docs,
             {t: {int(d): tf for d, tf in p} for t, p in data["postings"].items()},
             data["surface"],
             [(token, tuple(sequence)) for token, sequence in data["phrases"]],
@@ -383,8 +397,10 @@ def build_index(articles: ArticleSet, questions: Iterable[Question] = ()) -> Ind
         head_text = _LONG_ASIDE.sub(" ", article.title) if alike else title_head(article.title)
         head = _field_terms([head_text], article.lang, table, collect)
         defines = any(_ABOUT_LINE.match(line) for line in article.body.split("\n"))
+        sayings = tuple(sorted({" ".join(fold(w) for w in found) for keyword in article.keywords
+                                if len(found := words(keyword)) >= 2}))
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.related, links,
-                        frozenset(head), defines))
+                        frozenset(head), defines, sayings))
     _known_asked(counts, totals)
     for lang, found in lemmas.items():
         add_inflections(surface, found, lang)  # type: ignore[arg-type]
