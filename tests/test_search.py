@@ -1117,3 +1117,20 @@ def test_a_keyword_the_question_says_word_for_word_counts_though_its_words_are_f
                                     and d.lang == "cs").sayings
     assert search.ask("co to vůbec je to SMTP a proč bych to měl nastavovat?", "cs").matches[0].article_id == \
         "what-is-smtp"
+
+
+def test_what_smtp_itself_is_is_a_phrase_but_not_an_smtp_port() -> None:
+    """"co to vlastně je SMTP": "smtp" is in every article and the rest are function words, so
+    only the phrase says what is asked. "what is smtp port" asks about an SMTP port."""
+    index = index_module.index_for()
+
+    def terms(question: str) -> list[tuple[str, ...]]:
+        return [q.terms for q in search.analyse(question, index)]
+
+    assert ("~what-smtp-is",) in terms("co to vlastně je smtp, klient se ptá")
+    assert ("~what-smtp-is",) in terms("what is this smtp thing")
+    assert ("~what-smtp-is",) not in terms("what is smtp port")
+    assert ("~what-smtp-is",) not in terms("co je smtp server pro seznam")
+    for question, lang in (("what is this smtp thing my designer keeps talking about?", "en"),
+                           ("zákazník se ptá, co to vlastně je smtp", "cs")):
+        assert search.ask(question, lang).matches[0].article_id == "what-is-smtp", question

@@ -106,6 +106,14 @@ PHRASES: dict[str, dict[Lang, tuple[str, ...]]] = {
     # Signing in ("it logs in fine", "I logged in to Gmail"): not a log to read. Czech says it in
     # one word ("přihlásit"), unlike "log" ("záznam").
     "log-in": {"en": ("log in", "log into", "log on", "sign in", "sign into")},
+    # What SMTP itself is: "smtp" stands in every article, so a question that asks only that
+    # ("co to vlastně je SMTP", "what is this smtp thing") has nothing else to rank by.
+    "what-smtp-is": {
+        "en": ("what is smtp", "whats smtp", "what does smtp do", "what does smtp mean", "smtp stands for",
+               "explain smtp"),
+        "cs": ("co je smtp", "co je to smtp", "co to je smtp", "co to smtp je", "k čemu je smtp", "k čemu smtp",
+               "co znamená smtp", "co dělá smtp", "vysvětlit smtp"),
+    },
     # What follows from a state ("what happens if SMTP is off"): the article on what breaks
     # without SMTP, rather than the one on the state's red message.
     "what-happens": {"en": ("what happens", "what will happen", "what breaks"), "cs": ("co se stane",)},

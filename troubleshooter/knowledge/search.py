@@ -424,6 +424,7 @@ def analyse(question: str, index: Index, tokens: list[str] | None = None) -> lis
     found: list[QueryWord] = []
     function = [slot is None for slot in slots]
     matches = phrases.find(positions, function, index.phrases) if index.phrases else []
+    matches = [match for match in matches if not _modifies_next(match[1], slots, index)]
     in_phrase: set[int] = set()
     for start, end, token in matches:
         parts = [slot.word for slot in slots[start:end] if slot is not None]
@@ -434,6 +435,15 @@ def analyse(question: str, index: Index, tokens: list[str] | None = None) -> lis
             found.append(slot if number not in in_phrase else QueryWord(
                 slot.word, slot.terms, slot.fuzzy, PHRASE_PART * slot.weight))
     return found
+
+
+def _modifies_next(end: int, slots: list[QueryWord | None], index: Index) -> bool:
+    """A phrase that ends in a word of every article ("what is smtp") is void where that word
+    names a thing with the next one ("what is smtp port": an SMTP port, a pair the articles know)."""
+    last, following = (slots[end - 1], slots[end]) if end < len(slots) else (None, None)
+    if last is None or following is None or not last.terms or not set(last.terms) <= index.common:
+        return False
+    return any(pair(a, b) in index.postings for a in last.terms for b in following.terms)
 
 
 # An English message that asks in one sentence and tells a story in another ("Hi, I run a small
