@@ -228,7 +228,7 @@ def test_supposed_to_is_a_frame_not_a_typo_of_support() -> None:
 def test_a_czech_verb_in_the_first_person_is_its_infinitive() -> None:
     """ "zapínám" is "zapínat" (the dictionary's "zapnout"), not a typo of "zapíná"."""
     index = index_module.index_for()
-    for word, lemma in (("zapínám", "zapnout"), ("odesílám", "odeslat")):
+    for word, lemma in (("zapínám", "zapnout"), ("odesílám", "odeslat"), ("přepnu", "prepnout")):
         [read] = search.analyse(word, index)
         assert lemma in read.terms and not read.fuzzy, word
     answer = search.ask("co všechno musím vyplnit, když zapínám smtp", "cs")

@@ -97,9 +97,10 @@ def is_known(word: str, lang: Lang) -> bool:
 # spam, e-mail) still decline: "webu", "spamu", "emaily" are joined to the bare word.
 CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove")
 # A verb's first person and the endings of its infinitive ("zapínám" → "zapínat", "nastavuju" →
-# "nastavovat"), for a form the dictionary does not list.
+# "nastavovat", "přepnu" → "přepnout"), for a form the dictionary does not list.
 CZECH_PERSON_ENDINGS = (("uju", ("ovat",)), ("uji", ("ovat",)), ("ujeme", ("ovat",)), ("am", ("at",)),
-                        ("ame", ("at",)), ("im", ("it", "et")), ("ime", ("it", "et")))
+                        ("ame", ("at",)), ("im", ("it", "et")), ("ime", ("it", "et")), ("nu", ("nout",)),
+                        ("neme", ("nout",)))
 
 
 
