@@ -66,6 +66,8 @@ class Doc:
     defines: bool  # it says what a thing is ("What it is:"): a form field's article
     # its keywords of several words, folded, function words kept ("co to vubec je", "what is smtp for")
     sayings: tuple[str, ...] = ()
+    # terms it has only in its readers' questions ("rok" from "… to jelo roky"), not in its own text
+    asked_only: frozenset[str] = frozenset()
 
     @property
     def node(self) -> str | None:
@@ -221,7 +223,8 @@ class Index:
     def to_json(self) -> dict[str, Any]:
         return {
             "docs": [[d.article_id, d.lang, d.title, d.summary, list(d.related), list(d.links),
-                      sorted(d.head_terms), d.defines, list(d.sayings)] for d in self.docs],
+                      sorted(d.head_terms), d.defines, list(d.sayings), sorted(d.asked_only)]
+                     for d in self.docs],
             "postings": {t: [[d, tf] for d, tf in p.items()] for t, p in self.postings.items()},
             "surface": self.surface,
             "phrases": [[token, list(sequence)] for token, sequence in self.phrases],
@@ -233,8 +236,9 @@ class Index:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Index:
-        docs = [Doc(a, lang, title, summary, tuple(related), tuple(links), frozenset(head), is_def, tuple(said))
-                for a, lang, title, summary, related, links, head, is_def, said in data["docs"]]
+        docs = [Doc(a, lang, title, summary, tuple(related), tuple(links), frozenset(head), is_def, tuple(said),
+                    frozenset(only))
+                for a, lang, title, summary, related, links, head, is_def, said, only in data["docs"]]
         return cls(
             docs,
             {t: {int(d): tf for d, tf in p} for t, p in data["postings"].items()},
@@ -402,6 +406,9 @@ def build_index(articles: ArticleSet, questions: Iterable[Question] = ()) -> Ind
         docs.append(Doc(article.id, article.lang, article.title, article.summary, article.related, links,
                         frozenset(head), defines, sayings))
     _known_asked(counts, totals)
+    for number, fields in enumerate(counts):
+        own = {term for name, terms in fields.items() if name != "asked" for term in terms}
+        docs[number] = replace(docs[number], asked_only=frozenset(set(fields.get("asked", ())) - own))
     for lang, found in lemmas.items():
         add_inflections(surface, found, lang)  # type: ignore[arg-type]
     n = max(len(docs), 1)

@@ -525,6 +525,7 @@ class Hit:
     coverage: float  # share of the question's content words this article matched
     in_title: float = 0.0  # share of the question's words (as the title match counts them) in its title
     unknown: int = 0  # the question's content words that no article has
+    own_coverage: float = 1.0  # the share it covers in its own words, not by its readers' questions alone
 
     @property
     def standing(self) -> float:
@@ -545,6 +546,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         return []
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, float] = defaultdict(float)
+    matched_own: dict[int, float] = defaultdict(float)  # not by the readers' questions alone
     everywhere = 0.0  # words found in most documents: credited to all, not scored
     counted = sum(q.weight for q in query)
     # Only a word the index knows can stand beside "smtp": next to a word nothing matched
@@ -579,6 +581,10 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
+            only_asked = index.docs[number].asked_only
+            here = [t for t in posted if number in index.postings[t]] if only_asked else []
+            if not (here and only_asked.issuperset(here)):
+                matched_own[number] += credit
     asked = _asked(asked_words, index)
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
@@ -644,7 +650,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         if context is not None:
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted),
-                  _in_title(asked, number, index), unknown)
+                  _in_title(asked, number, index), unknown,
+                  min(1.0, (matched_own[number] + everywhere) / counted))
         current = per_article.get(doc.article_id)
         if current is None:
             per_article[doc.article_id] = hit
@@ -652,7 +659,8 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             best, other = (hit, current) if weighted > current.score else (current, hit)
             per_article[doc.article_id] = Hit(best.article_id, best.doc, best.score + BOTH_LANGS * other.score,
                                               max(best.coverage, other.coverage),
-                                              max(best.in_title, other.in_title), unknown)
+                                              max(best.in_title, other.in_title), unknown,
+                                              max(best.own_coverage, other.own_coverage))
     ordered = sorted(per_article.values(), key=lambda h: (-h.standing, h.article_id))
     if _nothing_specific(query, asked, index):  # "smtp": a tie by construction; the start answers it
         ordered.sort(key=lambda h: START not in h.doc.related)
@@ -901,17 +909,20 @@ def ask(question: str, lang: Lang, kb_dir: os.PathLike[str] | str | None = None,
     explanation = _explain(question)
     generic = says_nothing_specific(question, index)
     confident = is_confident(hits) and not generic
-    # "Did you mean …?" only offers two articles that each answer most of the question
+    # "Did you mean …?" only offers two articles that each answer most of the question in their
+    # own words: a word only a reader's question gave one ("rok" from "… to jelo roky") is no answer.
     close = (not confident and not generic and is_close(hits) and max(h.score for h in hits[:2]) >= MIN_SCORE
-             and min(h.coverage for h in hits[:2]) >= MIN_COVERAGE)
+             and min(h.own_coverage for h in hits[:2]) >= MIN_COVERAGE)
     if explanation is not None and explanation.confidence == "low":
         # A weak reading ("SMTP connect() failed": many causes) must not push aside the articles
         # that match the words; where they offer its article too, it comes first, and the
         # answer stays open ("Did you mean …?").
         weak = next((m for m in matches[:3] if m.article_id == explanation.article), None)
-        if weak is not None and weak is not matches[0]:
-            matches = [weak] + [m for m in matches if m is not weak]
-            confident, close = False, True
+        if weak is not None:
+            if weak is not matches[0]:
+                matches = [weak] + [m for m in matches if m is not weak]
+                confident = False
+            close = not confident
         explanation = None
     if explanation is not None:
         article = getattr(explanation, "article", None)
