@@ -17,7 +17,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -72,6 +72,15 @@ class Doc:
     @property
     def node(self) -> str | None:
         return self.related[0] if self.related else None
+
+
+def _inverted(docs: list[Doc], terms_of: Callable[[Doc], Iterable[str]]) -> dict[str, list[int]]:
+    """term -> the numbers of the documents that have it."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for number, doc in enumerate(docs):
+        for term in terms_of(doc):
+            found[term].append(number)
+    return dict(found)
 
 
 @dataclass(slots=True)
@@ -138,11 +147,7 @@ class Index:
     def saying_postings(self) -> dict[str, list[int]]:
         """Each keyword of several words (see Doc.sayings) -> the documents that list it."""
         if self._sayings is None:
-            found: dict[str, list[int]] = defaultdict(list)
-            for number, doc in enumerate(self.docs):
-                for saying in doc.sayings:
-                    found[saying].append(number)
-            self._sayings = dict(found)
+            self._sayings = _inverted(self.docs, lambda doc: doc.sayings)
         return self._sayings
 
     def provider_titles(self) -> dict[str, list[int]]:
@@ -193,11 +198,7 @@ class Index:
     def head_postings(self, term: str) -> list[int]:
         """Documents whose title head has this term."""
         if self._heads is None:
-            heads: dict[str, list[int]] = defaultdict(list)
-            for number, doc in enumerate(self.docs):
-                for head_term in doc.head_terms:
-                    heads[head_term].append(number)
-            self._heads = dict(heads)
+            self._heads = _inverted(self.docs, lambda doc: doc.head_terms)
         return self._heads.get(term, [])
 
     def named_by(self, term: str) -> list[int]:
