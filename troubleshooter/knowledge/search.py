@@ -546,7 +546,9 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         return []
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, float] = defaultdict(float)
-    matched_own: dict[int, float] = defaultdict(float)  # not by the readers' questions alone
+    # per content word: its terms with postings and its credit, to tell afterwards which of the
+    # first articles matched it only by their readers' questions (see _own_coverage)
+    credited: list[tuple[list[str], float]] = []
     everywhere = 0.0  # words found in most documents: credited to all, not scored
     counted = sum(q.weight for q in query)
     # Only a word the index knows can stand beside "smtp": next to a word nothing matched
@@ -581,10 +583,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
         for number, value in best.items():
             scores[number] += value * factor
             matched[number] += credit
-            only_asked = index.docs[number].asked_only
-            here = [t for t in posted if number in index.postings[t]] if only_asked else []
-            if not (here and only_asked.issuperset(here)):
-                matched_own[number] += credit
+        credited.append((posted, credit))
     asked = _asked(asked_words, index)
     in_title: Counter[int] = Counter()
     saying: set[int] = set()  # titles that share a word that is neither a function nor a light word
@@ -651,7 +650,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
             weighted *= context.boost(doc)
         hit = Hit(doc.article_id, doc, weighted, min(1.0, (matched[number] + everywhere) / counted),
                   _in_title(asked, number, index), unknown,
-                  min(1.0, (matched_own[number] + everywhere) / counted))
+                  min(1.0, (matched[number] - _asked_only(number, credited, index) + everywhere) / counted))
         current = per_article.get(doc.article_id)
         if current is None:
             per_article[doc.article_id] = hit
@@ -793,6 +792,19 @@ def _credit_heads(query: list[QueryWord], index: Index, scores: dict[int, float]
         by = set().union(*(asking[term] for term in covered))
         share = sum(query[q].weight for q in by) / counted
         scores[number] += HEAD_MATCH * len(covered) / len(head) * share
+
+
+def _asked_only(number: int, credited: list[tuple[list[str], float]], index: Index) -> float:
+    """The credit a document earned by words it has only in its readers' questions."""
+    only = index.docs[number].asked_only
+    if not only:
+        return 0.0
+    lost = 0.0
+    for posted, credit in credited:
+        here = [t for t in posted if number in index.postings[t]]
+        if here and only.issuperset(here):
+            lost += credit
+    return lost
 
 
 def is_close(hits: list[Hit]) -> bool:
