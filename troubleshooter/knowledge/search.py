@@ -547,7 +547,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     scores: dict[int, float] = defaultdict(float)
     matched: dict[int, float] = defaultdict(float)
     # per content word: its terms with postings and its credit, to tell afterwards which of the
-    # first articles matched it only by their readers' questions (see _own_coverage)
+    # first articles matched it only by their readers' questions (see _asked_only)
     credited: list[tuple[list[str], float]] = []
     everywhere = 0.0  # words found in most documents: credited to all, not scored
     counted = sum(q.weight for q in query)
