@@ -107,6 +107,14 @@ class Index:
     _lowercase: frozenset[str] | None = field(default=None, repr=False)
     _sayings: dict[str, list[int]] | None = field(default=None, repr=False)
 
+    def lemmas_of(self, folded: Iterable[str]) -> frozenset[str]:
+        """Folded words as their lemmas (a word the surface map lacks as itself)."""
+        return frozenset(t for word in folded for t in self.surface.get(word, [word]))
+
+    def with_lemmas(self, folded: set[str]) -> frozenset[str]:
+        """Folded words and their lemmas."""
+        return frozenset(folded.union(*(self.surface.get(word, ()) for word in folded)))
+
     def names(self) -> dict[int, frozenset[str]]:
         """Per document, the names its title head gives (folded lemmas): Mioweb, Gmail, WordPress.
 
@@ -118,8 +126,7 @@ class Index:
             titles = [_WORD.findall(_ASIDE.sub(" ", doc.title)) for doc in self.docs]
             capitalised = {fold(w) for title in titles for w in title[1:]
                            if w[:1].isupper() and not w.isupper()}
-            terms = {t for word in capitalised for t in self.surface.get(word, [word])}
-            terms -= self.lowercase_title_terms()
+            terms = self.lemmas_of(capitalised) - self.lowercase_title_terms()
             self._names = {number: found for number, doc in enumerate(self.docs)
                            if (found := frozenset(t for t in doc.head_terms if t in terms or t.isdigit()))}
         return self._names
@@ -131,7 +138,7 @@ class Index:
         found = self._title_lemmas.get(number)
         if found is None:
             folded = {fold(w) for w in words(self.docs[number].title)}
-            found = frozenset(folded.union(*(self.surface.get(w, ()) for w in folded)))
+            found = self.with_lemmas(folded)
             self._title_lemmas[number] = found
         return found
 
@@ -141,7 +148,7 @@ class Index:
         if self._lowercase is None:
             folded = {fold(w) for doc in self.docs for w in _WORD.findall(_ASIDE.sub(" ", doc.title))
                       if w.islower()}
-            self._lowercase = frozenset(t for word in folded for t in self.surface.get(word, [word]))
+            self._lowercase = self.lemmas_of(folded)
         return self._lowercase
 
     def saying_postings(self) -> dict[str, list[int]]:
@@ -157,7 +164,7 @@ class Index:
             found: dict[str, list[int]] = defaultdict(list)
             for number, doc in enumerate(self.docs):
                 folded = {fold(w) for w in _WORD.findall(doc.title) if w[:1].isupper() or w[:1].isdigit()}
-                terms = folded.union(*(self.surface.get(w, ()) for w in folded))
+                terms = self.with_lemmas(folded)
                 for word, article in self.providers.items():
                     if terms.issuperset(word.split()):
                         found[article].append(number)
@@ -182,7 +189,7 @@ class Index:
                 folded = {fold(w) for aside in _INSTEAD_OF.findall(doc.title)
                           if fold(words(aside)[0]) not in FUNCTION_WORDS - _ARTICLES  # "bez něj": no subject
                           for w in words(aside)[:3]}
-                terms = folded.union(*(self.surface.get(w, ()) for w in folded)) - FUNCTION_WORDS - self.common
+                terms = self.with_lemmas(folded) - FUNCTION_WORDS - self.common
                 if terms:
                     found[number] = frozenset(terms)
             self._alternatives = found
