@@ -196,10 +196,13 @@ def test_czech_negation_moves_to_the_auxiliary() -> None:
 
 def test_a_negated_auxiliary_or_a_particle_says_no_more_than_the_plain_one() -> None:
     """ "nemůže", "nemáme", "nechce" are as empty as "může", "máme", "chce" ("nemůže" reached an
-    unrelated lemma, "nemáme" was read as a typo of "malý"); "přesně", "prý" are particles."""
+    unrelated lemma, "nemáme" was read as a typo of "malý"); "přesně", "prý" are particles, and
+    so are "určitě", "skutečně": "heslo je určitě správně" put an article that readers had asked
+    with "určitě" before the Gmail articles."""
     from troubleshooter.knowledge.function_words import FUNCTION_WORDS, says_trouble
 
-    for word in ("nemůže", "nemáme", "nechce", "nemůžu", "přesně", "prý", "dám"):
+    for word in ("nemůže", "nemáme", "nechce", "nemůžu", "přesně", "prý", "dám", "určitě", "skutečně",
+                 "rozhodně", "doopravdy"):
         assert fold(word) in FUNCTION_WORDS, word
     assert "nejde" not in FUNCTION_WORDS and says_trouble(["nemuze"])  # still a negation
     assert "nelze" not in FUNCTION_WORDS  # "Nelze navázat spojení": a red message's head

@@ -25,7 +25,8 @@ CZECH = {
         skoro uplne docela celkem hodne trochu nejak nejako nak jakoby prave sice vsak totiz
         stejne zase dokonce akorat hlavne zejmena normalne tady tam onde nekde nikde
         vzdycky vzdy nikdy obcas porad ihned rovnou spis spise radsi radeji vubec beztak stejne
-        zrejme evidentne samozrejme jasne primo driv drive predtim moc presne pry
+        zrejme evidentne samozrejme jasne primo driv drive predtim moc presne pry urcite skutecne
+        rozhodne doopravdy
     """,
     "greetings and politeness": """
         dobry dobre dobrou den vecer rano zdravim zdravime ahoj cau nazdar dekuji dekuju dekujeme
