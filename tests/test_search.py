@@ -315,14 +315,17 @@ def test_a_provider_named_by_its_host_is_named_though_its_name_is_two_words() ->
 
 
 def test_a_declined_provider_name_names_the_provider() -> None:
-    """"u Wedosu", "v Gmailu", "na Seznamu" name the provider; "na seznamu blokovaných" is a
+    """"u Wedosu", "v Gmailu", "na Seznamu", "gmailovou adresu" name the provider; "na seznamu blokovaných" is a
     list (a title writes "seznamu" in lowercase), so that word names Seznam only capitalised."""
     index = index_module.index_for()
     for question, provider in (("schránku mám u Wedosu", "provider-wedos"),
                                ("heslo v gmailu", "provider-gmail"),
-                               ("e-maily máme na Seznamu", "provider-seznam")):
+                               ("e-maily máme na Seznamu", "provider-seznam"),
+                               ("posílat přes naši gmailovou adresu", "provider-gmail")):
         assert search.named_providers(question, index) == {provider}, question
     assert search.named_providers("IP je na seznamu blokovaných", index) == set()
+    # an adjective of the name is the name: not a word nothing matched
+    assert [q.terms for q in search.analyse("gmailovou", index)] == [("gmail",)]
 
 
 def test_a_provider_host_mistyped_by_a_letter_still_names_the_provider() -> None:

@@ -390,12 +390,12 @@ _CAPITALISED = re.compile(r"\b[^\W\d_a-zà-ž]\w*")
 
 def _provider_key(word: str, index: Index, capitalised: set[str]) -> str:
     """A question's word as a provider's key: itself, or the name it declines ("u Wedosu",
-    "Gmailu"); a declined word some title also writes in lowercase only when ``capitalised``
-    ("na Seznamu", not "na seznamu blokovaných")."""
+    "Gmailu", "gmailovou adresu"); a declined word some title also writes in lowercase only when
+    ``capitalised`` ("na Seznamu", not "na seznamu blokovaných")."""
     folded = fold(word)
     if folded in index.providers:
         return folded
-    for lemma in index.surface.get(folded, ()):
+    for lemma in index.surface.get(folded) or _declined(folded, index):
         if lemma in index.providers and (folded in capitalised or lemma not in index.lowercase_title_terms()):
             return lemma
     return folded

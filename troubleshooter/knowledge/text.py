@@ -94,8 +94,10 @@ def is_known(word: str, lang: Lang) -> bool:
 
 
 # Case endings of Czech nouns, folded. Loanwords missing from simplemma's dictionary (web,
-# spam, e-mail) still decline: "webu", "spamu", "emaily" are joined to the bare word.
-CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove")
+# spam, e-mail) still decline: "webu", "spamu", "emaily" are joined to the bare word; and an
+# adjective made of such a noun ("gmailovou adresu", "wedosový") is the noun.
+CZECH_ENDINGS = ("u", "y", "e", "a", "i", "em", "um", "ou", "ech", "ami", "ovi", "ove",
+                 "ovy", "ova", "ovou", "oveho", "ovemu", "ovem", "ovym", "ovych", "ovymi")
 # A verb's first person and the endings of its infinitive ("zapínám" → "zapínat", "nastavuju" →
 # "nastavovat", "přepnu" → "přepnout"), for a form the dictionary does not list.
 CZECH_PERSON_ENDINGS = (("uju", ("ovat",)), ("uji", ("ovat",)), ("ujeme", ("ovat",)), ("am", ("at",)),
