@@ -585,7 +585,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
                     if value * STEM_MATCH > best.get(number, 0.0):
                         best[number] = value * STEM_MATCH
         for number, value in best.items():
-            scores[number] += (value if value < WORD_CAP else WORD_CAP) * factor
+            scores[number] += min(value, WORD_CAP) * factor
             matched[number] += credit
         credited.append((posted, credit))
     asked = _asked(asked_words, index)
