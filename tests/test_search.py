@@ -180,14 +180,6 @@ def test_function_words_are_our_own_folded_lists() -> None:
         assert fold(word) not in function_words.FUNCTION_WORDS, word  # they say something here
 
 
-def test_no_one_word_decides_a_question() -> None:
-    """ "zkušební" is the test address field's title word (a posting of about 20): it outweighed
-    what the rest says, a server that would not take the address (``WORD_CAP``)."""
-    assert search.WORD_CAP < 20
-    hits = search.rank("server nevzal adresu na kterou posilam zkusebni mail", "cs", index_module.index_for())
-    assert hits[0].article_id == "error-recipient-rejected"
-
-
 def test_particles_never_reach_a_content_lemma() -> None:
     # simplemma turns "vlastně" into "vlastní" (own) and "nějaké" into "nějaký"
     assert index_terms("vlastně vůbec prosím nějaké", "cs") == []

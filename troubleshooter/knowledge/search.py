@@ -55,10 +55,6 @@ BOTH_LANGS = 0.15  # an article's other-language document adds this share of its
 OTHER_LANG = 0.85  # an article in the other language still answers, just a bit behind
 FUZZY_PENALTY = 0.8
 PHRASE_PART = 0.3  # a phrase's own words, beside the phrase: "server" still says something
-# No one word decides: a rare word's posting (a story's "v zahraničí" matching the articles on
-# logins from abroad) counts at most this much, about the top 3 % of postings. Swept 10-20 on
-# questions.yaml, cross-validated (docs/benchmarks.md, eleventh pass).
-WORD_CAP = 14.0
 # When an answer is confident: chosen by 5-fold cross-validation (five shuffles) on
 # tests/data/questions.yaml and three copies of it with a seeded typo in each question, as the
 # rule that gives the most confident answers while they stay right >= 0.99 of the time in each
@@ -585,7 +581,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
                     if value * STEM_MATCH > best.get(number, 0.0):
                         best[number] = value * STEM_MATCH
         for number, value in best.items():
-            scores[number] += min(value, WORD_CAP) * factor
+            scores[number] += value * factor
             matched[number] += credit
         credited.append((posted, credit))
     asked = _asked(asked_words, index)
