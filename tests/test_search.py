@@ -315,8 +315,9 @@ def test_a_provider_named_by_its_host_is_named_though_its_name_is_two_words() ->
 
 
 def test_a_declined_provider_name_names_the_provider() -> None:
-    """"u Wedosu", "v Gmailu", "na Seznamu", "gmailovou adresu" name the provider; "na seznamu blokovaných" is a
-    list (a title writes "seznamu" in lowercase), so that word names Seznam only capitalised."""
+    """"u Wedosu", "v Gmailu", "na Seznamu", "gmailovou adresu" name the provider; "na seznamu
+    blokovaných" is a list (a title writes "seznamu" in lowercase), so that word names Seznam
+    only capitalised."""
     index = index_module.index_for()
     for question, provider in (("schránku mám u Wedosu", "provider-wedos"),
                                ("heslo v gmailu", "provider-gmail"),
