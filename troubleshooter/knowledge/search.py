@@ -456,12 +456,29 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s+[–—]\s+")
 _ASKS_FIRST = frozenset(["what", "whats", "which", "where", "how", "why", "who", "when", "can", "could",
                          "should", "do", "does", "is", "are", "will", "would"])
 _STORY_WORDS = 4  # fewer is a label ("szenam – 465 or 587?"), no story
+# "Zákaznice mi psala, že jí nepřišla faktura.", "A customer wrote to me that …": what someone
+# else reported is why the owner writes, not what they ask (the next sentence is).
+_SAYING_VERBS = frozenset(["wrote", "writes", "said", "says", "told", "tells", "complained", "complains",
+                           "reported", "mentioned", "psal", "psala", "napsal", "napsala", "pise", "psali",
+                           "napsali", "rikal", "rikala", "rekl", "rekla", "tvrdi", "stezuje", "stezoval",
+                           "stezovala", "volal", "volala", "hlasil", "hlasila"])
+_RETOLD_WITHIN = 4  # the person and the saying verb among a sentence's first words
 
 
-def _in_story(query: list[QueryWord], question: str, index: Index) -> list[QueryWord]:
+def _retold(folded: list[str]) -> bool:
+    """A sentence that reports what a customer or someone else said ("zákazník mi psal, že …"),
+    the person first ("Microsoft says client login is off" reports no client)."""
+    head = folded[:_RETOLD_WITHIN]
+    person = next((n for n, word in enumerate(head) if word in _ASKING_PERSON), None)
+    return person is not None and not _SAYING_VERBS.isdisjoint(head[person + 1:])
+
+
+def _in_story(query: list[QueryWord], question: str, index: Index,
+              retold_only: bool = False) -> list[QueryWord]:
     """The query with the words only a story sentence has at ``STORY`` of their weight: a
     sentence of four words or more that does not ask ("?", a question word first), says
-    nothing is wrong and names nothing (a provider, a name some title gives, a host, a number)."""
+    nothing is wrong and names nothing (a provider, a name some title gives, a host, a number);
+    or one that retells what someone else said (with ``retold_only``, only such a sentence)."""
     sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
     if len(sentences) < 2:
         return query
@@ -470,10 +487,10 @@ def _in_story(query: list[QueryWord], question: str, index: Index) -> list[Query
     for sentence in sentences:
         folded = [fold(w) for w in words_and_hosts(sentence)]
         asks = "?" in sentence or folded[:1] and folded[0] in _ASKS_FIRST
-        plain = (not asks and len(folded) >= _STORY_WORDS and not trouble_words(folded)
+        plain = (not retold_only and not asks and len(folded) >= _STORY_WORDS and not trouble_words(folded)
                  and not any(is_host(w) or w.isdigit() or w in index.providers or w in index.name_terms()
                              for w in folded))
-        (story if plain else asking).update(folded)
+        (story if plain or (not asks and _retold(folded)) else asking).update(folded)
     story -= asking
     # "… I wrote just 'petra'. Is that right?": asking sentences with less than two words of a
     # subject of their own ask about the story, which then counts in full. That something is
@@ -540,8 +557,7 @@ def rank(question: str, lang: Lang, index: Index, limit: int = 5,
     question = without_signature(question)
     asked_words = _without_denied_names(question_words(question, index), index)
     query = analyse(question, index, asked_words)
-    if lang == "en":
-        query = _in_story(query, question, index)
+    query = _in_story(query, question, index, retold_only=lang != "en")
     if not query:
         return []
     scores: dict[int, float] = defaultdict(float)
