@@ -137,7 +137,12 @@ class WebPage(Page):
         return await self.step("form.answer button.primary")
 
     async def axe(self, name: str) -> None:
-        """axe-core's WCAG 2.x A/AA rules on the page: no serious or critical violation."""
+        """axe-core's WCAG 2.x A/AA rules on the page: no serious or critical violation. Measured
+        once the page's stylesheet and fonts are in: before that, on a busy machine, the buttons
+        have the browser's default size and fail target-size (seen once, with #question already
+        in the DOM)."""
+        await self.wait("document.readyState === 'complete' && document.styleSheets.length > 0")
+        await self.evaluate("document.fonts.ready.then(() => true)")
         if not await self.evaluate("typeof axe !== 'undefined'"):
             await self.evaluate(axe_source() + ";true")
         found = await self.evaluate(
