@@ -47,6 +47,20 @@ async def test_deadline_holds_and_outcome_is_named(kind, security, expected, sta
     assert outcome.stages[-1].ok is False
 
 
+async def test_a_short_deadline_still_leaves_the_tls_question_time_to_be_answered():
+    """A TLS port spoken to in plain text is silent; after TLS_PROBE_AFTER (2 s) a handshake asks
+    alongside. With a 2 s deadline that question came when no time was left ("deadline", and on a
+    loaded machine the 2.5 s test above failed the same way after a slow connect): it now comes
+    with at least TLS_PROBE_TIME to spare."""
+    async with misbehaving_server("tls-only") as port:
+        started = time.monotonic()
+        outcome = await probe_connection({"host": "127.0.0.1", "port": str(port), "security": "starttls",
+                                          "username": "", "password": ""}, deadline=2.0)
+        elapsed = time.monotonic() - started
+    assert outcome.outcome == "tls-mismatch", outcome.stages
+    assert elapsed <= longest(2.0)
+
+
 async def test_drip_is_cut_at_the_total_deadline_not_per_read():
     async with misbehaving_server("drip") as port:
         outcome, elapsed = await _probe(port, probe=probe_login)

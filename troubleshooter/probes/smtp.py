@@ -38,6 +38,9 @@ NEUTRAL_HELO = "troubleshooter.invalid"
 # speaks TLS: an implicit-TLS port (465) waits in silence for our handshake, and waiting for a
 # greeting that never comes would cost the whole deadline.
 TLS_PROBE_AFTER = 2.0
+# ... but never so late that the handshake has less than this left of the deadline: with a short
+# deadline (or a slow connect before it) the question came too late to be answered.
+TLS_PROBE_TIME = 1.0
 
 
 class Stop(Exception):
@@ -220,16 +223,17 @@ class _Probe:
 
     async def plain_greeting(self, session: SmtpSession) -> Reply:
         """The greeting on a plain connection; when it has not come within
-        :data:`TLS_PROBE_AFTER` seconds, a TLS handshake on a fresh connection runs alongside,
-        and a port that answers it is a TLS port spoken to in plain text."""
+        :data:`TLS_PROBE_AFTER` seconds (sooner when the deadline would leave the handshake less
+        than :data:`TLS_PROBE_TIME`), a TLS handshake on a fresh connection runs alongside, and a
+        port that answers it is a TLS port spoken to in plain text."""
         reading = asyncio.ensure_future(session.read_reply())
         tasks = [reading]
         try:
-            first_wait = max(0.0, min(TLS_PROBE_AFTER, self.deadline.remaining()))
+            first_wait = max(0.0, min(TLS_PROBE_AFTER, self.deadline.remaining() - TLS_PROBE_TIME))
             done, _ = await asyncio.wait({reading}, timeout=first_wait)
             if reading in done or session.received_any:
                 return await reading
-            self.transcript.note(f"no greeting within {TLS_PROBE_AFTER:.0f} s; a TLS handshake alongside")
+            self.transcript.note(f"no greeting within {first_wait:.1f} s; a TLS handshake alongside")
             asking = asyncio.ensure_future(self.speaks_tls())
             tasks.append(asking)
             done, _ = await asyncio.wait({reading, asking}, return_when=asyncio.FIRST_COMPLETED)
