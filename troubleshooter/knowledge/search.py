@@ -247,7 +247,8 @@ _INCOMING = frozenset(["imap", "pop", "pop3", "imap4"])
 # is no question about a mail client or about asking the provider.
 _ASKS = frozenset(["ask", "asks", "asked", "asking", "pta", "ptal", "ptala", "ptaji", "ptali"])
 _ASKED = frozenset(["me", "us"])
-# "the customer asks what SMTP is", "zákazník se ptá": a help desk retelling a question
+# Who is retold: "the customer asks what SMTP is", "zákazník se ptá" (a help desk retelling a
+# question), and "zákaznice mi psala, že …" (see _retold)
 _ASKING_PERSON = frozenset(["customer", "client", "user", "she", "he", "they", "someone", "somebody",
                             "zakaznik", "zakaznice", "klient", "klientka", "uzivatel", "uzivatelka"])
 _CLIENTS = frozenset(["client", "clients"])
